@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+/**
+ * The environment of DESIGN.md §3, parsed once at start-up. Everything inside the service takes the
+ * resulting Config; nothing else reads process.env.
+ */
+const databaseUrl = z
+  .string()
+  .refine((value) => /^sqlite:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value), {
+    message: 'expected sqlite:<path> or postgres://...',
+  });
+
+const httpsOrigin = z
+  .string()
+  .url({ message: 'expected an absolute URL such as https://sop.example.com' })
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const userIdList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0),
+  )
+  .refine((ids) => ids.every((id) => /^\d+$/.test(id)), { message: 'expected comma-separated numeric user ids' });
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: databaseUrl.default('sqlite:./data/sop-guide.db'),
+  HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
+  HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+  HUBSPOT_API_BASE_URL: httpsOrigin.default('https://api.hubapi.com'),
+  PUBLIC_BASE_URL: httpsOrigin.optional(),
+  MANAGER_USER_IDS: userIdList,
+  MANAGER_OWNER_ID: z
+    .string()
+    .regex(/^\d+$/, { message: 'expected a numeric HubSpot owner id' })
+    .optional(),
+  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(900),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export interface Config {
+  port: number;
+  databaseUrl: string;
+  hubspotClientSecret: string;
+  hubspotAccessToken: string | null;
+  hubspotApiBaseUrl: string;
+  publicBaseUrl: string;
+  managerUserIds: string[];
+  managerOwnerId: string | null;
+  sweepIntervalSeconds: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid environment:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Parse the environment. `required` lists what this command cannot run without (`start` needs the
+ * client secret and public URL; the CLI's offline commands need neither).
+ */
+export function parseConfig(
+  env: Record<string, string | undefined>,
+  required: ReadonlyArray<'HUBSPOT_CLIENT_SECRET' | 'PUBLIC_BASE_URL'> = [],
+): Config {
+  // An empty variable means "unset" to people; let the defaults apply.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = envSchema.safeParse(present);
+  const problems: string[] = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  for (const name of required) {
+    if (present[name] === undefined) problems.push(`${name}: required`);
+  }
+  if (!result.success || problems.length > 0) throw new ConfigError(problems);
+  const env_ = result.data;
+  return {
+    port: env_.PORT,
+    databaseUrl: env_.DATABASE_URL,
+    hubspotClientSecret: env_.HUBSPOT_CLIENT_SECRET ?? '',
+    hubspotAccessToken: env_.HUBSPOT_ACCESS_TOKEN ?? null,
+    hubspotApiBaseUrl: env_.HUBSPOT_API_BASE_URL,
+    publicBaseUrl: env_.PUBLIC_BASE_URL ?? `http://localhost:${env_.PORT}`,
+    managerUserIds: env_.MANAGER_USER_IDS,
+    managerOwnerId: env_.MANAGER_OWNER_ID ?? null,
+    sweepIntervalSeconds: env_.SWEEP_INTERVAL_SECONDS,
+    logLevel: env_.LOG_LEVEL,
+  };
+}
