@@ -1,0 +1,243 @@
+import { z } from 'zod';
+
+/**
+ * HubSpot webhook events, parsed once at the edge (DESIGN.md §4). A batch is checked element by
+ * element: first the envelope every event carries, then — only for the deal forms we act on — the
+ * form's own fields. Every other subscription type is a valid event that is acknowledged and ignored,
+ * so that subscribing to more types in HubSpot never turns into rejected (and thus lost) batches.
+ */
+
+/** HubSpot sends at most 100 events a batch; we accept more so that a change on their side is no outage. */
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+/** HubSpot's object type id for deals in the generic `object.*` subscriptions. */
+export const DEAL_OBJECT_TYPE_ID = '0-3';
+
+/** The deal property whose change is a stage change. */
+export const DEAL_STAGE_PROPERTY = 'dealstage';
+
+const idSchema = z.number().int().nonnegative();
+
+// HubSpot sends objectId as a JSON number; a numeric string is accepted too. Either way it becomes a
+// string inside, because CRM ids are opaque and may outgrow a double.
+const objectIdSchema = z
+  .union([z.number().int().nonnegative(), z.string().regex(/^\d+$/, 'Expected a numeric id')])
+  .transform((id) => String(id));
+
+// Absent and null mean the same ("not told"); property values are strings in HubSpot's payloads, but a
+// scalar of another type is kept as its text rather than failing the whole batch (a 4xx drops it for good).
+const optionalTextSchema = z
+  .union([z.string(), z.number(), z.boolean(), z.null()])
+  .optional()
+  .transform((value) => (value === undefined || value === null ? null : String(value)));
+
+/** The fields every HubSpot event has, whatever its subscription type. */
+export const webhookEnvelopeSchema = z.looseObject({
+  eventId: idSchema,
+  subscriptionId: idSchema,
+  portalId: z.number().int().positive(),
+  occurredAt: z.number().int().nonnegative(),
+  subscriptionType: z.string().min(1),
+  objectId: objectIdSchema,
+  appId: z.number().int().nonnegative().nullish(),
+  attemptNumber: z.number().int().nonnegative().nullish(),
+});
+
+const propertyChangeFields = {
+  propertyName: z.string().min(1),
+  propertyValue: optionalTextSchema,
+  changeSource: optionalTextSchema,
+  sourceId: optionalTextSchema,
+};
+
+const lifecycleFields = {
+  changeSource: optionalTextSchema,
+  sourceId: optionalTextSchema,
+};
+
+export const dealPropertyChangeEventSchema = webhookEnvelopeSchema.extend({
+  subscriptionType: z.literal('deal.propertyChange'),
+  ...propertyChangeFields,
+});
+export const dealCreationEventSchema = webhookEnvelopeSchema.extend({
+  subscriptionType: z.literal('deal.creation'),
+  ...lifecycleFields,
+});
+export const dealDeletionEventSchema = webhookEnvelopeSchema.extend({
+  subscriptionType: z.literal('deal.deletion'),
+  ...lifecycleFields,
+});
+
+const dealObjectTypeId = z.literal(DEAL_OBJECT_TYPE_ID);
+
+export const objectDealPropertyChangeEventSchema = webhookEnvelopeSchema.extend({
+  subscriptionType: z.literal('object.propertyChange'),
+  objectTypeId: dealObjectTypeId,
+  ...propertyChangeFields,
+});
+export const objectDealCreationEventSchema = webhookEnvelopeSchema.extend({
+  subscriptionType: z.literal('object.creation'),
+  objectTypeId: dealObjectTypeId,
+  ...lifecycleFields,
+});
+export const objectDealDeletionEventSchema = webhookEnvelopeSchema.extend({
+  subscriptionType: z.literal('object.deletion'),
+  objectTypeId: dealObjectTypeId,
+  ...lifecycleFields,
+});
+
+type DealFormSchema =
+  | typeof dealPropertyChangeEventSchema
+  | typeof dealCreationEventSchema
+  | typeof dealDeletionEventSchema
+  | typeof objectDealPropertyChangeEventSchema
+  | typeof objectDealCreationEventSchema
+  | typeof objectDealDeletionEventSchema;
+
+const DEAL_FORMS: Record<
+  string,
+  { schema: DealFormSchema; action: 'property-change' | 'creation' | 'deletion' }
+> = {
+  'deal.propertyChange': { schema: dealPropertyChangeEventSchema, action: 'property-change' },
+  'deal.creation': { schema: dealCreationEventSchema, action: 'creation' },
+  'deal.deletion': { schema: dealDeletionEventSchema, action: 'deletion' },
+  'object.propertyChange': { schema: objectDealPropertyChangeEventSchema, action: 'property-change' },
+  'object.creation': { schema: objectDealCreationEventSchema, action: 'creation' },
+  'object.deletion': { schema: objectDealDeletionEventSchema, action: 'deletion' },
+};
+
+// The generic object.* forms need objectTypeId before we can tell a deal from anything else.
+const genericObjectTypeSchema = z.looseObject({ objectTypeId: z.string().min(1) });
+
+export type DealEventKind = 'stage-change' | 'property-change' | 'creation' | 'deletion';
+
+/** One deal event as the rest of the app sees it: trusted, flat, with its deduplication key. */
+export interface DealEvent {
+  kind: DealEventKind;
+  portalId: number;
+  appId: number | null;
+  subscriptionId: number;
+  eventId: number;
+  objectId: string;
+  /** Epoch milliseconds. */
+  occurredAt: number;
+  propertyName: string | null;
+  propertyValue: string | null;
+  changeSource: string | null;
+  sourceId: string | null;
+  attemptNumber: number;
+  /** eventId alone is not unique at HubSpot: `${subscriptionId}:${eventId}:${objectId}:${occurredAt}`. */
+  dedupeKey: string;
+}
+
+export interface WebhookIssue {
+  /** Where the problem is, from the batch root: `[3, 'portalId']` is the fourth event's portalId. */
+  path: (string | number)[];
+  message: string;
+}
+
+export type WebhookBatchParseResult =
+  { ok: true; events: DealEvent[]; ignored: number } | { ok: false; issues: WebhookIssue[] };
+
+const batchSchema = z
+  .array(z.unknown(), { error: 'Expected a JSON array of events' })
+  .min(1, 'Expected at least one event')
+  .max(MAX_EVENTS_PER_BATCH, `Expected at most ${MAX_EVENTS_PER_BATCH} events`);
+
+export function dedupeKeyFor(
+  event: Pick<DealEvent, 'subscriptionId' | 'eventId' | 'objectId' | 'occurredAt'>,
+) {
+  return `${event.subscriptionId}:${event.eventId}:${event.objectId}:${event.occurredAt}`;
+}
+
+/**
+ * Parses a webhook body (already JSON-decoded) into the deal events we act on. Either every element is
+ * valid and the deal events come back with the count of ignored ones, or the issues name each bad path.
+ */
+export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
+  const batch = batchSchema.safeParse(json);
+  if (!batch.success) return { ok: false, issues: issuesOf(batch.error, []) };
+
+  const events: DealEvent[] = [];
+  const issues: WebhookIssue[] = [];
+  let ignored = 0;
+
+  batch.data.forEach((element, index) => {
+    const envelope = webhookEnvelopeSchema.safeParse(element);
+    if (!envelope.success) {
+      issues.push(...issuesOf(envelope.error, [index]));
+      return;
+    }
+    const form = DEAL_FORMS[envelope.data.subscriptionType];
+    if (!form) {
+      ignored += 1;
+      return;
+    }
+    if (envelope.data.subscriptionType.startsWith('object.')) {
+      const generic = genericObjectTypeSchema.safeParse(element);
+      if (!generic.success) {
+        issues.push(...issuesOf(generic.error, [index]));
+        return;
+      }
+      if (generic.data.objectTypeId !== DEAL_OBJECT_TYPE_ID) {
+        ignored += 1;
+        return;
+      }
+    }
+    const parsed = form.schema.safeParse(element);
+    if (!parsed.success) {
+      issues.push(...issuesOf(parsed.error, [index]));
+      return;
+    }
+    events.push(toDealEvent(parsed.data, form.action));
+  });
+
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, events, ignored };
+}
+
+/** What every deal form parses to; the lifecycle forms simply have no property fields. */
+interface ParsedDealForm {
+  eventId: number;
+  subscriptionId: number;
+  portalId: number;
+  occurredAt: number;
+  objectId: string;
+  appId?: number | null | undefined;
+  attemptNumber?: number | null | undefined;
+  propertyName?: string;
+  propertyValue?: string | null;
+  changeSource: string | null;
+  sourceId: string | null;
+}
+
+function toDealEvent(event: ParsedDealForm, action: 'property-change' | 'creation' | 'deletion'): DealEvent {
+  const propertyName = event.propertyName ?? null;
+  const propertyValue = event.propertyValue ?? null;
+  const kind: DealEventKind =
+    action === 'property-change' && propertyName === DEAL_STAGE_PROPERTY ? 'stage-change' : action;
+  return {
+    kind,
+    portalId: event.portalId,
+    appId: event.appId ?? null,
+    subscriptionId: event.subscriptionId,
+    eventId: event.eventId,
+    objectId: event.objectId,
+    occurredAt: event.occurredAt,
+    propertyName,
+    propertyValue,
+    changeSource: event.changeSource,
+    sourceId: event.sourceId,
+    attemptNumber: event.attemptNumber ?? 0,
+    dedupeKey: dedupeKeyFor(event),
+  };
+}
+
+function issuesOf(error: z.ZodError, prefix: (string | number)[]): WebhookIssue[] {
+  return error.issues.map((issue) => ({
+    path: [
+      ...prefix,
+      ...issue.path.map((segment) => (typeof segment === 'symbol' ? String(segment) : segment)),
+    ],
+    message: issue.message,
+  }));
+}
