@@ -94,17 +94,18 @@ type DealFormSchema =
   | typeof objectDealCreationEventSchema
   | typeof objectDealDeletionEventSchema;
 
-const DEAL_FORMS: Record<
+// A Map, not an object literal: a subscriptionType such as "constructor" must not find Object's prototype.
+const DEAL_FORMS = new Map<
   string,
   { schema: DealFormSchema; action: 'property-change' | 'creation' | 'deletion' }
-> = {
-  'deal.propertyChange': { schema: dealPropertyChangeEventSchema, action: 'property-change' },
-  'deal.creation': { schema: dealCreationEventSchema, action: 'creation' },
-  'deal.deletion': { schema: dealDeletionEventSchema, action: 'deletion' },
-  'object.propertyChange': { schema: objectDealPropertyChangeEventSchema, action: 'property-change' },
-  'object.creation': { schema: objectDealCreationEventSchema, action: 'creation' },
-  'object.deletion': { schema: objectDealDeletionEventSchema, action: 'deletion' },
-};
+>([
+  ['deal.propertyChange', { schema: dealPropertyChangeEventSchema, action: 'property-change' }],
+  ['deal.creation', { schema: dealCreationEventSchema, action: 'creation' }],
+  ['deal.deletion', { schema: dealDeletionEventSchema, action: 'deletion' }],
+  ['object.propertyChange', { schema: objectDealPropertyChangeEventSchema, action: 'property-change' }],
+  ['object.creation', { schema: objectDealCreationEventSchema, action: 'creation' }],
+  ['object.deletion', { schema: objectDealDeletionEventSchema, action: 'deletion' }],
+]);
 
 // The generic object.* forms need objectTypeId before we can tell a deal from anything else.
 const genericObjectTypeSchema = z.looseObject({ objectTypeId: z.string().min(1) });
@@ -168,7 +169,7 @@ export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
       issues.push(...issuesOf(envelope.error, [index]));
       return;
     }
-    const form = DEAL_FORMS[envelope.data.subscriptionType];
+    const form = DEAL_FORMS.get(envelope.data.subscriptionType);
     if (!form) {
       ignored += 1;
       return;

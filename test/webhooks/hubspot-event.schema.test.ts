@@ -113,6 +113,17 @@ describe('parsing a HubSpot webhook batch', () => {
     expect(ignored).toBe(4);
   });
 
+  it('ignores subscription types named like built-in object properties', () => {
+    const { ignored } = expectOk(
+      parseWebhookBatch([
+        aContactCreation({ subscriptionType: 'constructor' }),
+        aContactCreation({ subscriptionType: '__proto__' }),
+        aContactCreation({ subscriptionType: 'toString' }),
+      ]),
+    );
+    expect(ignored).toBe(3);
+  });
+
   it('accepts a numeric-string objectId and defaults a missing appId and attemptNumber', () => {
     const { events } = expectOk(
       parseWebhookBatch([aDealStageChange({ objectId: '9007', appId: undefined, attemptNumber: undefined })]),
