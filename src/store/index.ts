@@ -1,0 +1,38 @@
+// The store's public face: the service imports from here, never from a repository file directly.
+export { createStore, StoreConfigError, type Store } from './create-store';
+export type { StoreDialect } from './store-context';
+export type { InboxStatus, ReminderKind, ReminderStatus } from './database.types';
+export type { Portal, UpsertPortalInput, PortalRepository } from './portal.repository';
+export type { PlaybookVersion, SavePlaybookOptions, PlaybookRepository } from './playbook.repository';
+export type {
+  DealRecord,
+  DealWriteOutcome,
+  DealWriteResult,
+  DealStateChange,
+  DealRepository,
+} from './deal.repository';
+export type { StageChange, RecordStageChangeInput, StageChangeRepository } from './stage-change.repository';
+export {
+  buildInboxDedupeKey,
+  INBOX_STATUSES,
+  type InboxEvent,
+  type InboxEventInput,
+  type ClaimInboxOptions,
+  type WebhookInboxRepository,
+} from './webhook-inbox.repository';
+export {
+  foldActionCompletions,
+  type ActionCompletion,
+  type AppendActionCompletionInput,
+  type ScopedActionState,
+  type ActionCompletionFilter,
+  type ActionCompletionRepository,
+} from './action-completion.repository';
+export {
+  buildReminderKey,
+  type Reminder,
+  type ReminderIdentity,
+  type RecordReminderIntentInput,
+  type ReminderRepository,
+} from './reminder.repository';
+export type { Snooze, AddSnoozeInput, SnoozeRepository } from './snooze.repository';

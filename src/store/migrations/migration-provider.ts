@@ -1,0 +1,14 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialSchemaMigration } from './0001-initial-schema.migration';
+
+/**
+ * Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
+ * esbuild bundle and under jest. Names sort in the order they must run; never rename one once shipped.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001-initial-schema': initialSchemaMigration,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => MIGRATIONS,
+};

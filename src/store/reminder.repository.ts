@@ -1,0 +1,190 @@
+import type { ReminderKind, RemindersTable, ReminderStatus } from './database.types';
+import { toEpochMs, toEpochMsOrNull, type StoreContext } from './store-context';
+
+export interface Reminder {
+  key: string;
+  portalId: number;
+  dealId: string;
+  stageEnteredAt: Date;
+  kind: ReminderKind;
+  round: number;
+  status: ReminderStatus;
+  hubspotTaskId: string | null;
+  attempts: number;
+  lastError: string | null;
+  dueAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface ReminderIdentity {
+  portalId: number;
+  dealId: string;
+  stageEnteredAt: Date;
+  kind: ReminderKind;
+  round: number;
+}
+
+export interface RecordReminderIntentInput extends ReminderIdentity {
+  dueAt?: Date | null;
+  now: Date;
+}
+
+export interface ReminderRepository {
+  /**
+   * Inserts the reminder if its key is new. Only the caller that gets `created: true` sends the task:
+   * this is what keeps two sweeps (or two instances) from reminding twice.
+   */
+  recordReminderIntent(
+    key: string,
+    input: RecordReminderIntentInput,
+  ): Promise<{ created: boolean; reminder: Reminder }>;
+  markReminderSent(key: string, hubspotTaskId: string, now: Date): Promise<void>;
+  markReminderFailed(key: string, error: string, now?: Date): Promise<void>;
+  /**
+   * Takes a failed reminder back to 'intent' for one more try; true for the single caller that wins it.
+   */
+  claimFailedReminder(key: string, now: Date): Promise<boolean>;
+  getReminder(key: string): Promise<Reminder | null>;
+  /** Reminders not yet completed (intent, sent or failed), oldest first. */
+  listOpenRemindersForDeal(portalId: number, dealId: string): Promise<Reminder[]>;
+  markRemindersCompleted(keys: readonly string[], now?: Date): Promise<void>;
+}
+
+/**
+ * The deterministic key of a reminder (STYLE.md principle 6): one per portal, deal, stage entry, kind
+ * and round, so the same stall never produces two tasks.
+ */
+export function buildReminderKey(identity: ReminderIdentity): string {
+  return [
+    identity.portalId,
+    identity.dealId,
+    identity.stageEnteredAt.getTime(),
+    identity.kind,
+    identity.round,
+  ].join('/');
+}
+
+function toReminder(row: RemindersTable): Reminder {
+  return {
+    key: row.reminder_key,
+    portalId: row.portal_id,
+    dealId: row.deal_id,
+    stageEnteredAt: new Date(row.stage_entered_at),
+    kind: row.kind,
+    round: row.round,
+    status: row.status,
+    hubspotTaskId: row.hubspot_task_id,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    dueAt: row.due_at === null ? null : new Date(row.due_at),
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+export function createReminderRepository(ctx: StoreContext): ReminderRepository {
+  const { db } = ctx;
+
+  async function readReminder(key: string): Promise<Reminder | null> {
+    const row = await db
+      .selectFrom('reminders')
+      .selectAll()
+      .where('reminder_key', '=', key)
+      .executeTakeFirst();
+    return row ? toReminder(row) : null;
+  }
+
+  return {
+    async recordReminderIntent(key, input) {
+      const nowMs = toEpochMs(input.now);
+      const inserted = await db
+        .insertInto('reminders')
+        .values({
+          reminder_key: key,
+          portal_id: input.portalId,
+          deal_id: input.dealId,
+          stage_entered_at: toEpochMs(input.stageEnteredAt),
+          kind: input.kind,
+          round: input.round,
+          status: 'intent',
+          hubspot_task_id: null,
+          attempts: 0,
+          last_error: null,
+          due_at: toEpochMsOrNull(input.dueAt),
+          created_at: nowMs,
+          updated_at: nowMs,
+        })
+        .onConflict((oc) => oc.column('reminder_key').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted) return { created: true, reminder: toReminder(inserted) };
+      const existing = await readReminder(key);
+      if (!existing) throw new Error(`reminder ${key} conflicted on insert but cannot be read`);
+      return { created: false, reminder: existing };
+    },
+
+    async markReminderSent(key, hubspotTaskId, now) {
+      await db
+        .updateTable('reminders')
+        .set((eb) => ({
+          status: 'sent',
+          hubspot_task_id: hubspotTaskId,
+          attempts: eb('attempts', '+', 1),
+          last_error: null,
+          updated_at: toEpochMs(now),
+        }))
+        .where('reminder_key', '=', key)
+        .execute();
+    },
+
+    async markReminderFailed(key, error, now = new Date()) {
+      await db
+        .updateTable('reminders')
+        .set((eb) => ({
+          status: 'failed',
+          attempts: eb('attempts', '+', 1),
+          last_error: error,
+          updated_at: toEpochMs(now),
+        }))
+        .where('reminder_key', '=', key)
+        // A task that did get created must not be forgotten because a later step failed.
+        .where('status', '<>', 'sent')
+        .execute();
+    },
+
+    async claimFailedReminder(key, now) {
+      const result = await db
+        .updateTable('reminders')
+        .set({ status: 'intent', updated_at: toEpochMs(now) })
+        .where('reminder_key', '=', key)
+        .where('status', '=', 'failed')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    getReminder: readReminder,
+
+    async listOpenRemindersForDeal(portalId, dealId) {
+      const rows = await db
+        .selectFrom('reminders')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('deal_id', '=', dealId)
+        .where('status', '<>', 'completed')
+        .orderBy('created_at')
+        .orderBy('reminder_key')
+        .execute();
+      return rows.map(toReminder);
+    },
+
+    async markRemindersCompleted(keys, now = new Date()) {
+      if (keys.length === 0) return;
+      await db
+        .updateTable('reminders')
+        .set({ status: 'completed', updated_at: toEpochMs(now) })
+        .where('reminder_key', 'in', [...keys])
+        .execute();
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './database.types';
+
+export type StoreDialect = 'sqlite' | 'postgres';
+
+/** What every repository needs: the query builder and which database it talks to. */
+export interface StoreContext {
+  db: Kysely<Database>;
+  dialect: StoreDialect;
+}
+
+/**
+ * Run `work` in one write transaction. On SQLite the transaction starts IMMEDIATE so it takes the write
+ * lock up front: a deferred one that reads first can fail with SQLITE_BUSY when it tries to write after
+ * another process did, and busy_timeout does not help there. `work` must use only the `trx` it is given:
+ * on SQLite the single connection is held for the whole call, so touching `ctx.db` inside deadlocks.
+ */
+export async function runWriteTransaction<T>(
+  ctx: StoreContext,
+  work: (trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (ctx.dialect === 'postgres') {
+    return ctx.db.transaction().execute((trx) => work(trx));
+  }
+  return ctx.db.connection().execute(async (connection) => {
+    await sql`begin immediate`.execute(connection);
+    try {
+      const result = await work(connection);
+      await sql`commit`.execute(connection);
+      return result;
+    } catch (error) {
+      // SQLite may already have rolled back on its own (e.g. disk full); the original error is what matters.
+      await sql`rollback`.execute(connection).catch(() => undefined);
+      throw error;
+    }
+  });
+}
+
+/** True for a primary-key or unique-constraint violation, on either dialect. */
+export function isUniqueViolation(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
+  const code = (error as { code: unknown }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+let lastIdMs = 0;
+let idSequence = 0;
+
+/**
+ * Text ids that sort in creation order within a process, so that append-only logs fold in the order
+ * they were written even when two entries share a millisecond; the random tail keeps them unique
+ * across processes.
+ */
+export function generateSortableId(): string {
+  const ms = Math.max(Date.now(), lastIdMs);
+  idSequence = ms === lastIdMs ? idSequence + 1 : 0;
+  lastIdMs = ms;
+  return `${ms.toString(36).padStart(9, '0')}${idSequence.toString(36).padStart(4, '0')}${randomBytes(6).toString('hex')}`;
+}
+
+export function toEpochMs(date: Date): number {
+  return date.getTime();
+}
+
+export function toEpochMsOrNull(date: Date | null | undefined): number | null {
+  return date ? date.getTime() : null;
+}
+
+export function fromEpochMsOrNull(ms: number | null): Date | null {
+  return ms === null ? null : new Date(ms);
+}
