@@ -1,0 +1,72 @@
+export type { ActionState, DealSnapshot } from './deal.types';
+export {
+  actionDoneRuleSchema,
+  associatedRuleSchema,
+  checkRuleSchema,
+  comparisonRuleSchema,
+  dateInFutureRuleSchema,
+  equalsRuleSchema,
+  lastActivityRuleSchema,
+  oneOfRuleSchema,
+  parsePlaybook,
+  playbookActionSchema,
+  playbookCheckSchema,
+  playbookSchema,
+  playbookStepSchema,
+  presentRuleSchema,
+  withinDaysRuleSchema,
+} from './playbook.schema';
+export type {
+  ActionDoneRule,
+  AssociatedRule,
+  CheckRule,
+  ComparisonRule,
+  DateInFutureRule,
+  EqualsRule,
+  LastActivityRule,
+  OneOfRule,
+  ParsePlaybookResult,
+  Playbook,
+  PlaybookAction,
+  PlaybookCheck,
+  PlaybookError,
+  PlaybookInput,
+  PlaybookReminders,
+  PlaybookStep,
+  PresentRule,
+  WithinDaysRule,
+} from './playbook.schema';
+export { DEFAULT_PLAYBOOK } from './default-playbook';
+export { resolveStepForStage } from './stage-step.util';
+export type { StepResolution } from './stage-step.util';
+export { listAssociationTypesReadByPlaybook, listPropertiesReadByPlaybook } from './playbook-reads.util';
+export {
+  evaluateCheck,
+  findLatestActionState,
+  labelProperty,
+  parseHubSpotDate,
+  parseHubSpotNumber,
+} from './check-rules.util';
+export type { CheckResult } from './check-rules.util';
+export { evaluateStep } from './step-evaluation.util';
+export type { ActionProgress, EvaluateStepInput, StepEvaluation, StepProgress } from './step-evaluation.util';
+export {
+  addBusinessDays,
+  addCalendarDays,
+  countBusinessDaysBetween,
+  countCalendarDaysBetween,
+  formatLocalDate,
+  isValidLocalDate,
+  isValidTimeZone,
+  nextBusinessDayAt,
+} from './business-days.util';
+export type { BusinessCalendar } from './business-days.util';
+export {
+  escalationDue,
+  evaluateStall,
+  resolveEscalateAfterBusinessDays,
+  resolveEscalationOwnerId,
+} from './stall.util';
+export type { EscalationInput, EvaluateStallInput, StallEvaluation, StallReason } from './stall.util';
+export { buildBusinessCalendar, evaluateDealGuidance } from './deal-guidance.util';
+export type { DealGuidance, EvaluateDealGuidanceInput, GuidanceStep } from './deal-guidance.util';
