@@ -1,0 +1,86 @@
+import { createStore, type Store } from '../../src/store';
+import { createTestStore, DATABASES, type TestStore } from '../support/test-databases';
+import { minutesAfter, T0, takePortalId } from './support/store-builders';
+
+function buildPlaybookDocument(name: string) {
+  return {
+    name,
+    pipelines: { default: { stages: { qualifiedtobuy: 'qualification' } } },
+    steps: [
+      { id: 'qualification', title: 'Qualification', actions: [{ id: 'discovery-call', required: true }] },
+    ],
+  };
+}
+
+describe.each(DATABASES)('playbook versions (%s)', (kind) => {
+  let testStore: TestStore;
+  let store: Store;
+
+  beforeAll(async () => {
+    testStore = await createTestStore(kind);
+    store = testStore.store;
+  });
+  afterAll(async () => {
+    await testStore.cleanup();
+  });
+
+  it('a portal that never saved a playbook has no current version', async () => {
+    expect(await store.playbooks.getCurrentPlaybook(takePortalId())).toBeNull();
+  });
+
+  it('each save gets the next version and older versions stay readable', async () => {
+    const portalId = takePortalId();
+
+    const first = await store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v1'), {
+      authorUserId: '101',
+      note: 'initial',
+      now: T0,
+    });
+    const second = await store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v2'), {
+      authorUserId: '102',
+      now: minutesAfter(T0, 1),
+    });
+
+    expect([first.version, second.version]).toEqual([1, 2]);
+    expect(await store.playbooks.getCurrentPlaybook(portalId)).toMatchObject({
+      version: 2,
+      document: buildPlaybookDocument('v2'),
+      authorUserId: '102',
+    });
+    expect(await store.playbooks.getPlaybookVersion(portalId, 1)).toEqual({
+      portalId,
+      version: 1,
+      document: buildPlaybookDocument('v1'),
+      authorUserId: '101',
+      note: 'initial',
+      createdAt: T0,
+    });
+    expect((await store.playbooks.listPlaybookVersions(portalId)).map((saved) => saved.version)).toEqual([
+      2, 1,
+    ]);
+    expect(await store.playbooks.getPlaybookVersion(portalId, 3)).toBeNull();
+  });
+
+  it('managers saving at the same moment each get their own version, none lost', async () => {
+    const portalId = takePortalId();
+    // SQLite takes one store (a second in-process store would block the event loop); PostgreSQL races two pools.
+    const second = kind === 'postgres' ? await createStore(testStore.url) : store;
+    try {
+      const saves = await Promise.all(
+        Array.from({ length: 12 }, (_, index) =>
+          (index % 2 === 0 ? store : second).playbooks.savePlaybookVersion(
+            portalId,
+            buildPlaybookDocument(`save ${index}`),
+          ),
+        ),
+      );
+
+      expect(saves.map((saved) => saved.version).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 12 }, (_, index) => index + 1),
+      );
+      expect(await store.playbooks.listPlaybookVersions(portalId)).toHaveLength(12);
+    } finally {
+      if (second !== store) await second.close();
+    }
+  });
+});
