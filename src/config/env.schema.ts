@@ -24,7 +24,9 @@ const userIdList = z
       .map((id) => id.trim())
       .filter((id) => id.length > 0),
   )
-  .refine((ids) => ids.every((id) => /^\d+$/.test(id)), { message: 'expected comma-separated numeric user ids' });
+  .refine((ids) => ids.every((id) => /^\d+$/.test(id)), {
+    message: 'expected comma-separated numeric user ids',
+  });
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -34,10 +36,7 @@ const envSchema = z.object({
   HUBSPOT_API_BASE_URL: httpsOrigin.default('https://api.hubapi.com'),
   PUBLIC_BASE_URL: httpsOrigin.optional(),
   MANAGER_USER_IDS: userIdList,
-  MANAGER_OWNER_ID: z
-    .string()
-    .regex(/^\d+$/, { message: 'expected a numeric HubSpot owner id' })
-    .optional(),
+  MANAGER_OWNER_ID: z.string().regex(/^\d+$/, { message: 'expected a numeric HubSpot owner id' }).optional(),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(900),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -71,7 +70,9 @@ export function parseConfig(
   required: ReadonlyArray<'HUBSPOT_CLIENT_SECRET' | 'PUBLIC_BASE_URL'> = [],
 ): Config {
   // An empty variable means "unset" to people; let the defaults apply.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
   const result = envSchema.safeParse(present);
   const problems: string[] = result.success
     ? []

@@ -1,0 +1,54 @@
+import express, { Router, type Express } from 'express';
+import { requireSignatureV3 } from '../../webhooks/signed-request.middleware';
+import { createWebhookIntakeRouter } from '../../webhooks/webhook-intake.route';
+import { createErrorHandler, notFoundHandler } from '../api/error-handler';
+import { createGuidanceRouter } from '../api/guidance.route';
+import { createHealthRouter } from '../api/health.route';
+import { createStoreEvents } from '../api/webhook-inbox.wiring';
+import type { Services } from './services';
+
+/**
+ * The HTTP app. Order matters: the webhook route and the signed API read raw bodies themselves (the
+ * signature covers the exact bytes), so no JSON parser runs before them.
+ */
+export function createApp(services: Services): Express {
+  const { config, clock, logger, metrics } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  const epochMs = () => clock.now().getTime();
+  const rejected = metrics.counter(
+    'sop_signed_requests_rejected_total',
+    'Requests refused by the v3 signature check',
+  );
+  const batches = metrics.counter('sop_webhook_batches_total', 'Webhook batches by outcome');
+
+  app.use(
+    createWebhookIntakeRouter({
+      clientSecret: config.hubspotClientSecret,
+      publicBaseUrl: config.publicBaseUrl,
+      clock: epochMs,
+      storeEvents: createStoreEvents(services),
+      onBatch: (stats) => {
+        batches.inc({ outcome: stats.outcome });
+        if (stats.outcome !== 'stored') logger.warn('webhook batch not stored', { ...stats });
+      },
+    }),
+  );
+  app.use(createHealthRouter(services));
+
+  const api = Router();
+  api.use(
+    requireSignatureV3({
+      clientSecret: config.hubspotClientSecret,
+      publicBaseUrl: config.publicBaseUrl,
+      clock: epochMs,
+      onRejected: (rejection) => rejected.inc({ reason: rejection.reason }),
+    }),
+  );
+  api.use(createGuidanceRouter(services));
+  app.use('/api/v1', api);
+
+  app.use(notFoundHandler);
+  app.use(createErrorHandler(logger));
+  return app;
+}

@@ -1,0 +1,26 @@
+import type { Config } from '../config/env.schema';
+import type { DealSyncService } from '../deals/deal-sync.service';
+import type { GuidanceService } from '../guidance/guidance.service';
+import type { HubSpotGateway } from '../hubspot/hubspot-gateway.types';
+import type { MetricsRegistry } from '../observability/metrics.registry';
+import type { Clock } from '../platform/clock';
+import type { Logger } from '../platform/logger';
+import type { PlaybookService } from '../playbooks/playbook.service';
+import type { PortalRegistry } from '../portals/portal-registry';
+import type { InboxProcessor } from '../processing/inbox-processor';
+import type { Store } from '../store';
+
+/** Everything the composition root (src/main.ts) builds, handed to the HTTP app, the workers and the CLI. */
+export interface Services {
+  config: Config;
+  clock: Clock;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  store: Store;
+  hubspot: HubSpotGateway;
+  portals: PortalRegistry;
+  playbooks: PlaybookService;
+  dealSync: DealSyncService;
+  guidance: GuidanceService;
+  inbox: InboxProcessor;
+}

@@ -1,0 +1,132 @@
+import type { Server } from 'node:http';
+import { createApp } from './app/create-app';
+import type { Services } from './app/services';
+import { ConfigError, parseConfig, type Config } from './config/env.schema';
+import { createDealSyncService } from './deals/deal-sync.service';
+import { createGuidanceService } from './guidance/guidance.service';
+import { createHubSpotGateway } from './hubspot/hubspot-gateway';
+import { createMetricsRegistry } from './observability/metrics.registry';
+import { systemClock, type Clock } from './platform/clock';
+import { createLogger, type Logger } from './platform/logger';
+import { createPlaybookService } from './playbooks/playbook.service';
+import { createPortalRegistry, type Installation } from './portals/portal-registry';
+import { discoverStaticInstallation } from './portals/static-installation';
+import { createInboxProcessor } from './processing/inbox-processor';
+import { startBackgroundWorkers, type BackgroundWorkers } from './processing/background-workers';
+import { createStore } from './store';
+
+/**
+ * The one composition root: everything the service, the CLI and the demo run on is built here.
+ * Tests build the same graph with their own clock, database and local HubSpot.
+ */
+export interface ServiceOverrides {
+  clock?: Clock;
+  logger?: Logger;
+  /** Installations to use instead of discovering the static token's portal (tests with several portals). */
+  installations?: Installation[];
+  /** Per-attempt HubSpot timeout and retry shape; tests shrink them. */
+  hubspot?: { timeoutMs?: number; maxAttempts?: number; sleep?: (ms: number) => Promise<void> };
+}
+
+export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
+  const clock = overrides.clock ?? systemClock;
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const metrics = createMetricsRegistry();
+  const store = await createStore(config.databaseUrl);
+  await store.migrate();
+
+  const installations =
+    overrides.installations ??
+    (config.hubspotAccessToken
+      ? [
+          await discoverStaticInstallation({
+            basePath: config.hubspotApiBaseUrl,
+            accessToken: config.hubspotAccessToken,
+            metrics,
+          }),
+        ]
+      : []);
+  if (installations.length === 0) logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
+  const portals = await createPortalRegistry(store, installations, clock.now());
+  const hubspot = createHubSpotGateway({
+    basePath: config.hubspotApiBaseUrl,
+    tokenForPortal: (portalId) => portals.tokenForPortal(portalId),
+    metrics,
+    ...overrides.hubspot,
+  });
+  const playbooks = createPlaybookService(store);
+  for (const portalId of portals.installedPortalIds()) await playbooks.ensureSeeded(portalId, clock.now());
+  const dealSync = createDealSyncService({ store, hubspot, playbooks });
+  const guidance = createGuidanceService({ store, hubspot, portals, playbooks, dealSync });
+  const inbox = createInboxProcessor({ store, dealSync, portals, metrics, logger });
+  return { config, clock, logger, metrics, store, hubspot, portals, playbooks, dealSync, guidance, inbox };
+}
+
+export interface RunningService {
+  services: Services;
+  server: Server;
+  url: string;
+  workers: BackgroundWorkers;
+  stop(): Promise<void>;
+}
+
+/** Starts the HTTP server and the background workers (inbox drain, periodic sweep). */
+export async function startService(
+  config: Config,
+  overrides: ServiceOverrides & { workers?: boolean } = {},
+): Promise<RunningService> {
+  const services = await createServices(config, overrides);
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
+    listening.once('error', reject);
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const workers = startBackgroundWorkers(services, { enabled: overrides.workers ?? true });
+  services.logger.info('SOP Guide listening', { port, database: services.store.dialect });
+  return {
+    services,
+    server,
+    url: `http://127.0.0.1:${port}`,
+    workers,
+    async stop() {
+      await workers.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await services.store.close();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseConfig(process.env, ['HUBSPOT_CLIENT_SECRET', 'PUBLIC_BASE_URL']);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const running = await startService(config);
+  const shutdown = (signal: string) => {
+    running.services.logger.info('shutting down', { signal });
+    running.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `SOP Guide failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}

@@ -1,0 +1,80 @@
+import { DEFAULT_PLAYBOOK, parsePlaybook, type Playbook } from '../domain';
+import { AppError } from '../errors/app-error';
+import type { Store } from '../store';
+
+export interface VersionedPlaybook {
+  version: number;
+  playbook: Playbook;
+}
+
+/**
+ * Reads a portal's playbooks. Saved versions never change, so parsed versions are cached forever (per
+ * portal and version); only "which version is current" goes to the database each time.
+ */
+export interface PlaybookService {
+  current(portalId: number): Promise<VersionedPlaybook>;
+  atVersion(portalId: number, version: number): Promise<VersionedPlaybook | null>;
+  /** The version a deal is judged by: the one pinned when it entered its stage, else the current one. */
+  forPinnedVersion(portalId: number, pinnedVersion: number | null): Promise<VersionedPlaybook>;
+  /** Gives a portal the default playbook as version 1 when it has none yet. */
+  ensureSeeded(portalId: number, now: Date): Promise<VersionedPlaybook>;
+}
+
+const MAX_CACHED_VERSIONS = 500;
+
+export function createPlaybookService(store: Store): PlaybookService {
+  const cache = new Map<string, VersionedPlaybook>();
+
+  const remember = (portalId: number, version: number, document: unknown): VersionedPlaybook => {
+    const key = `${portalId}:${version}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const parsed = parsePlaybook(document);
+    // A stored version was validated when it was saved; failing here means the schema moved under it.
+    if (!parsed.ok) {
+      throw new AppError(
+        'INTERNAL',
+        `Stored playbook version ${version} of portal ${portalId} no longer validates`,
+        {
+          errors: parsed.errors,
+        },
+      );
+    }
+    if (cache.size >= MAX_CACHED_VERSIONS) cache.delete(cache.keys().next().value as string);
+    const entry = { version, playbook: parsed.playbook };
+    cache.set(key, entry);
+    return entry;
+  };
+
+  const atVersion = async (portalId: number, version: number) => {
+    const cached = cache.get(`${portalId}:${version}`);
+    if (cached) return cached;
+    const row = await store.playbooks.getPlaybookVersion(portalId, version);
+    return row ? remember(portalId, row.version, row.document) : null;
+  };
+
+  const ensureSeeded = async (portalId: number, now: Date) => {
+    const row = await store.playbooks.getCurrentPlaybook(portalId);
+    if (row) return remember(portalId, row.version, row.document);
+    const saved = await store.playbooks.savePlaybookVersion(portalId, DEFAULT_PLAYBOOK, {
+      authorUserId: null,
+      note: 'Default sales SOP, installed with the app',
+      now,
+    });
+    return remember(portalId, saved.version, saved.document);
+  };
+
+  const current = async (portalId: number) => {
+    const row = await store.playbooks.getCurrentPlaybook(portalId);
+    if (!row) return { version: 0, playbook: DEFAULT_PLAYBOOK };
+    return remember(portalId, row.version, row.document);
+  };
+
+  return {
+    current,
+    atVersion,
+    ensureSeeded,
+    forPinnedVersion: async (portalId, pinnedVersion) =>
+      (pinnedVersion === null ? null : await atVersion(portalId, pinnedVersion)) ?? current(portalId),
+  };
+}
