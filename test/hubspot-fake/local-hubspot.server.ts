@@ -38,6 +38,8 @@ export interface FaultSpec {
   status?: 429 | 500 | 502 | 503;
   /** How many matching requests the fault hits; default 1. */
   times?: number;
+  /** Let this many matching requests through before the fault starts hitting. */
+  skip?: number;
   /** Replaces HubSpot's default body for the status. */
   body?: unknown;
   headers?: Record<string, string>;
@@ -121,7 +123,7 @@ function queryRecord(params: URLSearchParams): Record<string, string | string[]>
 export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Promise<LocalHubSpot> {
   const state = options.state ?? new LocalHubSpotState();
   const requests: RecordedRequest[] = [];
-  let faults: Array<FaultSpec & { remaining: number }> = [];
+  let faults: Array<FaultSpec & { remaining: number; skipping: number }> = [];
   const burst =
     options.rateLimit === false ? null : new SlidingWindow(options.rateLimit ?? DEFAULT_RATE_LIMIT);
   const burstSettings = options.rateLimit === false ? null : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
@@ -138,7 +140,12 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Prom
         (f.method === undefined || f.method.toUpperCase() === method) &&
         (typeof f.path === 'string' ? f.path === path : f.path.test(path)),
     );
-    if (fault) fault.remaining -= 1;
+    if (!fault) return undefined;
+    if (fault.skipping > 0) {
+      fault.skipping -= 1;
+      return undefined;
+    }
+    fault.remaining -= 1;
     faults = faults.filter((f) => f.remaining > 0);
     return fault;
   };
@@ -294,7 +301,7 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Prom
     state,
     requests,
     inject(fault) {
-      faults.push({ ...fault, remaining: fault.times ?? 1 });
+      faults.push({ ...fault, remaining: fault.times ?? 1, skipping: fault.skip ?? 0 });
     },
     clearFaults() {
       faults = [];
