@@ -29,6 +29,7 @@ import {
   accountDetailsSchema,
   associationsBatchSchema,
   batchObjectsSchema,
+  listPageSchema,
   namedCollectionSchema,
   ownersPageSchema,
   pipelinesSchema,
@@ -118,6 +119,7 @@ function buildPortalApis(basePath: string, accessToken: string) {
     client,
     pipelines: client.crm.pipelines.pipelinesApi,
     dealsBatch: client.crm.deals.batchApi,
+    dealsBasic: client.crm.deals.basicApi,
     associationsBatch: client.crm.associations.v4.batchApi,
     tasksBatch: client.crm.objects.tasks.batchApi,
     tasksSearch: client.crm.objects.tasks.searchApi,
@@ -543,6 +545,26 @@ export function createHubSpotGateway(options: HubSpotGatewayOptions): HubSpotGat
       }
       const result: BatchReadDealsResult = { deals, missingIds: [...missing] };
       return result;
+    },
+
+    async *pageDealIds(portalId) {
+      const operation = 'pageDealIds';
+      let after: string | undefined;
+      do {
+        const { data } = await call(portalId, operation, { idempotent: true }, (apis) =>
+          apis.dealsBasic.getPageWithHttpInfo(
+            HUBSPOT_BATCH_LIMIT,
+            after,
+            ['hs_object_id'],
+            undefined,
+            undefined,
+            false,
+          ),
+        );
+        const page = parse(listPageSchema, data, operation, portalId);
+        if (page.results.length > 0) yield page.results.map((deal) => deal.id);
+        after = page.paging?.next?.after;
+      } while (after);
     },
 
     async readAssociationCounts(portalId, dealIds, toObjectType) {

@@ -154,6 +154,8 @@ export interface HubSpotGateway {
     properties: readonly string[],
     options?: { propertiesWithHistory?: readonly string[] },
   ): Promise<BatchReadDealsResult>;
+  /** Every deal id of the portal, a page (up to 100) at a time: what backfill walks. */
+  pageDealIds(portalId: number): AsyncIterable<string[]>;
   /** Number of associated records per deal (0 when none), e.g. contacts per deal. */
   readAssociationCounts(
     portalId: number,

@@ -74,6 +74,11 @@ export const searchPageSchema = z.object({
   paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
 });
 
+export const listPageSchema = z.object({
+  results: z.array(crmObjectSchema),
+  paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+});
+
 export const associationsBatchSchema = z.object({
   results: z.array(
     z.object({

@@ -55,6 +55,7 @@ const now = () => new Date();
 const SUPPORTED_OBJECT_TYPES: ReadonlySet<CrmObjectType> = new Set(['deals', 'tasks']);
 const SEARCH_MAX_LIMIT = 200;
 const OWNERS_MAX_LIMIT = 500;
+const LIST_MAX_LIMIT = 100;
 const ASSOCIATIONS_PAGE_SIZE = 500;
 const ASSOCIATIONS_BATCH_LIMIT = 1000;
 const DATETIME_PROPERTIES = new Set([
@@ -510,6 +511,40 @@ const routes: Route[] = [
         renderObject(ctx.state, ctx.portal.portalId, type, object, Object.keys(object.properties)),
         201,
       );
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/crm\/v3\/objects\/([^/]+)$/,
+    handler: (ctx, [rawType]) => {
+      const type = objectTypeOr404(rawType);
+      if (isResponse(type)) return type;
+      const limit = ctx.query.get('limit') === null ? 10 : Number(ctx.query.get('limit'));
+      if (!Number.isInteger(limit) || limit < 1 || limit > LIST_MAX_LIMIT) {
+        return validationError(`limit must be between 1 and ${LIST_MAX_LIMIT}`);
+      }
+      const archived = ctx.query.get('archived') === 'true';
+      // HubSpot's list pages by id; `after` is the id the next page starts at.
+      const after = ctx.query.get('after');
+      const all = [...ctx.portal.objects[type].values()]
+        .filter((object) => object.archived === archived)
+        .sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+      const start = after ? all.findIndex((object) => BigInt(object.id) >= BigInt(after)) : 0;
+      const page = start < 0 ? [] : all.slice(start, start + limit);
+      const properties = propertyList(ctx.query.getAll('properties'));
+      const body: Record<string, unknown> = {
+        results: page.map((object) => renderObject(ctx.state, ctx.portal.portalId, type, object, properties)),
+      };
+      const next = start < 0 ? undefined : all[start + limit];
+      if (next) {
+        body.paging = {
+          next: {
+            after: next.id,
+            link: `${ctx.baseUrl}/crm/v3/objects/${type}?limit=${limit}&after=${next.id}`,
+          },
+        };
+      }
+      return ok(body);
     },
   },
   {

@@ -59,6 +59,22 @@ describe('the HubSpot gateway', () => {
     expect(deals[0]?.createdAt).toBeInstanceOf(Date);
   });
 
+  it('pages through every deal id of a portal for backfill', async () => {
+    const extra = Array.from(
+      { length: 230 },
+      (_, i) =>
+        h.hubspot.state.upsertDeal(PORTAL_B, {
+          properties: { dealname: `Old deal ${i}`, dealstage: 'qualifiedtobuy' },
+        }).id,
+    );
+
+    const pages: string[][] = [];
+    for await (const ids of h.gateway.pageDealIds(PORTAL_B)) pages.push(ids);
+
+    expect(pages.map((p) => p.length)).toEqual([100, 100, 36]);
+    expect(new Set(pages.flat())).toEqual(new Set([...Object.values(h.portalB.deals), ...extra]));
+  });
+
   it('counts associated records per deal, zero for deals with none', async () => {
     const counts = await h.gateway.readAssociationCounts(
       PORTAL_A,
