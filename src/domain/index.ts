@@ -70,3 +70,12 @@ export {
 export type { EscalationInput, EvaluateStallInput, StallEvaluation, StallReason } from './stall.util';
 export { buildBusinessCalendar, evaluateDealGuidance } from './deal-guidance.util';
 export type { DealGuidance, EvaluateDealGuidanceInput, GuidanceStep } from './deal-guidance.util';
+export {
+  computeSopPropertyValues,
+  listChangedSopProperties,
+  SOP_COMPLIANCE_VALUES,
+  SOP_PROPERTY_NAMES,
+} from './sop-properties.util';
+export type { SopCompliance, SopPropertyName, SopPropertyValues } from './sop-properties.util';
+export { locateActionForDeal } from './action-location.util';
+export type { ActionLocation } from './action-location.util';
