@@ -20,15 +20,39 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['../*', '!../domain', '!../domain/*'], message: 'src/domain imports nothing outside the domain.' },
-            { group: ['node:*', 'fs', 'http', 'https', 'net', 'child_process', 'pg', 'better-sqlite3', 'kysely', 'express', '@hubspot/api-client'], message: 'src/domain does no I/O.' },
+            {
+              group: ['../*', '!../domain', '!../domain/*'],
+              message: 'src/domain imports nothing outside the domain.',
+            },
+            {
+              group: [
+                'node:*',
+                'fs',
+                'http',
+                'https',
+                'net',
+                'child_process',
+                'pg',
+                'better-sqlite3',
+                'kysely',
+                'express',
+                '@hubspot/api-client',
+              ],
+              message: 'src/domain does no I/O.',
+            },
           ],
         },
       ],
       'no-restricted-syntax': [
         'error',
-        { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Pass `now` in: the domain reads no clock.' },
-        { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message: 'Pass `now` in: the domain reads no clock.' },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Pass `now` in: the domain reads no clock.',
+        },
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Pass `now` in: the domain reads no clock.',
+        },
         { selector: "MemberExpression[object.name='process']", message: 'The domain reads no environment.' },
       ],
     },
@@ -37,8 +61,27 @@ export default tseslint.config(
     // The webhook edge stands alone: src wires it, never the other way round (DESIGN.md §2).
     files: ['webhooks/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../src', '../src/*', '**/src/**'], message: 'webhooks/ depends on no module of src/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../src', '../src/*', '**/src/**'],
+              message: 'webhooks/ depends on no module of src/.',
+            },
+          ],
+        },
+      ],
     },
+  },
+  {
+    // CommonJS entry points and tool configs.
+    files: ['bin/**/*.cjs', '*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', module: 'writable', process: 'readonly' },
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['test/**/*.ts', 'test/**/*.tsx', 'extensions/**/*.test.tsx'],

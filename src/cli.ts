@@ -1,0 +1,54 @@
+import { isAppError } from './errors/app-error';
+import { ConfigError } from './config/env.schema';
+import { parseCliArgs } from './cli/cli-args';
+import type { CliIo } from './cli/cli-context';
+import { COMMANDS } from './cli/commands';
+
+/**
+ * `npx sop-guide <command>`: the same environment as the service. Exit 0 on success, 1 with a clear
+ * message otherwise (never a stack trace for an expected failure).
+ */
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.usage.length));
+  return [
+    'Usage: sop-guide <command> [options]',
+    '',
+    ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+  ].join('\n');
+}
+
+export async function runCli(
+  argv: string[],
+  io: CliIo = {
+    out: (text) => process.stdout.write(text + '\n'),
+    err: (text) => process.stderr.write(text + '\n'),
+    env: process.env,
+  },
+): Promise<number> {
+  const name = argv[0];
+  if (!name || name === '--help' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${usage()}`);
+    return 1;
+  }
+  try {
+    return await command.run(parseCliArgs(argv, command.flags), io);
+  } catch (error) {
+    if (isAppError(error) || error instanceof ConfigError) {
+      io.err(`sop-guide ${name}: ${error.message}`);
+      return 1;
+    }
+    io.err(`sop-guide ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,5 @@
+import { backfillCommand } from './backfill.command';
+import type { CliCommand } from './cli-context';
+
+/** Every command of `sop-guide`; each lives in its own `*.command.ts`. */
+export const COMMANDS: readonly CliCommand[] = [backfillCommand];
