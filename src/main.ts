@@ -9,6 +9,9 @@ import { createMetricsRegistry } from './observability/metrics.registry';
 import { systemClock, type Clock } from './platform/clock';
 import { createLogger, type Logger } from './platform/logger';
 import { createPlaybookService } from './playbooks/playbook.service';
+import { createImpactPreviewService } from './playbooks/impact-preview.service';
+import { createManagerAccess } from './playbooks/manager-access.service';
+import { createPlaybookPublishingService } from './playbooks/playbook-publishing.service';
 import { createPortalRegistry, type Installation } from './portals/portal-registry';
 import { discoverStaticInstallation } from './portals/static-installation';
 import { createInboxProcessor } from './processing/inbox-processor';
@@ -56,10 +59,28 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   });
   const playbooks = createPlaybookService(store);
   for (const portalId of portals.installedPortalIds()) await playbooks.ensureSeeded(portalId, clock.now());
+  const playbookPublishing = createPlaybookPublishingService({ store, hubspot, playbooks });
+  const managerAccess = createManagerAccess({ hubspot, managerUserIds: config.managerUserIds, clock });
+  const impactPreview = createImpactPreviewService({ store, hubspot, portals });
   const dealSync = createDealSyncService({ store, hubspot, playbooks });
   const guidance = createGuidanceService({ store, hubspot, portals, playbooks, dealSync });
   const inbox = createInboxProcessor({ store, dealSync, portals, metrics, logger });
-  return { config, clock, logger, metrics, store, hubspot, portals, playbooks, dealSync, guidance, inbox };
+  return {
+    config,
+    clock,
+    logger,
+    metrics,
+    store,
+    hubspot,
+    portals,
+    playbooks,
+    playbookPublishing,
+    managerAccess,
+    impactPreview,
+    dealSync,
+    guidance,
+    inbox,
+  };
 }
 
 export interface RunningService {

@@ -1,10 +1,25 @@
 import { DEFAULT_PLAYBOOK, parsePlaybook, type Playbook } from '../domain';
 import { AppError } from '../errors/app-error';
-import type { Store } from '../store';
+import type { PlaybookVersion, Store } from '../store';
 
 export interface VersionedPlaybook {
   version: number;
   playbook: Playbook;
+}
+
+/** A saved version with who saved it, when and why: what the API and the CLI show. */
+export interface PublishedPlaybook extends VersionedPlaybook {
+  authorUserId: string | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+export type PlaybookVersionSummary = Omit<PublishedPlaybook, 'playbook'>;
+
+export interface PublishOptions {
+  authorUserId: string | null;
+  note: string | null;
+  now: Date;
 }
 
 /**
@@ -18,6 +33,12 @@ export interface PlaybookService {
   forPinnedVersion(portalId: number, pinnedVersion: number | null): Promise<VersionedPlaybook>;
   /** Gives a portal the default playbook as version 1 when it has none yet. */
   ensureSeeded(portalId: number, now: Date): Promise<VersionedPlaybook>;
+  /** A version with its author and time; the current one when `version` is omitted. Null when none. */
+  describeVersion(portalId: number, version?: number): Promise<PublishedPlaybook | null>;
+  /** Newest first, without the documents. */
+  listVersions(portalId: number): Promise<PlaybookVersionSummary[]>;
+  /** Saves an already validated playbook as the portal's next version. */
+  saveVersion(portalId: number, playbook: Playbook, options: PublishOptions): Promise<PublishedPlaybook>;
 }
 
 const MAX_CACHED_VERSIONS = 500;
@@ -70,10 +91,36 @@ export function createPlaybookService(store: Store): PlaybookService {
     return remember(portalId, row.version, row.document);
   };
 
+  const describe = (row: PlaybookVersion): PublishedPlaybook => ({
+    ...remember(row.portalId, row.version, row.document),
+    authorUserId: row.authorUserId,
+    note: row.note,
+    createdAt: row.createdAt,
+  });
+
   return {
     current,
     atVersion,
     ensureSeeded,
+    async describeVersion(portalId, version) {
+      const row =
+        version === undefined
+          ? await store.playbooks.getCurrentPlaybook(portalId)
+          : await store.playbooks.getPlaybookVersion(portalId, version);
+      return row ? describe(row) : null;
+    },
+    async listVersions(portalId) {
+      const rows = await store.playbooks.listPlaybookVersions(portalId);
+      return rows.map((row) => ({
+        version: row.version,
+        authorUserId: row.authorUserId,
+        note: row.note,
+        createdAt: row.createdAt,
+      }));
+    },
+    async saveVersion(portalId, playbook, options) {
+      return describe(await store.playbooks.savePlaybookVersion(portalId, playbook, options));
+    },
     forPinnedVersion: async (portalId, pinnedVersion) =>
       (pinnedVersion === null ? null : await atVersion(portalId, pinnedVersion)) ?? current(portalId),
   };

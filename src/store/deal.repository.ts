@@ -83,6 +83,11 @@ export interface DealRepository {
     options?: { now?: Date },
   ): Promise<DealWriteResult>;
   /**
+   * Pins `version` on every live deal of the portal, whatever it was pinned to: a manager published with
+   * "apply to deals in progress". One statement, so no deal is left half-way. Returns how many deals moved.
+   */
+  repinLiveDeals(portalId: number, version: number, options?: { now?: Date }): Promise<number>;
+  /**
    * Live deals that entered their stage before `before`, ordered by deal id; pass the last id of a page as
    * `afterDealId` to get the next one.
    */
@@ -324,6 +329,16 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
         .executeTakeFirst();
       if (saved) return { outcome: 'applied', deal: toDealRecord(saved) };
       return explainUnappliedWrite(portalId, dealId);
+    },
+
+    async repinLiveDeals(portalId, version, options = {}) {
+      const result = await db
+        .updateTable('deals')
+        .set({ playbook_version: version, updated_at: toEpochMs(options.now ?? new Date()) })
+        .where('portal_id', '=', portalId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
     },
 
     async listDealsEnteredStageBefore(portalId, before, page) {
