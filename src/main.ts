@@ -15,6 +15,7 @@ import { createPlaybookPublishingService } from './playbooks/playbook-publishing
 import { createPortalRegistry, type Installation } from './portals/portal-registry';
 import { discoverStaticInstallation } from './portals/static-installation';
 import { createInboxProcessor } from './processing/inbox-processor';
+import { createStallSweepService } from './reminders/stall-sweep.service';
 import { startBackgroundWorkers, type BackgroundWorkers } from './processing/background-workers';
 import { createStore } from './store';
 
@@ -64,7 +65,26 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const impactPreview = createImpactPreviewService({ store, hubspot, portals });
   const dealSync = createDealSyncService({ store, hubspot, playbooks });
   const guidance = createGuidanceService({ store, hubspot, portals, playbooks, dealSync });
-  const inbox = createInboxProcessor({ store, dealSync, portals, metrics, logger });
+  const reminders = createStallSweepService({
+    store,
+    hubspot,
+    playbooks,
+    portals,
+    logger,
+    metrics,
+    managerOwnerId: config.managerOwnerId,
+  });
+  const inbox = createInboxProcessor({
+    store,
+    dealSync,
+    portals,
+    metrics,
+    logger,
+    // A deal that entered another stage no longer needs the reminder tasks of the stage it left.
+    onDealsChanged: async (portalId, dealIds, now) => {
+      await reminders.completeRemindersOfMovedDeals(portalId, dealIds, now);
+    },
+  });
   return {
     config,
     clock,
@@ -80,6 +100,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     dealSync,
     guidance,
     inbox,
+    reminders,
   };
 }
 
@@ -104,7 +125,19 @@ export async function startService(
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const workers = startBackgroundWorkers(services, { enabled: overrides.workers ?? true });
+  const workers = startBackgroundWorkers(services, {
+    enabled: overrides.workers ?? true,
+    periodic: [
+      {
+        name: 'stall-sweep',
+        // SWEEP_INTERVAL_SECONDS=0 turns the timer off (the CLI's `sweep` still runs one by hand).
+        intervalMs: config.sweepIntervalSeconds * 1000,
+        run: async () => {
+          await services.reminders.sweep({ now: services.clock.now() });
+        },
+      },
+    ],
+  });
   services.logger.info('SOP Guide listening', { port, database: services.store.dialect });
   return {
     services,

@@ -4,6 +4,7 @@ import { createWebhookIntakeRouter } from '../../webhooks/webhook-intake.route';
 import { createErrorHandler, notFoundHandler } from '../api/error-handler';
 import { createGuidanceRouter } from '../api/guidance.route';
 import { createHealthRouter } from '../api/health.route';
+import { createSnoozeRouter } from '../api/snooze.route';
 import { createPlaybookRouter } from '../api/playbook.route';
 import { createStoreEvents } from '../api/webhook-inbox.wiring';
 import type { Services } from './services';
@@ -47,6 +48,7 @@ export function createApp(services: Services): Express {
     }),
   );
   api.use(createGuidanceRouter(services));
+  api.use(createSnoozeRouter(services));
   api.use(createPlaybookRouter(services));
   app.use('/api/v1', api);
 

@@ -11,6 +11,7 @@ import type { ManagerAccess } from '../playbooks/manager-access.service';
 import type { PlaybookPublishingService } from '../playbooks/playbook-publishing.service';
 import type { PortalRegistry } from '../portals/portal-registry';
 import type { InboxProcessor } from '../processing/inbox-processor';
+import type { StallSweepService } from '../reminders/stall-sweep.service';
 import type { Store } from '../store';
 
 /** Everything the composition root (src/main.ts) builds, handed to the HTTP app, the workers and the CLI. */
@@ -29,4 +30,5 @@ export interface Services {
   dealSync: DealSyncService;
   guidance: GuidanceService;
   inbox: InboxProcessor;
+  reminders: StallSweepService;
 }

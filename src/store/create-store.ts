@@ -9,6 +9,7 @@ import {
 } from './action-completion.repository';
 import type { Database } from './database.types';
 import { createDealRepository, type DealRepository } from './deal.repository';
+import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
 import { migrationProvider } from './migrations/migration-provider';
 import { createPlaybookRepository, type PlaybookRepository } from './playbook.repository';
 import { createPortalRepository, type PortalRepository } from './portal.repository';
@@ -33,6 +34,8 @@ export interface Store {
   readonly actions: ActionCompletionRepository;
   readonly reminders: ReminderRepository;
   readonly snoozes: SnoozeRepository;
+  /** Runs `work` only if no other instance holds the lock `name` (PostgreSQL advisory lock; SQLite just runs it). */
+  readonly withExclusiveLock: WithExclusiveLock;
   /** Brings the schema to the latest version; safe to run at every start, from several instances at once. */
   migrate(): Promise<void>;
   /** For /readyz: can the database answer a query right now. */
@@ -117,6 +120,7 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     actions: createActionCompletionRepository(ctx),
     reminders: createReminderRepository(ctx),
     snoozes: createSnoozeRepository(ctx),
+    withExclusiveLock: createExclusiveLock(ctx),
 
     async migrate() {
       const { error, results } =

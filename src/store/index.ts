@@ -36,3 +36,4 @@ export {
   type ReminderRepository,
 } from './reminder.repository';
 export type { Snooze, AddSnoozeInput, SnoozeRepository } from './snooze.repository';
+export type { ExclusiveRun, WithExclusiveLock } from './exclusive-lock';

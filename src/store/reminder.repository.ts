@@ -49,6 +49,21 @@ export interface ReminderRepository {
   /** Reminders not yet completed (intent, sent or failed), oldest first. */
   listOpenRemindersForDeal(portalId: number, dealId: string): Promise<Reminder[]>;
   markRemindersCompleted(keys: readonly string[], now?: Date): Promise<void>;
+  /**
+   * Records a create whose outcome is unknown (timeout, 5xx): the reminder stays 'intent', because the
+   * task may exist in HubSpot, and must be reconciled by its marker before anyone creates it again.
+   */
+  noteReminderOutcomeUnknown(key: string, error: string, now: Date): Promise<void>;
+  /**
+   * Takes an 'intent' untouched since before `staleBefore` (a crash or a lost answer) for reconciliation;
+   * true for the single caller that wins it. A fresh intent is another sweep's create still in flight.
+   */
+  claimStaleReminderIntent(key: string, staleBefore: Date, now: Date): Promise<boolean>;
+  /** Open reminders whose deal has since entered another stage (or was deleted): their tasks are moot. */
+  listOpenRemindersOfPastStageEntries(
+    portalId: number,
+    options: { dealIds?: readonly string[]; limit: number },
+  ): Promise<Reminder[]>;
 }
 
 /**
@@ -185,6 +200,57 @@ export function createReminderRepository(ctx: StoreContext): ReminderRepository 
         .set({ status: 'completed', updated_at: toEpochMs(now) })
         .where('reminder_key', 'in', [...keys])
         .execute();
+    },
+
+    async noteReminderOutcomeUnknown(key, error, now) {
+      await db
+        .updateTable('reminders')
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          last_error: error,
+          updated_at: toEpochMs(now),
+        }))
+        .where('reminder_key', '=', key)
+        .where('status', '=', 'intent')
+        .execute();
+    },
+
+    async claimStaleReminderIntent(key, staleBefore, now) {
+      const result = await db
+        .updateTable('reminders')
+        .set({ updated_at: toEpochMs(now) })
+        .where('reminder_key', '=', key)
+        .where('status', '=', 'intent')
+        .where('updated_at', '<', toEpochMs(staleBefore))
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async listOpenRemindersOfPastStageEntries(portalId, options) {
+      if (options.dealIds !== undefined && options.dealIds.length === 0) return [];
+      let query = db
+        .selectFrom('reminders')
+        .innerJoin('deals', (join) =>
+          join
+            .onRef('deals.portal_id', '=', 'reminders.portal_id')
+            .onRef('deals.deal_id', '=', 'reminders.deal_id'),
+        )
+        .selectAll('reminders')
+        .where('reminders.portal_id', '=', portalId)
+        .where('reminders.status', '<>', 'completed')
+        .where((eb) =>
+          eb.or([
+            eb('deals.stage_entered_at', '<>', eb.ref('reminders.stage_entered_at')),
+            eb('deals.deleted_at', 'is not', null),
+          ]),
+        );
+      if (options.dealIds !== undefined) query = query.where('reminders.deal_id', 'in', [...options.dealIds]);
+      const rows = await query
+        .orderBy('reminders.created_at')
+        .orderBy('reminders.reminder_key')
+        .limit(options.limit)
+        .execute();
+      return rows.map(toReminder);
     },
   };
 }

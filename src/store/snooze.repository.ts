@@ -35,6 +35,10 @@ export interface SnoozeRepository {
     now: Date,
     options?: { stageEnteredAt?: Date },
   ): Promise<Snooze | null>;
+  /** Every snooze ever given on a deal, oldest first: the audit trail shows who silenced it, why and until when. */
+  listSnoozesForDeal(portalId: number, dealId: string): Promise<Snooze[]>;
+  /** The snoozes of many deals in one query (the stall sweep reads a page of deals at a time), oldest first. */
+  listSnoozesForDeals(portalId: number, dealIds: readonly string[]): Promise<Snooze[]>;
 }
 
 function toSnooze(row: SnoozesTable): Snooze {
@@ -83,6 +87,31 @@ export function createSnoozeRepository(ctx: StoreContext): SnoozeRepository {
       }
       const row = await query.orderBy('until', 'desc').limit(1).executeTakeFirst();
       return row ? toSnooze(row) : null;
+    },
+
+    async listSnoozesForDeal(portalId, dealId) {
+      const rows = await db
+        .selectFrom('snoozes')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('deal_id', '=', dealId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toSnooze);
+    },
+
+    async listSnoozesForDeals(portalId, dealIds) {
+      if (dealIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('snoozes')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('deal_id', 'in', [...new Set(dealIds)])
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toSnooze);
     },
   };
 }

@@ -1,0 +1,598 @@
+import {
+  buildBusinessCalendar,
+  countBusinessDaysBetween,
+  escalationDue,
+  evaluateStall,
+  evaluateStep,
+  nextBusinessDayAt,
+  resolveEscalationOwnerId,
+  resolveStepForStage,
+} from '../domain';
+import { isHubSpotError } from '../hubspot/hubspot-error';
+import type { HubSpotGateway, NewTask } from '../hubspot/hubspot-gateway.types';
+import type { MetricsRegistry } from '../observability/metrics.registry';
+import type { Logger } from '../platform/logger';
+import type { PlaybookService } from '../playbooks/playbook.service';
+import type { PortalRegistry } from '../portals/portal-registry';
+import {
+  buildReminderKey,
+  type DealRecord,
+  type Reminder,
+  type ReminderIdentity,
+  type ReminderKind,
+  type Snooze,
+  type Store,
+} from '../store';
+import { createOwnerDirectory, type OwnerDirectory } from './owner-directory.cache';
+import {
+  buildReminderMarker,
+  buildReminderTask,
+  countDaysStalled,
+  findLatestStallableEntry,
+  REMINDER_DUE_HOUR_LOCAL,
+} from './reminder-task.util';
+
+/**
+ * The stalled-deal sweep (DESIGN.md §1 "Automation"): find the deals that could be stalled with an
+ * indexed query, judge each with the domain, and give each stall one HubSpot task for the owner, then
+ * one for the manager if it lasts. Nothing is sent twice:
+ *
+ * - every reminder has a deterministic key (portal, deal, stage entry, kind, round), and the intent is
+ *   stored under it before HubSpot is called; only the caller that inserted it creates the task;
+ * - a create whose answer was lost leaves the intent in place, and the task carries a marker derived
+ *   from the key, so a later sweep searches for the marker before creating anything again;
+ * - a refused create (429, 4xx) is marked failed and simply tried again by the next sweep;
+ * - on PostgreSQL one instance sweeps at a time (advisory lock), and the keys hold even without it.
+ *
+ * One deal's (or one portal's) failure is logged and reported, and the sweep goes on.
+ */
+export const SWEEP_LOCK_NAME = 'stall-sweep';
+export const SWEEP_PAGE_SIZE = 200;
+/** HubSpot's batch create limit: pending tasks are flushed in calls of at most this many. */
+export const TASK_BATCH_SIZE = 100;
+/**
+ * An intent older than this is not a create in flight (one create call lasts seconds, even with its
+ * rate-limit retries) but a lost answer or a crash: it is reconciled. Shorter than the default sweep
+ * interval, so the next sweep settles it.
+ */
+export const REMINDER_INTENT_STALE_MS = 10 * 60 * 1000;
+/** After this many failed tries, a reminder stops being retried (a task HubSpot keeps refusing). */
+export const MAX_REMINDER_ATTEMPTS = 8;
+/** Moved-on reminders closed per portal per pass; the rest wait for the next sweep. */
+const MOVED_ON_BATCH_SIZE = 500;
+
+export type SweepAction =
+  | 'created'
+  | 'would create'
+  | 'reconciled'
+  | 'would reconcile'
+  | 'would retry'
+  | 'retry next sweep'
+  | 'reconcile next sweep'
+  | 'gave up'
+  | 'completed'
+  | 'would complete'
+  | 'failed';
+
+export interface SweepRow {
+  portalId: number;
+  dealId: string;
+  dealName: string | null;
+  /** Who the task is (or was) for. */
+  assigneeOwnerId: string | null;
+  stepId: string | null;
+  daysStalled: number | null;
+  kind: ReminderKind;
+  action: SweepAction;
+  detail?: string;
+}
+
+export interface SweepReport {
+  /** False when another instance holds the sweep lock: this run did nothing. */
+  ran: boolean;
+  dryRun: boolean;
+  now: string;
+  portals: number;
+  /** Deals read because they entered their stage before the earliest stallable time. */
+  candidates: number;
+  stalled: number;
+  snoozed: number;
+  /** Reminders due that an earlier sweep already sent. */
+  alreadySent: number;
+  /** Reminders another sweep is creating right now. */
+  inFlight: number;
+  rows: SweepRow[];
+}
+
+export interface SweepOptions {
+  now: Date;
+  dryRun?: boolean;
+}
+
+export interface StallSweepService {
+  sweep(options: SweepOptions): Promise<SweepReport>;
+  /**
+   * Completes the open reminder tasks of deals that entered another stage (or were deleted): the
+   * inbox processor calls it with the deals a webhook batch touched, the sweep for every deal.
+   */
+  completeRemindersOfMovedDeals(portalId: number, dealIds: readonly string[], now: Date): Promise<SweepRow[]>;
+}
+
+export interface StallSweepDeps {
+  store: Store;
+  hubspot: HubSpotGateway;
+  playbooks: PlaybookService;
+  portals: PortalRegistry;
+  logger: Logger;
+  metrics: MetricsRegistry;
+  /** MANAGER_OWNER_ID: who gets escalations when the playbook names no manager. */
+  managerOwnerId: string | null;
+  owners?: OwnerDirectory;
+  pageSize?: number;
+}
+
+interface PendingTask {
+  key: string;
+  task: NewTask;
+  row: SweepRow;
+}
+
+interface PortalSweep {
+  portalId: number;
+  now: Date;
+  dryRun: boolean;
+  report: SweepReport;
+  pending: PendingTask[];
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
+  return chunks;
+}
+
+export function createStallSweepService(deps: StallSweepDeps): StallSweepService {
+  const { store, hubspot, playbooks, portals, logger, metrics } = deps;
+  const owners = deps.owners ?? createOwnerDirectory(hubspot);
+  const pageSize = deps.pageSize ?? SWEEP_PAGE_SIZE;
+  const remindersTotal = metrics.counter('sop_reminders_total', 'Stalled-deal reminders by kind and outcome');
+  const sweepsTotal = metrics.counter('sop_sweeps_total', 'Stalled-deal sweeps by outcome');
+
+  const staleBefore = (now: Date) => new Date(now.getTime() - REMINDER_INTENT_STALE_MS);
+
+  function record(sweep: PortalSweep, row: SweepRow) {
+    sweep.report.rows.push(row);
+    if (!sweep.dryRun) remindersTotal.inc({ kind: row.kind, outcome: row.action });
+  }
+
+  async function findCutoff(portalId: number, now: Date): Promise<Date | null> {
+    // Deals are judged by the playbook pinned when they entered their stage: an older version with a
+    // shorter threshold must not be missed, so every version the portal has counts.
+    const versions = await store.playbooks.listPlaybookVersions(portalId);
+    const judged =
+      versions.length === 0
+        ? [await playbooks.current(portalId)]
+        : await Promise.all(versions.map((row) => playbooks.atVersion(portalId, row.version)));
+    let cutoff: Date | null = null;
+    for (const entry of judged) {
+      if (!entry) continue;
+      const calendar = buildBusinessCalendar(entry.playbook, portals.timeZoneOf(portalId));
+      const latest = findLatestStallableEntry(entry.playbook, now, calendar);
+      if (latest !== null && (cutoff === null || latest > cutoff)) cutoff = latest;
+    }
+    return cutoff;
+  }
+
+  async function sweepPortal(sweep: PortalSweep) {
+    const { portalId, now } = sweep;
+    await closeMovedOnReminders(sweep, undefined);
+    const cutoff = await findCutoff(portalId, now);
+    if (cutoff === null) return;
+    let afterDealId: string | undefined;
+    for (;;) {
+      const page = await store.deals.listDealsEnteredStageBefore(portalId, cutoff, {
+        ...(afterDealId === undefined ? {} : { afterDealId }),
+        limit: pageSize,
+      });
+      if (page.length === 0) break;
+      afterDealId = page[page.length - 1]!.dealId;
+      sweep.report.candidates += page.length;
+      const snoozesByDeal = new Map<string, Snooze[]>();
+      for (const snooze of await store.snoozes.listSnoozesForDeals(
+        portalId,
+        page.map((deal) => deal.dealId),
+      )) {
+        snoozesByDeal.set(snooze.dealId, [...(snoozesByDeal.get(snooze.dealId) ?? []), snooze]);
+      }
+      for (const deal of page) {
+        try {
+          await considerDeal(sweep, deal, snoozesByDeal.get(deal.dealId) ?? []);
+        } catch (error) {
+          logger.warn('stall sweep skipped a deal', { portalId, dealId: deal.dealId, error });
+          record(sweep, {
+            portalId,
+            dealId: deal.dealId,
+            dealName: deal.properties.dealname ?? null,
+            assigneeOwnerId: deal.ownerId,
+            stepId: null,
+            daysStalled: null,
+            kind: 'owner',
+            action: 'failed',
+            detail: describeError(error),
+          });
+        }
+        if (sweep.pending.length >= TASK_BATCH_SIZE) await flushPending(sweep);
+      }
+      if (page.length < pageSize) break;
+    }
+    await flushPending(sweep);
+  }
+
+  async function considerDeal(sweep: PortalSweep, deal: DealRecord, dealSnoozes: readonly Snooze[]) {
+    const { portalId, now } = sweep;
+    const { playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion);
+    const { step } = resolveStepForStage(playbook, deal.pipelineId, deal.stageId);
+    if (step === null) return;
+    const calendar = buildBusinessCalendar(playbook, portals.timeZoneOf(portalId));
+    // A snooze holds only for the stage entry it was given for: moving the deal ends it.
+    const ofThisEntry = dealSnoozes.filter(
+      (snooze) =>
+        snooze.stageEnteredAt === null || snooze.stageEnteredAt.getTime() === deal.stageEnteredAt.getTime(),
+    );
+    const running = ofThisEntry.filter((snooze) => snooze.until > now);
+    const snoozedUntil = running.reduce<Date | null>(
+      (latest, snooze) => (latest === null || snooze.until > latest ? snooze.until : latest),
+      null,
+    );
+    const stall = evaluateStall({ deal, step, now, calendar, snoozedUntil });
+    if (!stall.stalled) {
+      if (stall.snoozedUntil !== null) sweep.report.snoozed += 1;
+      return;
+    }
+    sweep.report.stalled += 1;
+    // Each snooze that ran out opens a new round: a rep who asked for quiet until Friday and is still
+    // stalled on Friday gets a fresh reminder, once.
+    const round = 1 + ofThisEntry.length - running.length;
+
+    const actionStates = await store.actions.listActionStates(portalId, deal.dealId, {
+      stageEnteredAt: deal.stageEnteredAt,
+    });
+    const { blockers } = evaluateStep({ deal, step, actionStates, now });
+    const stageLabel =
+      (await hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null)) ??
+      deal.stageId;
+    const dueAt = nextBusinessDayAt(now, calendar, REMINDER_DUE_HOUR_LOCAL);
+    const businessDaysStalled =
+      stall.stalledSince === null ? 0 : countBusinessDaysBetween(new Date(stall.stalledSince), now, calendar);
+
+    const due: Array<{ kind: ReminderKind; assigneeOwnerId: string | null; dealOwnerName: string | null }> =
+      [];
+    due.push({ kind: 'owner', assigneeOwnerId: deal.ownerId, dealOwnerName: null });
+    if (escalationDue({ stall, step, reminders: playbook.reminders ?? null, now, calendar })) {
+      const dealOwner = await owners.findOwner(portalId, deal.ownerId, now);
+      const managerOwnerId =
+        resolveEscalationOwnerId(
+          playbook.reminders ?? null,
+          (dealOwner?.teams ?? []).map((team) => team.id),
+        ) ?? deps.managerOwnerId;
+      // Nobody to escalate to, or the owner is their own manager: the owner's reminder is the whole story.
+      if (managerOwnerId !== null && managerOwnerId !== deal.ownerId) {
+        const ownerName = dealOwner
+          ? [dealOwner.firstName, dealOwner.lastName].filter(Boolean).join(' ') || dealOwner.email
+          : null;
+        due.push({ kind: 'escalation', assigneeOwnerId: managerOwnerId, dealOwnerName: ownerName });
+      }
+    }
+
+    for (const reminder of due) {
+      const identity: ReminderIdentity = {
+        portalId,
+        dealId: deal.dealId,
+        stageEnteredAt: deal.stageEnteredAt,
+        kind: reminder.kind,
+        round,
+      };
+      const key = buildReminderKey(identity);
+      const task = buildReminderTask({
+        kind: reminder.kind,
+        portalId,
+        dealId: deal.dealId,
+        dealName: deal.properties.dealname ?? null,
+        stepTitle: step.title,
+        stageLabel,
+        stall,
+        blockers,
+        assigneeOwnerId: reminder.assigneeOwnerId,
+        dealOwnerName: reminder.dealOwnerName,
+        businessDaysStalled,
+        marker: buildReminderMarker(key),
+        dueAt,
+      });
+      const row: SweepRow = {
+        portalId,
+        dealId: deal.dealId,
+        dealName: deal.properties.dealname ?? null,
+        assigneeOwnerId: reminder.assigneeOwnerId,
+        stepId: step.id,
+        daysStalled: countDaysStalled(stall),
+        kind: reminder.kind,
+        action: 'created',
+      };
+      await planReminder(sweep, identity, key, task, row);
+    }
+  }
+
+  /** Decides what one due reminder needs: nothing, a create, a retry, or a reconciliation first. */
+  async function planReminder(
+    sweep: PortalSweep,
+    identity: ReminderIdentity,
+    key: string,
+    task: NewTask,
+    row: SweepRow,
+  ) {
+    const { now } = sweep;
+    if (sweep.dryRun) {
+      const existing = await store.reminders.getReminder(key);
+      const action = dryRunAction(existing, now);
+      if (action !== null) record(sweep, { ...row, action });
+      else if (existing?.status === 'intent') sweep.report.inFlight += 1;
+      else sweep.report.alreadySent += 1;
+      return;
+    }
+    const recorded = await store.reminders.recordReminderIntent(key, { ...identity, dueAt: task.dueAt, now });
+    if (recorded.created) {
+      sweep.pending.push({ key, task, row });
+      return;
+    }
+    const existing = recorded.reminder;
+    if (existing.status === 'sent' || existing.status === 'completed') {
+      sweep.report.alreadySent += 1;
+      return;
+    }
+    if (existing.attempts >= MAX_REMINDER_ATTEMPTS) {
+      record(sweep, { ...row, action: 'gave up', detail: existing.lastError ?? undefined });
+      return;
+    }
+    if (existing.status === 'failed') {
+      // HubSpot refused it outright last time, so no task exists: create it, if this sweep wins the retry.
+      if (await store.reminders.claimFailedReminder(key, now)) sweep.pending.push({ key, task, row });
+      return;
+    }
+    if (
+      existing.updatedAt >= staleBefore(now) ||
+      !(await store.reminders.claimStaleReminderIntent(key, staleBefore(now), now))
+    ) {
+      sweep.report.inFlight += 1;
+      return;
+    }
+    await reconcile(sweep, key, task, row);
+  }
+
+  function dryRunAction(existing: Reminder | null, now: Date): SweepAction | null {
+    if (existing === null) return 'would create';
+    if (existing.status === 'sent' || existing.status === 'completed') return null;
+    if (existing.attempts >= MAX_REMINDER_ATTEMPTS) return 'gave up';
+    if (existing.status === 'failed') return 'would retry';
+    return existing.updatedAt < staleBefore(now) ? 'would reconcile' : null;
+  }
+
+  /** The create may have happened: look for the task's marker before creating it again. */
+  async function reconcile(sweep: PortalSweep, key: string, task: NewTask, row: SweepRow) {
+    const { portalId, now } = sweep;
+    let found;
+    try {
+      found = await hubspot.findTasksByMarker(portalId, buildReminderMarker(key));
+    } catch (error) {
+      await store.reminders.noteReminderOutcomeUnknown(key, describeError(error), now);
+      record(sweep, { ...row, action: 'reconcile next sweep', detail: describeError(error) });
+      return;
+    }
+    const [existingTask] = found;
+    if (existingTask) {
+      await store.reminders.markReminderSent(key, existingTask.id, now);
+      record(sweep, { ...row, action: 'reconciled', detail: `task ${existingTask.id}` });
+      return;
+    }
+    sweep.pending.push({ key, task, row });
+  }
+
+  async function flushPending(sweep: PortalSweep) {
+    const pending = sweep.pending.splice(0);
+    for (const batch of chunk(pending, TASK_BATCH_SIZE)) await createBatch(sweep, batch);
+  }
+
+  async function createBatch(sweep: PortalSweep, batch: PendingTask[]): Promise<void> {
+    const { portalId, now } = sweep;
+    let created;
+    try {
+      created = await hubspot.createTasks(
+        portalId,
+        batch.map((pending) => pending.task),
+      );
+    } catch (error) {
+      const message = describeError(error);
+      if (isHubSpotError(error) && error.outcomeUnknown) {
+        // The tasks may exist: keep the intents, and let a later sweep look for their markers.
+        for (const pending of batch) {
+          await store.reminders.noteReminderOutcomeUnknown(pending.key, message, now);
+          record(sweep, { ...pending.row, action: 'reconcile next sweep', detail: message });
+        }
+        return;
+      }
+      if (
+        isHubSpotError(error) &&
+        error.status >= 400 &&
+        error.status < 500 &&
+        error.status !== 429 &&
+        batch.length > 1
+      ) {
+        // HubSpot rejects a whole batch for one bad task (an owner who left, a deleted deal): try them
+        // one by one so the others still go out.
+        for (const pending of batch) await createBatch(sweep, [pending]);
+        return;
+      }
+      for (const pending of batch) {
+        await store.reminders.markReminderFailed(pending.key, message, now);
+        record(sweep, { ...pending.row, action: 'retry next sweep', detail: message });
+      }
+      logger.warn('reminder tasks not created; the next sweep retries', {
+        portalId,
+        count: batch.length,
+        error,
+      });
+      return;
+    }
+    const byMarker = new Map(created.map((task) => [task.key, task]));
+    for (const pending of batch) {
+      const task = byMarker.get(pending.task.key ?? '');
+      if (task) {
+        await store.reminders.markReminderSent(pending.key, task.id, now);
+        record(sweep, { ...pending.row, action: 'created', detail: `task ${task.id}` });
+      } else {
+        await store.reminders.noteReminderOutcomeUnknown(
+          pending.key,
+          'HubSpot returned no result for this task',
+          now,
+        );
+        record(sweep, { ...pending.row, action: 'reconcile next sweep' });
+      }
+    }
+  }
+
+  /**
+   * Closes the reminders of stage entries that are over. A sent task is completed in HubSpot; a failed
+   * one never existed; an intent whose answer was lost is looked up by its marker first; a fresh intent
+   * is another sweep's create in flight, closed by a later pass.
+   */
+  async function closeMovedOnReminders(sweep: PortalSweep, dealIds: readonly string[] | undefined) {
+    const { portalId, now } = sweep;
+    const open = await store.reminders.listOpenRemindersOfPastStageEntries(portalId, {
+      ...(dealIds === undefined ? {} : { dealIds }),
+      limit: MOVED_ON_BATCH_SIZE,
+    });
+    if (open.length === 0) return;
+    const toComplete = new Map<string, string[]>();
+    const toClose: Reminder[] = [];
+    for (const reminder of open) {
+      if (reminder.status === 'sent' && reminder.hubspotTaskId) {
+        toComplete.set(reminder.key, [reminder.hubspotTaskId]);
+      } else if (reminder.status === 'failed') {
+        toClose.push(reminder);
+      } else if (reminder.status === 'intent' && reminder.updatedAt < staleBefore(now)) {
+        if (sweep.dryRun) {
+          toComplete.set(reminder.key, []);
+          continue;
+        }
+        if (!(await store.reminders.claimStaleReminderIntent(reminder.key, staleBefore(now), now))) continue;
+        try {
+          const found = await hubspot.findTasksByMarker(portalId, buildReminderMarker(reminder.key));
+          toComplete.set(
+            reminder.key,
+            found.map((task) => task.id),
+          );
+        } catch (error) {
+          await store.reminders.noteReminderOutcomeUnknown(reminder.key, describeError(error), now);
+        }
+      }
+    }
+    const rowOf = (reminder: Reminder, action: SweepAction, detail?: string): SweepRow => ({
+      portalId,
+      dealId: reminder.dealId,
+      dealName: null,
+      assigneeOwnerId: null,
+      stepId: null,
+      daysStalled: null,
+      kind: reminder.kind,
+      action,
+      ...(detail === undefined ? {} : { detail }),
+    });
+    const byKey = new Map(open.map((reminder) => [reminder.key, reminder]));
+    if (sweep.dryRun) {
+      for (const key of toComplete.keys()) record(sweep, rowOf(byKey.get(key)!, 'would complete'));
+      return;
+    }
+    const taskIds = [...toComplete.values()].flat();
+    if (taskIds.length > 0) {
+      try {
+        await hubspot.completeTasks(portalId, taskIds);
+      } catch (error) {
+        // Left open: the next pass (this deal's next event, or the next sweep) completes them.
+        logger.warn('could not complete moved-on reminder tasks', { portalId, error });
+        for (const key of toComplete.keys())
+          record(sweep, rowOf(byKey.get(key)!, 'failed', describeError(error)));
+        toComplete.clear();
+      }
+    }
+    const closed = [...toComplete.keys(), ...toClose.map((reminder) => reminder.key)];
+    await store.reminders.markRemindersCompleted(closed, now);
+    for (const key of closed) {
+      const reminder = byKey.get(key)!;
+      record(
+        sweep,
+        rowOf(reminder, 'completed', reminder.hubspotTaskId ? `task ${reminder.hubspotTaskId}` : undefined),
+      );
+    }
+  }
+
+  function emptyReport(now: Date, dryRun: boolean): SweepReport {
+    return {
+      ran: true,
+      dryRun,
+      now: now.toISOString(),
+      portals: 0,
+      candidates: 0,
+      stalled: 0,
+      snoozed: 0,
+      alreadySent: 0,
+      inFlight: 0,
+      rows: [],
+    };
+  }
+
+  async function sweepAll(now: Date, dryRun: boolean): Promise<SweepReport> {
+    const report = emptyReport(now, dryRun);
+    for (const portalId of portals.installedPortalIds()) {
+      report.portals += 1;
+      const sweep: PortalSweep = { portalId, now, dryRun, report, pending: [] };
+      try {
+        await sweepPortal(sweep);
+      } catch (error) {
+        // One portal's trouble (its database rows, its HubSpot) never holds up the others.
+        logger.error('stall sweep failed for a portal', { portalId, error });
+        await flushPending(sweep).catch(() => undefined);
+      }
+    }
+    return report;
+  }
+
+  return {
+    async sweep({ now, dryRun = false }) {
+      if (dryRun) return sweepAll(now, true);
+      const run = await store.withExclusiveLock(SWEEP_LOCK_NAME, () => sweepAll(now, false));
+      sweepsTotal.inc({ outcome: run.acquired ? 'swept' : 'locked-elsewhere' });
+      if (!run.acquired) return { ...emptyReport(now, false), ran: false };
+      logger.info('stall sweep done', {
+        candidates: run.value.candidates,
+        stalled: run.value.stalled,
+        actions: run.value.rows.length,
+      });
+      return run.value;
+    },
+
+    async completeRemindersOfMovedDeals(portalId, dealIds, now) {
+      const sweep: PortalSweep = {
+        portalId,
+        now,
+        dryRun: false,
+        report: emptyReport(now, false),
+        pending: [],
+      };
+      await closeMovedOnReminders(sweep, dealIds);
+      return sweep.report.rows;
+    },
+  };
+}
