@@ -7,7 +7,9 @@ import {
   createActionCompletionRepository,
   type ActionCompletionRepository,
 } from './action-completion.repository';
+import { createAuditTrailRepository, type AuditTrailRepository } from './audit-trail.repository';
 import type { Database } from './database.types';
+import { createDealWritebackRepository, type DealWritebackRepository } from './deal-writeback.repository';
 import { createDealRepository, type DealRepository } from './deal.repository';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
 import { migrationProvider } from './migrations/migration-provider';
@@ -34,6 +36,8 @@ export interface Store {
   readonly actions: ActionCompletionRepository;
   readonly reminders: ReminderRepository;
   readonly snoozes: SnoozeRepository;
+  readonly writebacks: DealWritebackRepository;
+  readonly auditTrail: AuditTrailRepository;
   /** Runs `work` only if no other instance holds the lock `name` (PostgreSQL advisory lock; SQLite just runs it). */
   readonly withExclusiveLock: WithExclusiveLock;
   /** Brings the schema to the latest version; safe to run at every start, from several instances at once. */
@@ -120,6 +124,8 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     actions: createActionCompletionRepository(ctx),
     reminders: createReminderRepository(ctx),
     snoozes: createSnoozeRepository(ctx),
+    writebacks: createDealWritebackRepository(ctx),
+    auditTrail: createAuditTrailRepository(ctx),
     withExclusiveLock: createExclusiveLock(ctx),
 
     async migrate() {

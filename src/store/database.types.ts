@@ -127,6 +127,23 @@ export interface SnoozesTable {
   created_at: number;
 }
 
+/** Write-back state of one deal: what was last written to HubSpot, and whether a flush is due. */
+export interface DealWritebacksTable {
+  portal_id: number;
+  deal_id: string;
+  /** The SOP property values last written, as JSON text; null until the first write. */
+  written_values: string | null;
+  written_at: number | null;
+  /** 1 while the deal waits for a flush. */
+  pending: number;
+  pending_since: number | null;
+  /** Bumped by every mark: a flush clears `pending` only if no mark came in while it ran. */
+  mark_revision: number;
+  attempts: number;
+  last_error: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   portals: PortalsTable;
   playbook_versions: PlaybookVersionsTable;
@@ -136,4 +153,5 @@ export interface Database {
   action_completions: ActionCompletionsTable;
   reminders: RemindersTable;
   snoozes: SnoozesTable;
+  deal_writebacks: DealWritebacksTable;
 }

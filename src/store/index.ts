@@ -37,3 +37,9 @@ export {
 } from './reminder.repository';
 export type { Snooze, AddSnoozeInput, SnoozeRepository } from './snooze.repository';
 export type { ExclusiveRun, WithExclusiveLock } from './exclusive-lock';
+export type {
+  CompletedWriteback,
+  DealWritebackRepository,
+  PendingWriteback,
+} from './deal-writeback.repository';
+export type { AuditRecords, AuditTrailFilter, AuditTrailRepository } from './audit-trail.repository';
