@@ -18,6 +18,9 @@ import { createInboxProcessor } from './processing/inbox-processor';
 import { createStallSweepService } from './reminders/stall-sweep.service';
 import { startBackgroundWorkers, type BackgroundWorkers } from './processing/background-workers';
 import { createStore } from './store';
+import { createDealAuditService } from './audit/deal-audit.service';
+import { createDealActionService } from './deal-actions/deal-action.service';
+import { createDealWritebackService, WRITEBACK_FLUSH_INTERVAL_MS } from './writeback/deal-writeback.service';
 
 /**
  * The one composition root: everything the service, the CLI and the demo run on is built here.
@@ -65,6 +68,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const impactPreview = createImpactPreviewService({ store, hubspot, portals });
   const dealSync = createDealSyncService({ store, hubspot, playbooks });
   const guidance = createGuidanceService({ store, hubspot, portals, playbooks, dealSync });
+  const writeback = createDealWritebackService({ store, hubspot, guidance, portals, metrics, logger });
+  const dealActions = createDealActionService({ store, guidance, playbooks, writeback, logger });
+  const audit = createDealAuditService({ store, guidance });
   const reminders = createStallSweepService({
     store,
     hubspot,
@@ -80,10 +86,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     portals,
     metrics,
     logger,
-    // A deal that entered another stage no longer needs the reminder tasks of the stage it left.
-    onDealsChanged: async (portalId, dealIds, now) => {
-      await reminders.completeRemindersOfMovedDeals(portalId, dealIds, now);
-    },
+    onDealsChanged: (portalId, dealIds, now) =>
+      runEachHook([
+        // A deal that entered another stage no longer needs the reminder tasks of the stage it left.
+        () => reminders.completeRemindersOfMovedDeals(portalId, dealIds, now),
+        // Its SOP properties in HubSpot follow its new stage and data.
+        () => writeback.afterDealsChanged(portalId, dealIds, now),
+      ]),
   });
   return {
     config,
@@ -101,7 +110,17 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     guidance,
     inbox,
     reminders,
+    writeback,
+    dealActions,
+    audit,
   };
+}
+
+/** Runs every hook even when one fails (one concern's trouble never skips another's), then reports the first failure. */
+async function runEachHook(hooks: Array<() => Promise<unknown>>): Promise<void> {
+  const outcomes = await Promise.allSettled(hooks.map((hook) => hook()));
+  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 export interface RunningService {
@@ -134,6 +153,14 @@ export async function startService(
         intervalMs: config.sweepIntervalSeconds * 1000,
         run: async () => {
           await services.reminders.sweep({ now: services.clock.now() });
+        },
+      },
+      {
+        // Deals marked by action toggles (which never wait for HubSpot) reach HubSpot within seconds.
+        name: 'sop-writeback',
+        intervalMs: WRITEBACK_FLUSH_INTERVAL_MS,
+        run: async () => {
+          await services.writeback.flush(services.clock.now());
         },
       },
     ],

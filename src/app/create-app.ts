@@ -2,6 +2,8 @@ import express, { Router, type Express } from 'express';
 import { requireSignatureV3 } from '../../webhooks/signed-request.middleware';
 import { createWebhookIntakeRouter } from '../../webhooks/webhook-intake.route';
 import { createErrorHandler, notFoundHandler } from '../api/error-handler';
+import { createDealActionRouter } from '../api/deal-action.route';
+import { createDealAuditRouter } from '../api/deal-audit.route';
 import { createGuidanceRouter } from '../api/guidance.route';
 import { createHealthRouter } from '../api/health.route';
 import { createSnoozeRouter } from '../api/snooze.route';
@@ -48,6 +50,8 @@ export function createApp(services: Services): Express {
     }),
   );
   api.use(createGuidanceRouter(services));
+  api.use(createDealActionRouter(services));
+  api.use(createDealAuditRouter(services));
   api.use(createSnoozeRouter(services));
   api.use(createPlaybookRouter(services));
   app.use('/api/v1', api);

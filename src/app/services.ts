@@ -13,6 +13,9 @@ import type { PortalRegistry } from '../portals/portal-registry';
 import type { InboxProcessor } from '../processing/inbox-processor';
 import type { StallSweepService } from '../reminders/stall-sweep.service';
 import type { Store } from '../store';
+import type { DealAuditService } from '../audit/deal-audit.service';
+import type { DealActionService } from '../deal-actions/deal-action.service';
+import type { DealWritebackService } from '../writeback/deal-writeback.service';
 
 /** Everything the composition root (src/main.ts) builds, handed to the HTTP app, the workers and the CLI. */
 export interface Services {
@@ -30,5 +33,8 @@ export interface Services {
   dealSync: DealSyncService;
   guidance: GuidanceService;
   inbox: InboxProcessor;
+  writeback: DealWritebackService;
+  dealActions: DealActionService;
+  audit: DealAuditService;
   reminders: StallSweepService;
 }
