@@ -8,7 +8,8 @@ import type { DealGuidance } from './deal-guidance.util';
 export const SOP_COMPLIANCE_VALUES = ['compliant', 'blocked', 'no_step'] as const;
 export type SopCompliance = (typeof SOP_COMPLIANCE_VALUES)[number];
 
-export interface SopPropertyValues {
+// A type, not an interface: it must fit where a plain record of last-written values is expected.
+export type SopPropertyValues = {
   /** The SOP step id (stable across title edits, so HubSpot filters keep working); null without a step. */
   sop_guide_step: string | null;
   /** Required actions and checks done, in whole percent; null without a step. */
@@ -17,7 +18,7 @@ export interface SopPropertyValues {
   sop_guide_open_items: string;
   sop_guide_compliance: SopCompliance;
   sop_guide_stalled: 'true' | 'false';
-}
+};
 
 export type SopPropertyName = keyof SopPropertyValues;
 
