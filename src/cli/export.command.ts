@@ -1,0 +1,37 @@
+import { AppError } from '../errors/app-error';
+import { formatPlaybookYaml } from '../playbooks/playbook-file.util';
+import { stringFlag } from './cli-args';
+import { openServices, type CliCommand } from './cli-context';
+import { resolvePortal } from './import.command';
+
+/** Writes a portal's playbook as YAML on stdout, ready to edit and `import` again. */
+export const exportCommand: CliCommand = {
+  name: 'export',
+  usage: 'sop-guide export [--version <n>] [--portal <id>]',
+  summary: "print the portal's playbook (current, or version n) as YAML",
+  flags: { version: 'string', portal: 'string' },
+  async run(args, io) {
+    const versionFlag = stringFlag(args, 'version');
+    if (versionFlag !== null && !/^[1-9]\d*$/.test(versionFlag)) {
+      throw new AppError('BAD_REQUEST', `--version: expected a positive integer, got "${versionFlag}"`);
+    }
+    const services = await openServices(io);
+    try {
+      const portalId = resolvePortal(services, args);
+      const version = versionFlag === null ? undefined : Number(versionFlag);
+      const found = await services.playbooks.describeVersion(portalId, version);
+      if (!found) {
+        throw new AppError(
+          'NOT_FOUND',
+          version === undefined
+            ? `Portal ${portalId} has no playbook yet`
+            : `Portal ${portalId} has no playbook version ${version}`,
+        );
+      }
+      io.out(formatPlaybookYaml(found.playbook, found.version).trimEnd());
+      return 0;
+    } finally {
+      await services.store.close();
+    }
+  },
+};

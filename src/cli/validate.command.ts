@@ -1,0 +1,38 @@
+import { readPlaybookFile } from '../playbooks/playbook-file.util';
+import type { CliCommand, CliIo } from './cli-context';
+import type { PlaybookFileResult } from '../playbooks/playbook-file.util';
+
+/** Prints each error as `path: message`, the same wording the API's 400 uses. */
+export function reportPlaybookErrors(result: Extract<PlaybookFileResult, { ok: false }>, io: CliIo): void {
+  io.err(`${result.fileName}: ${result.errors.length} error${result.errors.length === 1 ? '' : 's'}`);
+  for (const error of result.errors) io.err(`  ${error.path || '(document)'}: ${error.message}`);
+}
+
+/** Offline: checks a playbook file as the server would, with no database, HubSpot or environment. */
+export const validateCommand: CliCommand = {
+  name: 'validate',
+  usage: 'sop-guide validate <file>',
+  summary: 'check a playbook file (YAML or JSON) and print each error with its path',
+  flags: {},
+  async run(args, io) {
+    const [file, ...extra] = args.positionals;
+    if (!file || extra.length > 0) {
+      io.err('Usage: sop-guide validate <file>');
+      return 1;
+    }
+    const result = await readPlaybookFile(file);
+    if (!result.ok) {
+      reportPlaybookErrors(result, io);
+      return 1;
+    }
+    const { playbook } = result;
+    const stages = Object.values(playbook.pipelines).reduce(
+      (count, pipeline) => count + Object.keys(pipeline.stages).length,
+      0,
+    );
+    io.out(
+      `${result.fileName}: valid playbook "${playbook.name}" with ${playbook.steps.length} steps and ${stages} mapped stages`,
+    );
+    return 0;
+  },
+};
