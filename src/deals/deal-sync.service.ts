@@ -62,7 +62,12 @@ export function createDealSyncService(deps: {
     const properties = [
       ...new Set([...DEAL_BASE_PROPERTIES, ...listPropertiesReadByPlaybook(playbook)]),
     ].sort();
-    return { version, properties, associationTypes: listAssociationTypesReadByPlaybook(playbook) };
+    return {
+      version,
+      properties,
+      checkedProperties: new Set(listPropertiesReadByPlaybook(playbook)),
+      associationTypes: listAssociationTypesReadByPlaybook(playbook),
+    };
   };
 
   return {
@@ -86,7 +91,7 @@ export function createDealSyncService(deps: {
         const associations = Object.fromEntries(
           plan.associationTypes.map((type) => [type, counts.get(type)?.get(hubspotDeal.id) ?? 0]),
         );
-        const snapshot = toDealSnapshot(portalId, hubspotDeal, associations, now);
+        const snapshot = toDealSnapshot(portalId, hubspotDeal, associations, now, plan.checkedProperties);
         if (!snapshot) continue;
         const written = await store.deals.upsertDealFromHubSpot(snapshot, {
           observedAt: now,
@@ -106,6 +111,8 @@ export function toDealSnapshot(
   deal: HubSpotDeal,
   associations: Record<string, number>,
   now: Date,
+  /** Properties the playbook's checks read: kept in `properties` even when they also have a column. */
+  checkedProperties: ReadonlySet<string> = new Set(),
 ): DealSnapshot | null {
   const props = deal.properties;
   const stageId = props.dealstage;
@@ -128,7 +135,9 @@ export function toDealSnapshot(
       deal.createdAt ??
       now,
     ownerId: props.hubspot_owner_id || null,
-    properties: Object.fromEntries(Object.entries(props).filter(([name]) => !COLUMN_PROPERTIES.has(name))),
+    properties: Object.fromEntries(
+      Object.entries(props).filter(([name]) => checkedProperties.has(name) || !COLUMN_PROPERTIES.has(name)),
+    ),
     associations,
     lastActivityAt: lastActivity ?? null,
     nextActivityAt: date('notes_next_activity_date'),
