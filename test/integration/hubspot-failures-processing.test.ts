@@ -1,0 +1,153 @@
+import { MAX_INBOX_ATTEMPTS } from '../../src/processing/inbox-processor';
+import {
+  SAMPLE_PORTAL_ID,
+  stageChangeEvent,
+  startTestService,
+  type TestService,
+} from '../support/service-harness';
+import { DATABASES } from '../support/test-databases';
+import {
+  DEALS_BATCH_READ,
+  countRequests,
+  metricValue,
+  minutesBefore,
+  stageChangeKeys,
+  stageChangesOf,
+} from './support/integration-helpers';
+
+/**
+ * HubSpot answering 429 or 500 while the inbox is processed: the events wait and come back, and each
+ * is applied once in the end; an event that can never be applied is parked where /metrics shows it,
+ * and does not hold the others back.
+ */
+const HOUR_MS = 60 * 60 * 1000;
+
+describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
+  let t: TestService;
+
+  beforeEach(async () => {
+    t = await startTestService({ database });
+  });
+  afterEach(async () => {
+    await t.stop();
+  });
+
+  async function moveTwoDeals() {
+    const at = minutesBefore(t.clock.now(), 5);
+    const moves: Array<[string, string]> = [
+      [t.sample.deals.readyQualified, 'presentationscheduled'],
+      [t.sample.deals.presentation, 'decisionmakerboughtin'],
+    ];
+    for (const [dealId, stageId] of moves)
+      t.hubspot.state.moveDealToStage(SAMPLE_PORTAL_ID, dealId, stageId, at);
+    const response = await t.sendWebhook(
+      moves.map(([dealId, stageId]) => stageChangeEvent(dealId, stageId, at)),
+    );
+    expect(response.body).toMatchObject({ stored: 2 });
+    return moves;
+  }
+
+  async function expectAppliedOnce(moves: Array<[string, string]>) {
+    for (const [dealId, stageId] of moves) {
+      const deal = await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, dealId);
+      expect(deal?.stageId).toBe(stageId);
+      expect(stageChangeKeys(await stageChangesOf(t, dealId))).toEqual([`(none)>${stageId}`]);
+    }
+    expect(await t.running.services.store.inbox.countInboxByStatus()).toMatchObject({
+      pending: 0,
+      processing: 0,
+      parked: 0,
+      done: moves.length,
+    });
+  }
+
+  it.each([429, 500] as const)(
+    'a single HubSpot %i is absorbed by the gateway: the batch is applied on the first pass',
+    async (status) => {
+      const moves = await moveTwoDeals();
+      t.hubspot.inject({ path: DEALS_BATCH_READ, status });
+
+      expect(await t.drainInbox()).toBe(2);
+
+      await expectAppliedOnce(moves);
+      expect(countRequests(t.hubspot, DEALS_BATCH_READ)).toBe(2);
+    },
+  );
+
+  it.each([429, 500] as const)(
+    'HubSpot answering %i for longer than the gateway retries: the events wait, then are applied once',
+    async (status) => {
+      const moves = await moveTwoDeals();
+      t.hubspot.inject({ path: DEALS_BATCH_READ, status, times: 20 });
+
+      expect(await t.drainInbox()).toBe(0);
+      const waiting = await t.running.services.store.inbox.countInboxByStatus();
+      expect(waiting).toMatchObject({ pending: 2, done: 0, parked: 0 });
+      // Not due yet: nothing is retried before its backoff ends.
+      expect(await t.drainInbox()).toBe(0);
+
+      t.hubspot.clearFaults();
+      t.clock.advanceMs(HOUR_MS);
+      expect(await t.drainInbox()).toBe(2);
+
+      await expectAppliedOnce(moves);
+      const metrics = (await fetch(`${t.url}/metrics`).then((r) => r.text())) as string;
+      expect(metricValue(metrics, 'sop_inbox_events_total', { outcome: 'retried' })).toBe(2);
+      expect(metricValue(metrics, 'sop_inbox_events_total', { outcome: 'applied' })).toBe(2);
+      expect(metricValue(metrics, 'hubspot_requests_total', { status: String(status) })).toBeGreaterThan(0);
+    },
+  );
+
+  it('a HubSpot outage spanning several retries loses nothing and parks nothing while attempts remain', async () => {
+    const moves = await moveTwoDeals();
+    t.hubspot.inject({ path: DEALS_BATCH_READ, status: 500, times: 1000 });
+
+    for (let round = 0; round < Math.min(5, MAX_INBOX_ATTEMPTS - 1); round += 1) {
+      expect(await t.drainInbox()).toBe(0);
+      t.clock.advanceMs(3 * HOUR_MS);
+    }
+    t.hubspot.clearFaults();
+    expect(await t.drainInbox()).toBe(2);
+
+    await expectAppliedOnce(moves);
+  });
+
+  it('a poison event is parked and shown in /metrics while the rest of its batch is applied', async () => {
+    const moves = await moveTwoDeals();
+    // A row the worker cannot read (written by an older version, or damaged): retrying cannot fix it.
+    await t.running.services.store.inbox.insertInboxEvents(
+      [
+        {
+          portalId: SAMPLE_PORTAL_ID,
+          subscriptionId: 12345,
+          eventId: 'poison-1',
+          objectId: t.sample.deals.closedWon,
+          occurredAt: minutesBefore(t.clock.now(), 4).getTime(),
+          subscriptionType: 'stage-change',
+          payload: { kind: 'stage-change', portalId: SAMPLE_PORTAL_ID, objectId: 42 },
+        },
+      ],
+      { receivedAt: t.clock.now() },
+    );
+
+    expect(await t.drainInbox()).toBe(2);
+
+    expect(await t.running.services.store.inbox.countInboxByStatus()).toMatchObject({
+      pending: 0,
+      processing: 0,
+      done: 2,
+      parked: 1,
+    });
+    for (const [dealId, stageId] of moves) {
+      expect((await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, dealId))?.stageId).toBe(stageId);
+    }
+    const metrics = (await fetch(`${t.url}/metrics`).then((r) => r.text())) as string;
+    expect(metricValue(metrics, 'sop_inbox_events', { status: 'parked' })).toBe(1);
+    expect(metricValue(metrics, 'sop_inbox_events_total', { outcome: 'parked' })).toBe(1);
+    expect(metricValue(metrics, 'sop_inbox_events_total', { outcome: 'applied' })).toBe(2);
+    // Parked stays parked: later drains do not pick it up again.
+    t.clock.advanceMs(24 * HOUR_MS);
+    expect(await t.drainInbox()).toBe(0);
+    expect((await t.running.services.store.inbox.countInboxByStatus()).parked).toBe(1);
+  });
+});

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { SAMPLE_TOKEN, TEST_CLIENT_SECRET, TEST_PUBLIC_BASE_URL } from '../../support/service-harness';
+
+/**
+ * The service as `npm start` runs it: `npx tsx src/main.ts` in its own process group, so that a test
+ * can `kill -9` it (and tsx's own child) exactly as a crash or an OOM kill would.
+ */
+export const REPO_ROOT = path.resolve(__dirname, '../../..');
+const START_TIMEOUT_MS = 90_000;
+
+export interface ServiceProcess {
+  url: string;
+  child: ChildProcess;
+  /** stdout and stderr so far, for failure messages. */
+  output(): string;
+  /** SIGKILL to the whole process group: no shutdown hook runs. */
+  crash(): Promise<void>;
+  /** SIGTERM and wait for the exit. */
+  stop(): Promise<void>;
+}
+
+export async function startServiceProcess(options: {
+  databaseUrl: string;
+  hubspotUrl: string;
+  accessToken?: string;
+  env?: Record<string, string>;
+}): Promise<ServiceProcess> {
+  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+    cwd: REPO_ROOT,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      PORT: '0',
+      DATABASE_URL: options.databaseUrl,
+      HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      HUBSPOT_ACCESS_TOKEN: options.accessToken ?? SAMPLE_TOKEN,
+      HUBSPOT_API_BASE_URL: options.hubspotUrl,
+      PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+      SWEEP_INTERVAL_SECONDS: '0',
+      LOG_LEVEL: 'info',
+      ...options.env,
+    },
+  });
+  let output = '';
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), START_TIMEOUT_MS);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /"message":"SOP Guide listening","port":(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`service exited with ${code} before listening:\n${output}`));
+    });
+  });
+  const signalGroup = (signal: NodeJS.Signals) => {
+    try {
+      process.kill(-child.pid!, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    output: () => output,
+    async crash() {
+      signalGroup('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls `check` until it returns true, at most `timeoutMs`; bounded, never a timed assertion. */
+export async function waitUntil(
+  check: () => Promise<boolean> | boolean,
+  options: { timeoutMs: number; intervalMs?: number; what: string },
+): Promise<void> {
+  const deadline = Date.now() + options.timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
+  }
+  throw new Error(`gave up waiting for ${options.what}`);
+}
