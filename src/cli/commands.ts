@@ -1,3 +1,4 @@
+import { auditCommand } from './audit.command';
 import { backfillCommand } from './backfill.command';
 import type { CliCommand } from './cli-context';
 import { sweepCommand } from './sweep.command';
@@ -12,4 +13,5 @@ export const COMMANDS: readonly CliCommand[] = [
   validateCommand,
   importCommand,
   exportCommand,
+  auditCommand,
 ];
