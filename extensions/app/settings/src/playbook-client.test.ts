@@ -1,4 +1,5 @@
-import { BACKEND_ORIGIN, createPlaybookClient } from './playbook-client';
+import type { HubSpotFetchOptions } from '@hubspot/ui-extensions';
+import { BACKEND_ORIGIN, PlaybookApiError, createPlaybookClient } from './playbook-client';
 import type { HubSpotFetch } from './playbook-client';
 
 function answering(status: number, body: string): { fetch: HubSpotFetch; urls: string[] } {
@@ -35,5 +36,63 @@ describe('playbook client', () => {
     await expect(createPlaybookClient(fetch).getPlaybook()).rejects.toThrow(
       'The SOP Guide service answered with status 503.',
     );
+  });
+
+  it('publishes with PUT, the publish options as top-level fields of the document', async () => {
+    const calls: Array<{ url: string; options?: HubSpotFetchOptions }> = [];
+    const fetch: HubSpotFetch = async (url, options) => {
+      calls.push({ url, options });
+      return new Response('{"version":4}', { status: 200 });
+    };
+
+    await createPlaybookClient(fetch).publishPlaybook(
+      { name: 'SOP', steps: [] },
+      { note: 'why', applyToDealsInProgress: true },
+    );
+
+    expect(calls).toEqual([
+      {
+        url: `${BACKEND_ORIGIN}/api/v1/playbook`,
+        options: {
+          method: 'PUT',
+          body: { name: 'SOP', steps: [], note: 'why', applyToDealsInProgress: true },
+        },
+      },
+    ]);
+  });
+
+  it("carries a rejected playbook's path-named errors out of HubSpot's 502", async () => {
+    const backendBody = JSON.stringify({
+      error: {
+        code: 'INVALID_PLAYBOOK',
+        message: 'Invalid playbook: steps.2.actions.0.id: required',
+        details: { errors: [{ path: 'steps.2.actions.0.id', message: 'required' }] },
+      },
+    });
+    const { fetch } = answering(502, JSON.stringify({ responseBody: backendBody }));
+
+    const error = await createPlaybookClient(fetch)
+      .previewPlaybook({ name: 'SOP' })
+      .catch((caught: unknown) => caught);
+
+    expect(error).toBeInstanceOf(PlaybookApiError);
+    expect(error).toMatchObject({
+      code: 'INVALID_PLAYBOOK',
+      message: 'Invalid playbook: steps.2.actions.0.id: required',
+      issues: [{ path: 'steps.2.actions.0.id', message: 'required' }],
+    });
+  });
+
+  it('restores a version by number and lists versions', async () => {
+    const { fetch, urls } = answering(200, '{}');
+    const client = createPlaybookClient(fetch);
+
+    await client.restoreVersion(2, {});
+    await client.listVersions();
+
+    expect(urls).toEqual([
+      `${BACKEND_ORIGIN}/api/v1/playbook/versions/2/restore`,
+      `${BACKEND_ORIGIN}/api/v1/playbook/versions`,
+    ]);
   });
 });

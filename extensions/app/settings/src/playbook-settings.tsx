@@ -1,31 +1,17 @@
 /**
- * The app's settings page, read-only for now: it shows the portal's playbook as the service has it
- * (name, version, stage-to-step mapping, steps). A later change turns it into the editor.
+ * The app's settings page: loads the portal's playbook and hands it to the editor, read-only for users
+ * who may not publish (the server says who may, and why not).
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import {
-  Button,
-  Divider,
-  ErrorState,
-  Flex,
-  Heading,
-  List,
-  LoadingSpinner,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeader,
-  TableRow,
-  Text,
-  Tile,
-} from '@hubspot/ui-extensions';
+import { Button, ErrorState, LoadingSpinner, Text } from '@hubspot/ui-extensions';
+import { playbookResponseSchema, type PlaybookResponse } from './playbook-api.schema';
 import type { PlaybookClient } from './playbook-client';
-import { playbookViewSchema } from './playbook-view.schema';
-import type { PlaybookView, PlaybookViewStep } from './playbook-view.schema';
+import { PlaybookEditor } from './playbook-editor';
 
 type PageState =
-  { status: 'loading' } | { status: 'failed'; message: string } | { status: 'ready'; playbook: PlaybookView };
+  | { status: 'loading' }
+  | { status: 'failed'; message: string }
+  | { status: 'ready'; answer: PlaybookResponse; loadId: number };
 
 export interface PlaybookSettingsProps {
   client: PlaybookClient;
@@ -38,7 +24,7 @@ export function PlaybookSettings({ client }: PlaybookSettingsProps) {
   const load = useCallback(async () => {
     const loadId = ++latestLoadId.current;
     setState({ status: 'loading' });
-    const next = await fetchPlaybook(client);
+    const next = await fetchPlaybook(client, loadId);
     // A retry may overtake an earlier load; only the latest may land.
     if (loadId === latestLoadId.current) {
       setState(next);
@@ -62,86 +48,19 @@ export function PlaybookSettings({ client }: PlaybookSettingsProps) {
         </ErrorState>
       );
     case 'ready':
-      return <PlaybookReadView playbook={state.playbook} />;
+      return <PlaybookEditor key={state.loadId} answer={state.answer} client={client} />;
   }
 }
 
-function PlaybookReadView({ playbook }: { playbook: PlaybookView }) {
-  const stepTitles = new Map(playbook.steps.map((step) => [step.id, step.title]));
-  return (
-    <Flex direction="column" gap="md">
-      <Heading testId="playbook-name">{playbook.name}</Heading>
-      <Text variant="microcopy" testId="playbook-version">
-        {`Version ${playbook.version}. Read-only here for now: change it with the REST API or a YAML import.`}
-      </Text>
-      {Object.entries(playbook.pipelines).map(([pipelineId, mapping]) => (
-        <Flex key={pipelineId} direction="column" gap="xs">
-          <Text format={{ fontWeight: 'demibold' }}>{`Pipeline ${pipelineId}`}</Text>
-          <Table testId={`pipeline-${pipelineId}`} bordered>
-            <TableHead>
-              <TableRow>
-                <TableHeader>Stage</TableHeader>
-                <TableHeader>SOP step</TableHeader>
-              </TableRow>
-            </TableHead>
-            <TableBody>
-              {Object.entries(mapping.stages).map(([stageId, stepId]) => (
-                <TableRow key={stageId}>
-                  <TableCell>{stageId}</TableCell>
-                  <TableCell>{stepId === null ? 'No step' : (stepTitles.get(stepId) ?? stepId)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-        </Flex>
-      ))}
-      <Divider />
-      {playbook.steps.map((step) => (
-        <StepTile key={step.id} step={step} />
-      ))}
-    </Flex>
-  );
-}
-
-function StepTile({ step }: { step: PlaybookViewStep }) {
-  return (
-    <Tile testId={`step-${step.id}`}>
-      <Flex direction="column" gap="xs">
-        <Heading>{step.title}</Heading>
-        <Text>{step.guidance}</Text>
-        <Text variant="microcopy">
-          {step.stallAfterBusinessDays === undefined
-            ? 'Never stalls by time in stage.'
-            : `Stalls after ${step.stallAfterBusinessDays} business days in stage.`}
-        </Text>
-        {step.actions.length > 0 ? (
-          <List testId={`step-${step.id}-actions`} variant="unordered-styled">
-            {step.actions.map((action) => (
-              <Text key={action.id}>{action.required ? action.title : `${action.title} (optional)`}</Text>
-            ))}
-          </List>
-        ) : null}
-        {step.checks.length > 0 ? (
-          <List testId={`step-${step.id}-checks`} variant="unordered-styled">
-            {step.checks.map((check) => (
-              <Text key={check.id}>{`Check: ${check.title}`}</Text>
-            ))}
-          </List>
-        ) : null}
-      </Flex>
-    </Tile>
-  );
-}
-
-async function fetchPlaybook(client: PlaybookClient): Promise<PageState> {
+async function fetchPlaybook(client: PlaybookClient, loadId: number): Promise<PageState> {
   let json: unknown;
   try {
     json = await client.getPlaybook();
   } catch (error) {
     return { status: 'failed', message: error instanceof Error ? error.message : 'Something went wrong.' };
   }
-  const parsed = playbookViewSchema.safeParse(json);
+  const parsed = playbookResponseSchema.safeParse(json);
   return parsed.success
-    ? { status: 'ready', playbook: parsed.data }
+    ? { status: 'ready', answer: parsed.data, loadId }
     : { status: 'failed', message: 'The SOP Guide service sent a playbook this page cannot read.' };
 }
