@@ -90,8 +90,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       runEachHook([
         // A deal that entered another stage no longer needs the reminder tasks of the stage it left.
         () => reminders.completeRemindersOfMovedDeals(portalId, dealIds, now),
-        // Its SOP properties in HubSpot follow its new stage and data.
-        () => writeback.afterDealsChanged(portalId, dealIds, now),
+        // Its SOP properties in HubSpot follow its new stage and data: marked here, written by the
+        // periodic flush, so draining the inbox never waits for HubSpot writes.
+        () => writeback.markDealsChanged(portalId, dealIds, now),
       ]),
   });
   return {
@@ -156,7 +157,7 @@ export async function startService(
         },
       },
       {
-        // Deals marked by action toggles (which never wait for HubSpot) reach HubSpot within seconds.
+        // Deals marked by inbox batches and action toggles (neither waits for HubSpot) reach it within seconds.
         name: 'sop-writeback',
         intervalMs: WRITEBACK_FLUSH_INTERVAL_MS,
         run: async () => {

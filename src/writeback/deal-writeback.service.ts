@@ -18,7 +18,7 @@ import { SOP_DEAL_PROPERTIES, SOP_PROPERTY_GROUP } from './sop-deal-properties';
 export const WRITEBACK_BATCH_SIZE = 100; // HubSpot's batch update limit
 /** Marked deals handled per flush run; the rest wait for the next run (the periodic task, every few seconds). */
 export const WRITEBACK_DEALS_PER_FLUSH = 500;
-export const WRITEBACK_FLUSH_INTERVAL_MS = 5_000;
+export const WRITEBACK_FLUSH_INTERVAL_MS = 2_000;
 
 export interface WritebackFlushResult {
   /** Marked deals looked at. */
@@ -37,8 +37,6 @@ export interface WritebackFlushResult {
 
 export interface DealWritebackService {
   markDealsChanged(portalId: number, dealIds: readonly string[], now: Date): Promise<void>;
-  /** The inbox's hook: mark the deals a batch projected, then flush that portal right away. */
-  afterDealsChanged(portalId: number, dealIds: readonly string[], now: Date): Promise<void>;
   /** Writes what changed for the marked deals (of one portal when given). Never throws for HubSpot trouble. */
   flush(now: Date, options?: { portalId?: number }): Promise<WritebackFlushResult>;
 }
@@ -64,7 +62,7 @@ export function createDealWritebackService(deps: {
   );
   // Once per portal per process: the properties rarely disappear, and a failed attempt is forgotten.
   const ensured = new Map<number, Promise<unknown>>();
-  // One flush at a time in this process: the inbox hook and the periodic task must not write the same deal twice.
+  // One flush at a time in this process: the periodic task and a direct call must not write a deal twice.
   let queue: Promise<unknown> = Promise.resolve();
 
   const ensureProperties = (portalId: number) => {
@@ -234,10 +232,6 @@ export function createDealWritebackService(deps: {
   return {
     markDealsChanged: (portalId, dealIds, now) =>
       store.writebacks.markDealsForWriteback(portalId, dealIds, now),
-    async afterDealsChanged(portalId, dealIds, now) {
-      await store.writebacks.markDealsForWriteback(portalId, dealIds, now);
-      await flush(now, { portalId });
-    },
     flush,
   };
 }

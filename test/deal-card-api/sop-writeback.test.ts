@@ -35,8 +35,9 @@ describe.each(DATABASES)('writing SOP properties back to HubSpot (%s)', (databas
       .filter((request) => request.method === 'POST' && request.path === DEALS_BATCH_UPDATE)
       .map((request) => (request.body as { inputs: Array<{ id: string; properties: object }> }).inputs);
 
-  /** Moves deals in HubSpot and tells the service, as HubSpot's webhooks would. */
+  /** Moves deals in HubSpot and tells the service, as HubSpot's webhooks would; then the flush runs. */
   async function moveDeals(moves: Array<[string, string]>) {
+    const writesBefore = batchInputs().length;
     const at = minutesAfter(t.clock.now(), -30);
     for (const [dealId, stageId] of moves)
       t.hubspot.state.moveDealToStage(SAMPLE_PORTAL_ID, dealId, stageId, at);
@@ -44,6 +45,9 @@ describe.each(DATABASES)('writing SOP properties back to HubSpot (%s)', (databas
       (await t.sendWebhook(moves.map(([dealId, stageId]) => stageChangeEvent(dealId, stageId, at)))).status,
     ).toBe(200);
     await t.drainInbox();
+    // Processing the inbox only marks the deals: their write waits for the (periodic) flush.
+    expect(batchInputs()).toHaveLength(writesBefore);
+    return services().writeback.flush(t.clock.now());
   }
 
   it('creates the properties once, then writes every deal an inbox batch changed in one call', async () => {
