@@ -137,11 +137,19 @@ interface PendingTask {
   row: SweepRow;
 }
 
+/** A reminder found due, whose intent is not recorded yet. */
+interface DueReminder extends PendingTask {
+  identity: ReminderIdentity;
+}
+
 interface PortalSweep {
   portalId: number;
   now: Date;
   dryRun: boolean;
   report: SweepReport;
+  /** Due reminders waiting for their intents to be recorded (in one transaction per batch). */
+  due: DueReminder[];
+  /** Reminders whose intent is recorded, waiting for the batch create. */
   pending: PendingTask[];
 }
 
@@ -225,11 +233,11 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
             detail: describeError(error),
           });
         }
-        if (sweep.pending.length >= TASK_BATCH_SIZE) await flushPending(sweep);
+        if (sweep.due.length >= TASK_BATCH_SIZE) await flushDue(sweep);
       }
       if (page.length < pageSize) break;
     }
-    await flushPending(sweep);
+    await flushDue(sweep);
   }
 
   async function considerDeal(sweep: PortalSweep, deal: DealRecord, dealSnoozes: readonly Snooze[]) {
@@ -272,7 +280,11 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     const due: Array<{ kind: ReminderKind; assigneeOwnerId: string | null; dealOwnerName: string | null }> =
       [];
     due.push({ kind: 'owner', assigneeOwnerId: deal.ownerId, dealOwnerName: null });
-    if (escalationDue({ stall, step, reminders: playbook.reminders ?? null, now, calendar })) {
+    const anyManager =
+      Object.keys(playbook.reminders?.teamManagers ?? {}).length > 0 ||
+      (playbook.reminders?.managerOwnerId ?? deps.managerOwnerId) !== null;
+    // With nobody named to escalate to, there is no reason to read the owners from HubSpot at all.
+    if (anyManager && escalationDue({ stall, step, reminders: playbook.reminders ?? null, now, calendar })) {
       const dealOwner = await owners.findOwner(portalId, deal.ownerId, now);
       const managerOwnerId =
         resolveEscalationOwnerId(
@@ -326,7 +338,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     }
   }
 
-  /** Decides what one due reminder needs: nothing, a create, a retry, or a reconciliation first. */
+  /** Queues a due reminder for the next batch; a dry run only reads what earlier sweeps recorded. */
   async function planReminder(
     sweep: PortalSweep,
     identity: ReminderIdentity,
@@ -343,12 +355,49 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
       else sweep.report.alreadySent += 1;
       return;
     }
-    const recorded = await store.reminders.recordReminderIntent(key, { ...identity, dueAt: task.dueAt, now });
-    if (recorded.created) {
-      sweep.pending.push({ key, task, row });
-      return;
+    sweep.due.push({ identity, key, task, row });
+  }
+
+  /**
+   * Records the intents of the due reminders (one transaction for the batch, committed before HubSpot
+   * hears of any of them), then creates the tasks of those this sweep owns.
+   */
+  async function flushDue(sweep: PortalSweep) {
+    const due = sweep.due.splice(0);
+    if (due.length > 0) {
+      let recorded;
+      try {
+        recorded = await store.reminders.recordReminderIntents(
+          due.map(({ key, identity, task }) => ({ key, ...identity, dueAt: task.dueAt, now: sweep.now })),
+        );
+      } catch (error) {
+        // Nothing was recorded, so nothing was promised: these deals are simply due again next sweep.
+        logger.warn('could not record reminder intents', { portalId: sweep.portalId, error });
+        for (const reminder of due)
+          record(sweep, { ...reminder.row, action: 'failed', detail: describeError(error) });
+        recorded = null;
+      }
+      for (const [index, result] of (recorded ?? []).entries()) {
+        const reminder = due[index]!;
+        try {
+          if (result.created) sweep.pending.push(reminder);
+          else await settleExisting(sweep, result.reminder, reminder);
+        } catch (error) {
+          logger.warn('stall sweep skipped a reminder', {
+            portalId: sweep.portalId,
+            key: reminder.key,
+            error,
+          });
+          record(sweep, { ...reminder.row, action: 'failed', detail: describeError(error) });
+        }
+      }
     }
-    const existing = recorded.reminder;
+    await flushPending(sweep);
+  }
+
+  /** A reminder recorded by an earlier sweep: nothing to do, a retry, or a reconciliation first. */
+  async function settleExisting(sweep: PortalSweep, existing: Reminder, { key, task, row }: PendingTask) {
+    const { now } = sweep;
     if (existing.status === 'sent' || existing.status === 'completed') {
       sweep.report.alreadySent += 1;
       return;
@@ -447,12 +496,19 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
       return;
     }
     const byMarker = new Map(created.map((task) => [task.key, task]));
-    for (const pending of batch) {
+    const sent = batch.flatMap((pending) => {
       const task = byMarker.get(pending.task.key ?? '');
-      if (task) {
-        await store.reminders.markReminderSent(pending.key, task.id, now);
-        record(sweep, { ...pending.row, action: 'created', detail: `task ${task.id}` });
-      } else {
+      return task ? [{ pending, task }] : [];
+    });
+    await store.reminders.markRemindersSent(
+      sent.map(({ pending, task }) => ({ key: pending.key, hubspotTaskId: task.id })),
+      now,
+    );
+    for (const { pending, task } of sent) {
+      record(sweep, { ...pending.row, action: 'created', detail: `task ${task.id}` });
+    }
+    for (const pending of batch) {
+      if (!byMarker.has(pending.task.key ?? '')) {
         await store.reminders.noteReminderOutcomeUnknown(
           pending.key,
           'HubSpot returned no result for this task',
@@ -557,13 +613,13 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     const report = emptyReport(now, dryRun);
     for (const portalId of portals.installedPortalIds()) {
       report.portals += 1;
-      const sweep: PortalSweep = { portalId, now, dryRun, report, pending: [] };
+      const sweep: PortalSweep = { portalId, now, dryRun, report, due: [], pending: [] };
       try {
         await sweepPortal(sweep);
       } catch (error) {
         // One portal's trouble (its database rows, its HubSpot) never holds up the others.
         logger.error('stall sweep failed for a portal', { portalId, error });
-        await flushPending(sweep).catch(() => undefined);
+        await flushDue(sweep).catch(() => undefined);
       }
     }
     return report;
@@ -589,6 +645,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
         now,
         dryRun: false,
         report: emptyReport(now, false),
+        due: [],
         pending: [],
       };
       await closeMovedOnReminders(sweep, dealIds);

@@ -1,5 +1,5 @@
 import type { ReminderKind, RemindersTable, ReminderStatus } from './database.types';
-import { toEpochMs, toEpochMsOrNull, type StoreContext } from './store-context';
+import { runWriteTransaction, toEpochMs, toEpochMsOrNull, type StoreContext } from './store-context';
 
 export interface Reminder {
   key: string;
@@ -39,7 +39,17 @@ export interface ReminderRepository {
     key: string,
     input: RecordReminderIntentInput,
   ): Promise<{ created: boolean; reminder: Reminder }>;
+  /**
+   * recordReminderIntent for many reminders in one transaction (one commit, not one per reminder): the
+   * sweep records a whole batch of intents before the one HubSpot call that creates their tasks.
+   * Results come in the order of `inputs`.
+   */
+  recordReminderIntents(
+    inputs: ReadonlyArray<RecordReminderIntentInput & { key: string }>,
+  ): Promise<Array<{ created: boolean; reminder: Reminder }>>;
   markReminderSent(key: string, hubspotTaskId: string, now: Date): Promise<void>;
+  /** markReminderSent for a batch of created tasks, in one transaction. */
+  markRemindersSent(sent: ReadonlyArray<{ key: string; hubspotTaskId: string }>, now: Date): Promise<void>;
   markReminderFailed(key: string, error: string, now?: Date): Promise<void>;
   /**
    * Takes a failed reminder back to 'intent' for one more try; true for the single caller that wins it.
@@ -137,6 +147,64 @@ export function createReminderRepository(ctx: StoreContext): ReminderRepository 
       const existing = await readReminder(key);
       if (!existing) throw new Error(`reminder ${key} conflicted on insert but cannot be read`);
       return { created: false, reminder: existing };
+    },
+
+    async recordReminderIntents(inputs) {
+      if (inputs.length === 0) return [];
+      const keys = [...new Set(inputs.map((input) => input.key))];
+      const { insertedKeys, rows } = await runWriteTransaction(ctx, async (trx) => {
+        const inserted = await trx
+          .insertInto('reminders')
+          .values(
+            [...new Map(inputs.map((input) => [input.key, input])).values()].map((input) => ({
+              reminder_key: input.key,
+              portal_id: input.portalId,
+              deal_id: input.dealId,
+              stage_entered_at: toEpochMs(input.stageEnteredAt),
+              kind: input.kind,
+              round: input.round,
+              status: 'intent' as const,
+              hubspot_task_id: null,
+              attempts: 0,
+              last_error: null,
+              due_at: toEpochMsOrNull(input.dueAt),
+              created_at: toEpochMs(input.now),
+              updated_at: toEpochMs(input.now),
+            })),
+          )
+          .onConflict((oc) => oc.column('reminder_key').doNothing())
+          .returning('reminder_key')
+          .execute();
+        const all = await trx.selectFrom('reminders').selectAll().where('reminder_key', 'in', keys).execute();
+        return { insertedKeys: new Set(inserted.map((row) => row.reminder_key)), rows: all };
+      });
+      const byKey = new Map(rows.map((row) => [row.reminder_key, toReminder(row)]));
+      return inputs.map((input) => {
+        const reminder = byKey.get(input.key);
+        if (!reminder) throw new Error(`reminder ${input.key} conflicted on insert but cannot be read`);
+        // A key given twice in one call is created once: only its first occurrence says so.
+        const created = insertedKeys.delete(input.key);
+        return { created, reminder };
+      });
+    },
+
+    async markRemindersSent(sent, now) {
+      if (sent.length === 0) return;
+      await runWriteTransaction(ctx, async (trx) => {
+        for (const { key, hubspotTaskId } of sent) {
+          await trx
+            .updateTable('reminders')
+            .set((eb) => ({
+              status: 'sent',
+              hubspot_task_id: hubspotTaskId,
+              attempts: eb('attempts', '+', 1),
+              last_error: null,
+              updated_at: toEpochMs(now),
+            }))
+            .where('reminder_key', '=', key)
+            .execute();
+        }
+      });
     },
 
     async markReminderSent(key, hubspotTaskId, now) {
