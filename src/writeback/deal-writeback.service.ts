@@ -35,6 +35,17 @@ export interface WritebackFlushResult {
   updateCalls: number;
 }
 
+const WRITEBACK_LOCK_NAME = 'sop-writeback-flush';
+
+const emptyResult = (): WritebackFlushResult => ({
+  deals: 0,
+  written: 0,
+  unchanged: 0,
+  gone: 0,
+  failed: 0,
+  updateCalls: 0,
+});
+
 export interface DealWritebackService {
   markDealsChanged(portalId: number, dealIds: readonly string[], now: Date): Promise<void>;
   /** Writes what changed for the marked deals (of one portal when given). Never throws for HubSpot trouble. */
@@ -196,14 +207,7 @@ export function createDealWritebackService(deps: {
   }
 
   async function runFlush(now: Date, portalId: number | undefined): Promise<WritebackFlushResult> {
-    const result: WritebackFlushResult = {
-      deals: 0,
-      written: 0,
-      unchanged: 0,
-      gone: 0,
-      failed: 0,
-      updateCalls: 0,
-    };
+    const result = emptyResult();
     const pending = await store.writebacks.listPendingWritebacks({
       ...(portalId === undefined ? {} : { portalId }),
       limit: WRITEBACK_DEALS_PER_FLUSH,
@@ -224,7 +228,14 @@ export function createDealWritebackService(deps: {
   }
 
   const flush = (now: Date, options: { portalId?: number } = {}) => {
-    const run = queue.then(() => runFlush(now, options.portalId));
+    // Across instances (DESIGN.md §6) one flush at a time too: two flushes racing on a deal could
+    // leave HubSpot with the older values while the store records the newer ones as written.
+    const run = queue.then(async () => {
+      const locked = await store.withExclusiveLock(WRITEBACK_LOCK_NAME, () =>
+        runFlush(now, options.portalId),
+      );
+      return locked.acquired ? locked.value : emptyResult();
+    });
     queue = run.catch(() => undefined);
     return run;
   };
