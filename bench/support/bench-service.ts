@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../../src/config/env.schema';
+import { startService, type RunningService } from '../../src/main';
+import { silentLogger } from '../../src/platform/logger';
+import { signRequestV3 } from '../../webhooks/signature-v3';
+import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../test/hubspot-fake';
+import {
+  SAMPLE_PORTAL_ID,
+  SAMPLE_TOKEN,
+  TEST_CLIENT_SECRET,
+  TEST_PUBLIC_BASE_URL,
+} from '../../test/support/service-harness';
+import { testDatabaseUrl, type TestDatabaseKind } from '../../test/support/test-databases';
+
+/** The service in this process, on a fresh database and the local HubSpot, as the benchmarks run it. */
+export interface BenchService {
+  running: RunningService;
+  hubspot: LocalHubSpot;
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startBenchService(options: {
+  database: TestDatabaseKind;
+  /** Prepares the fresh database before the service opens it (bulk-loaded deals). */
+  prepare?: (databaseUrl: string) => Promise<void>;
+  workers?: boolean;
+}): Promise<BenchService> {
+  const hubspot = await startLocalHubSpot({ port: 0, rateLimit: false, searchRateLimit: false });
+  seedSamplePortal(hubspot.state, { portalId: SAMPLE_PORTAL_ID, token: SAMPLE_TOKEN });
+  const database = await testDatabaseUrl(options.database);
+  await options.prepare?.(database.url);
+  const config = parseConfig({
+    PORT: '0',
+    DATABASE_URL: database.url,
+    HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
+    HUBSPOT_ACCESS_TOKEN: SAMPLE_TOKEN,
+    HUBSPOT_API_BASE_URL: hubspot.url,
+    PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+    SWEEP_INTERVAL_SECONDS: '0',
+    LOG_LEVEL: 'silent',
+  });
+  const running = await startService(config, {
+    logger: silentLogger,
+    workers: options.workers ?? false,
+    hubspot: { timeoutMs: 10_000 },
+  });
+  return {
+    running,
+    hubspot,
+    databaseUrl: database.url,
+    async stop() {
+      await running.stop();
+      await hubspot.close();
+      await database.cleanup();
+    },
+  };
+}
+
+export function signedHeaders(method: string, pathAndQuery: string, body = ''): Record<string, string> {
+  return signRequestV3({
+    clientSecret: TEST_CLIENT_SECRET,
+    method,
+    uri: TEST_PUBLIC_BASE_URL + pathAndQuery,
+    body,
+    timestampMs: Date.now(),
+  }).headers;
+}
+
+export function temporaryFolder(prefix: string): { folder: string; remove(): void } {
+  const folder = mkdtempSync(path.join(tmpdir(), prefix));
+  return { folder, remove: () => rmSync(folder, { recursive: true, force: true }) };
+}
