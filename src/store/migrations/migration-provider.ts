@@ -1,6 +1,6 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialSchemaMigration } from './0001-initial-schema.migration';
-import { dealWritebackMigration } from './0004-deal-writeback.migration';
+import { dealWritebackMigration } from './0002-deal-writeback.migration';
 
 /**
  * Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
@@ -8,7 +8,7 @@ import { dealWritebackMigration } from './0004-deal-writeback.migration';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial-schema': initialSchemaMigration,
-  '0004-deal-writeback': dealWritebackMigration,
+  '0002-deal-writeback': dealWritebackMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
