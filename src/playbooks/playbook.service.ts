@@ -85,10 +85,11 @@ export function createPlaybookService(store: Store): PlaybookService {
     return remember(portalId, saved.version, saved.document);
   };
 
-  const current = async (portalId: number) => {
-    const row = await store.playbooks.getCurrentPlaybook(portalId);
-    if (!row) return { version: 0, playbook: DEFAULT_PLAYBOOK };
-    return remember(portalId, row.version, row.document);
+  // Every card request asks for the current version: read its number, and the document only on a cache miss.
+  const current = async (portalId: number): Promise<VersionedPlaybook> => {
+    const version = await store.playbooks.getCurrentVersionNumber(portalId);
+    if (version === 0) return { version: 0, playbook: DEFAULT_PLAYBOOK };
+    return (await atVersion(portalId, version)) ?? { version: 0, playbook: DEFAULT_PLAYBOOK };
   };
 
   const describe = (row: PlaybookVersion): PublishedPlaybook => ({

@@ -29,6 +29,8 @@ export interface PlaybookRepository {
   ): Promise<PlaybookVersion>;
   /** The highest version, or null when the portal never saved one (callers fall back to the default playbook). */
   getCurrentPlaybook(portalId: number): Promise<PlaybookVersion | null>;
+  /** Only the current version number (0 when none): the hot path needs no document it already has parsed. */
+  getCurrentVersionNumber(portalId: number): Promise<number>;
   getPlaybookVersion(portalId: number, version: number): Promise<PlaybookVersion | null>;
   /** Newest first. */
   listPlaybookVersions(portalId: number): Promise<PlaybookVersion[]>;
@@ -84,6 +86,15 @@ export function createPlaybookRepository(ctx: StoreContext): PlaybookRepository 
         .limit(1)
         .executeTakeFirst();
       return row ? toPlaybookVersion(row) : null;
+    },
+
+    async getCurrentVersionNumber(portalId) {
+      const row = await db
+        .selectFrom('playbook_versions')
+        .select((eb) => eb.fn.max('version').as('version'))
+        .where('portal_id', '=', portalId)
+        .executeTakeFirst();
+      return Number(row?.version ?? 0);
     },
 
     async getPlaybookVersion(portalId, version) {

@@ -25,7 +25,17 @@ describe.each(DATABASES)('playbook versions (%s)', (kind) => {
   });
 
   it('a portal that never saved a playbook has no current version', async () => {
-    expect(await store.playbooks.getCurrentPlaybook(takePortalId())).toBeNull();
+    const portalId = takePortalId();
+    expect(await store.playbooks.getCurrentPlaybook(portalId)).toBeNull();
+    expect(await store.playbooks.getCurrentVersionNumber(portalId)).toBe(0);
+  });
+
+  it('the current version number follows each save without reading the document', async () => {
+    const portalId = takePortalId();
+    await store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v1'), { now: T0 });
+    await store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v2'), { now: T0 });
+    expect(await store.playbooks.getCurrentVersionNumber(portalId)).toBe(2);
+    expect(await store.playbooks.getCurrentVersionNumber(takePortalId())).toBe(0);
   });
 
   it('each save gets the next version and older versions stay readable', async () => {
