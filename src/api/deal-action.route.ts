@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import {
   actionToggleBodySchema,
   actionToggleResponseSchema,
@@ -7,13 +6,6 @@ import {
 import type { Services } from '../app/services';
 import { AppError } from '../errors/app-error';
 import { parseBody, readCardRequestContext, readDealId } from './card-request-context';
-
-/** A note is a short remark for the audit trail, not a document. */
-export const ACTION_NOTE_MAX_CHARS = 1000;
-
-const toggleBodySchema = actionToggleBodySchema.extend({
-  note: z.string().max(ACTION_NOTE_MAX_CHARS).optional(),
-});
 
 const ACTION_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
@@ -34,7 +26,7 @@ export function createDealActionRouter({
     if (!ACTION_ID_PATTERN.test(actionId)) {
       throw new AppError('NOT_FOUND', `Action ${actionId} is in no step of this deal's playbook`);
     }
-    const body = parseBody(toggleBodySchema, req.body);
+    const body = parseBody(actionToggleBodySchema, req.body);
     const guidance = await dealActions.toggleAction({
       portalId,
       dealId,

@@ -96,10 +96,13 @@ export const guidanceResponseSchema = z.object({
   stall: stallStatusSchema,
 });
 
+/** A note is a short remark for the audit trail, not a document. */
+export const ACTION_NOTE_MAX_CHARS = 1000;
+
 /** Body of `POST /api/v1/deals/:dealId/actions/:actionId`. */
 export const actionToggleBodySchema = z.object({
   done: z.boolean(),
-  note: z.string().max(2000).optional(),
+  note: z.string().max(ACTION_NOTE_MAX_CHARS).optional(),
 });
 
 /**
