@@ -4,6 +4,7 @@ import { guidanceResponseSchema } from '../extensions/app/cards/src/guidance-res
 import { seedSamplePortal, startLocalHubSpot } from '../test/hubspot-fake';
 import { signRequestV3 } from '../webhooks/signature-v3';
 import { ConfigError, parseConfig } from './config/env.schema';
+import { formatSweepReport } from './cli/sweep.command';
 import { formatGuidanceText } from './demo/guidance-text';
 import { startService } from './main';
 
@@ -107,10 +108,41 @@ async function runDemo(argv: string[]): Promise<void> {
   await showGuidance(sample.deals.stalledQualified);
   await showGuidance(sample.deals.closedWon);
 
+  heading('3. The rep ticks "Hold a discovery call" on the card');
+  const tick = await signed('POST', `/api/v1/deals/${moved}/actions/discovery-call?${cardQuery}`, {
+    done: true,
+    note: 'Call held with the CFO; budget confirmed for Q1',
+  });
+  if (tick.status !== 200)
+    throw new Error(`action toggle answered ${tick.status}: ${JSON.stringify(tick.body)}`);
+  say(formatGuidanceText(guidanceResponseSchema.parse(tick.body), dealName(moved)));
+
+  heading('4. The stalled-deal sweep: HubSpot tasks for owners, escalations for managers');
+  say(formatSweepReport(await services.reminders.sweep({ now: new Date() })));
+  say('\nTasks now in the HubSpot sandbox:');
+  for (const task of sandbox.state.listTasks(DEMO_PORTAL_ID)) {
+    const props = task.properties;
+    say(`  - [${props.hs_task_priority}] ${props.hs_task_subject}  (due ${props.hs_timestamp})`);
+  }
+  const again = await services.reminders.sweep({ now: new Date() });
+  const createdAgain = again.rows.filter((row) => row.action === 'created').length;
+  say(`A second sweep right after creates ${createdAgain} task(s): nothing is sent twice.`);
+
+  heading('5. SOP status written back to HubSpot deal properties, for views, reports and workflows');
+  await services.writeback.markDealsChanged(DEMO_PORTAL_ID, Object.values(sample.deals), new Date());
+  await services.writeback.flush(new Date());
+  for (const dealId of [moved, sample.deals.stalledQualified]) {
+    const props = sandbox.state.getDeal(DEMO_PORTAL_ID, dealId)?.properties ?? {};
+    say(
+      `  ${dealName(dealId)}: step=${props.sop_guide_step}, progress=${props.sop_guide_progress_percent}%, ` +
+        `open items=${props.sop_guide_open_items}, compliance=${props.sop_guide_compliance}, stalled=${props.sop_guide_stalled}`,
+    );
+  }
+
   const reads = sandbox.requests.filter((request) =>
     request.path.includes('/objects/deals/batch/read'),
   ).length;
-  heading('3. HubSpot calls made');
+  heading('6. HubSpot calls made');
   say(`${sandbox.requests.length} requests to the sandbox in all, ${reads} deals batch read(s).`);
 
   if (once) {
