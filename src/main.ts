@@ -124,6 +124,10 @@ async function runEachHook(hooks: Array<() => Promise<unknown>>): Promise<void> 
   if (failed) throw failed.reason;
 }
 
+/** Three days: well past HubSpot's retry window of about a day. */
+export const INBOX_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
+const INBOX_RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
 export interface RunningService {
   services: Services;
   server: Server;
@@ -154,6 +158,16 @@ export async function startService(
         intervalMs: config.sweepIntervalSeconds * 1000,
         run: async () => {
           await services.reminders.sweep({ now: services.clock.now() });
+        },
+      },
+      {
+        // Done events are kept past HubSpot's retry window (about a day): their keys catch late redeliveries.
+        name: 'inbox-retention',
+        intervalMs: INBOX_RETENTION_SWEEP_MS,
+        run: async () => {
+          await services.store.inbox.deleteDoneInboxEvents(
+            new Date(services.clock.now().getTime() - INBOX_RETENTION_MS),
+          );
         },
       },
       {

@@ -25,7 +25,8 @@ export function startBackgroundWorkers(
   const workerId = `worker-${randomUUID()}`;
   let stopped = !options.enabled;
   const timers = new Set<NodeJS.Timeout>();
-  let running: Promise<unknown> = Promise.resolve();
+  // Every loop's tick in flight, so that stop() waits for all of them, not only the last one started.
+  const inFlight = new Set<Promise<unknown>>();
 
   const drainInbox = async () => {
     let applied = 0;
@@ -40,12 +41,15 @@ export function startBackgroundWorkers(
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      running = tick()
-        .catch((error: unknown) => {
-          logger.error(`${name} failed`, { error });
-          return delayMs;
-        })
-        .then((next) => schedule(name, next, tick));
+      const run = tick().catch((error: unknown) => {
+        logger.error(`${name} failed`, { error });
+        return delayMs;
+      });
+      inFlight.add(run);
+      void run.then((next) => {
+        inFlight.delete(run);
+        schedule(name, next, tick);
+      });
     }, delayMs);
     timers.add(timer);
   };
@@ -69,7 +73,7 @@ export function startBackgroundWorkers(
       stopped = true;
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
-      await running.catch(() => undefined);
+      await Promise.all([...inFlight]);
     },
   };
 }
