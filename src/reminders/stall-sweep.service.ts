@@ -7,6 +7,10 @@ import {
   nextBusinessDayAt,
   resolveEscalationOwnerId,
   resolveStepForStage,
+  type BusinessCalendar,
+  type Playbook,
+  type PlaybookStep,
+  type StallEvaluation,
 } from '../domain';
 import { isHubSpotError } from '../hubspot/hubspot-error';
 import type { HubSpotGateway, NewTask } from '../hubspot/hubspot-gateway.types';
@@ -21,6 +25,7 @@ import {
   type ReminderIdentity,
   type ReminderKind,
   type Snooze,
+  type StageEntryCursor,
   type Store,
 } from '../store';
 import { createOwnerDirectory, type OwnerDirectory } from './owner-directory.cache';
@@ -142,6 +147,36 @@ interface DueReminder extends PendingTask {
   identity: ReminderIdentity;
 }
 
+interface JudgingPlaybook {
+  playbook: Playbook;
+  calendar: BusinessCalendar;
+  /** When a task created by this sweep is due. */
+  dueAt: Date;
+  /** Whether the playbook (or MANAGER_OWNER_ID) names anybody to escalate to. */
+  anyManager: boolean;
+}
+
+interface DueKind {
+  kind: ReminderKind;
+  assigneeOwnerId: string | null;
+  /** The deal owner's name, shown to the manager in an escalation. */
+  dealOwnerName: string | null;
+}
+
+interface DueReminderOfDeal extends DueKind {
+  identity: ReminderIdentity;
+  key: string;
+}
+
+/** A deal the domain found stalled, with the reminders its stall makes due. */
+interface StalledDeal {
+  deal: DealRecord;
+  step: PlaybookStep;
+  judging: JudgingPlaybook;
+  stall: StallEvaluation;
+  due: DueReminderOfDeal[];
+}
+
 interface PortalSweep {
   portalId: number;
   now: Date;
@@ -151,6 +186,8 @@ interface PortalSweep {
   due: DueReminder[];
   /** Reminders whose intent is recorded, waiting for the batch create. */
   pending: PendingTask[];
+  /** Playbooks by pinned version (null: the current one), read once per sweep. */
+  playbooks: Map<number | null, Promise<JudgingPlaybook>>;
 }
 
 function describeError(error: unknown): string {
@@ -195,57 +232,115 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     return cutoff;
   }
 
+  /** The playbook a deal is judged by, with what the sweep derives from it, read once per sweep. */
+  function judgeWith(sweep: PortalSweep, pinnedVersion: number | null): Promise<JudgingPlaybook> {
+    let judging = sweep.playbooks.get(pinnedVersion);
+    if (!judging) {
+      judging = playbooks.forPinnedVersion(sweep.portalId, pinnedVersion).then(({ playbook }) => {
+        const calendar = buildBusinessCalendar(playbook, portals.timeZoneOf(sweep.portalId));
+        return {
+          playbook,
+          calendar,
+          dueAt: nextBusinessDayAt(sweep.now, calendar, REMINDER_DUE_HOUR_LOCAL),
+          // With nobody named to escalate to, there is no reason to read the owners from HubSpot at all.
+          anyManager:
+            Object.keys(playbook.reminders?.teamManagers ?? {}).length > 0 ||
+            (playbook.reminders?.managerOwnerId ?? deps.managerOwnerId) !== null,
+        };
+      });
+      sweep.playbooks.set(pinnedVersion, judging);
+    }
+    return judging;
+  }
+
+  /**
+   * Pages through the candidates in stage-entry order. Per page: one query for the snoozes, the verdicts
+   * in memory, one query for the reminders already recorded, and one write-back mark for the deals whose
+   * stall verdict changed; only the deals that need a new task cost a read of their checklist.
+   */
   async function sweepPortal(sweep: PortalSweep) {
     const { portalId, now } = sweep;
     await closeMovedOnReminders(sweep, undefined);
     const cutoff = await findCutoff(portalId, now);
     if (cutoff === null) return;
-    let afterDealId: string | undefined;
+    let after: StageEntryCursor | undefined;
     for (;;) {
-      const page = await store.deals.listDealsEnteredStageBefore(portalId, cutoff, {
-        ...(afterDealId === undefined ? {} : { afterDealId }),
+      const page = await store.deals.pageDealsEnteredStageBefore(portalId, cutoff, {
+        ...(after === undefined ? {} : { after }),
         limit: pageSize,
       });
-      if (page.length === 0) break;
-      afterDealId = page[page.length - 1]!.dealId;
-      sweep.report.candidates += page.length;
+      sweep.report.candidates += page.deals.length;
       const snoozesByDeal = new Map<string, Snooze[]>();
-      for (const snooze of await store.snoozes.listSnoozesForDeals(
-        portalId,
-        page.map((deal) => deal.dealId),
-      )) {
-        snoozesByDeal.set(snooze.dealId, [...(snoozesByDeal.get(snooze.dealId) ?? []), snooze]);
-      }
-      for (const deal of page) {
-        try {
-          await considerDeal(sweep, deal, snoozesByDeal.get(deal.dealId) ?? []);
-        } catch (error) {
-          logger.warn('stall sweep skipped a deal', { portalId, dealId: deal.dealId, error });
-          record(sweep, {
-            portalId,
-            dealId: deal.dealId,
-            dealName: deal.properties.dealname ?? null,
-            assigneeOwnerId: deal.ownerId,
-            stepId: null,
-            daysStalled: null,
-            kind: 'owner',
-            action: 'failed',
-            detail: describeError(error),
-          });
+      if (page.deals.length > 0) {
+        for (const snooze of await store.snoozes.listSnoozesForDeals(
+          portalId,
+          page.deals.map((deal) => deal.dealId),
+        )) {
+          snoozesByDeal.set(snooze.dealId, [...(snoozesByDeal.get(snooze.dealId) ?? []), snooze]);
         }
-        if (sweep.due.length >= TASK_BATCH_SIZE) await flushDue(sweep);
       }
-      if (page.length < pageSize) break;
+      const stalled: StalledDeal[] = [];
+      const stallChanged: string[] = [];
+      for (const deal of page.deals) {
+        try {
+          const verdict = await judgeDeal(sweep, deal, snoozesByDeal.get(deal.dealId) ?? []);
+          if (verdict !== null) stalled.push(verdict);
+          // HubSpot's sop_guide_stalled follows time passing too, not only events: mark what changed.
+          if ((verdict === null ? 'false' : 'true') !== (deal.writtenStalled ?? 'false')) {
+            stallChanged.push(deal.dealId);
+          }
+        } catch (error) {
+          recordDealFailure(sweep, deal, error);
+        }
+      }
+      await markStallChanges(sweep, stallChanged);
+      await planReminders(sweep, stalled);
+      if (page.next === null) break;
+      after = page.next;
     }
     await flushDue(sweep);
   }
 
-  async function considerDeal(sweep: PortalSweep, deal: DealRecord, dealSnoozes: readonly Snooze[]) {
+  function recordDealFailure(sweep: PortalSweep, deal: DealRecord, error: unknown) {
+    logger.warn('stall sweep skipped a deal', { portalId: sweep.portalId, dealId: deal.dealId, error });
+    record(sweep, {
+      portalId: sweep.portalId,
+      dealId: deal.dealId,
+      dealName: deal.properties.dealname ?? null,
+      assigneeOwnerId: deal.ownerId,
+      stepId: null,
+      daysStalled: null,
+      kind: 'owner',
+      action: 'failed',
+      detail: describeError(error),
+    });
+  }
+
+  /** One write for the page; a failure only delays the property until the next sweep or event. */
+  async function markStallChanges(sweep: PortalSweep, dealIds: readonly string[]) {
+    if (sweep.dryRun || dealIds.length === 0) return;
+    try {
+      await store.writebacks.markDealsForWriteback(sweep.portalId, dealIds, sweep.now);
+    } catch (error) {
+      logger.warn('stall sweep could not mark deals for write-back', {
+        portalId: sweep.portalId,
+        count: dealIds.length,
+        error,
+      });
+    }
+  }
+
+  /** The domain's verdict on one deal, and the reminders its stall makes due; null when it is not stalled. */
+  async function judgeDeal(
+    sweep: PortalSweep,
+    deal: DealRecord,
+    dealSnoozes: readonly Snooze[],
+  ): Promise<StalledDeal | null> {
     const { portalId, now } = sweep;
-    const { playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion);
+    const judging = await judgeWith(sweep, deal.playbookVersion);
+    const { playbook, calendar } = judging;
     const { step } = resolveStepForStage(playbook, deal.pipelineId, deal.stageId);
-    if (step === null) return;
-    const calendar = buildBusinessCalendar(playbook, portals.timeZoneOf(portalId));
+    if (step === null) return null;
     // A snooze holds only for the stage entry it was given for: moving the deal ends it.
     const ofThisEntry = dealSnoozes.filter(
       (snooze) =>
@@ -259,32 +354,18 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     const stall = evaluateStall({ deal, step, now, calendar, snoozedUntil });
     if (!stall.stalled) {
       if (stall.snoozedUntil !== null) sweep.report.snoozed += 1;
-      return;
+      return null;
     }
     sweep.report.stalled += 1;
     // Each snooze that ran out opens a new round: a rep who asked for quiet until Friday and is still
     // stalled on Friday gets a fresh reminder, once.
     const round = 1 + ofThisEntry.length - running.length;
 
-    const actionStates = await store.actions.listActionStates(portalId, deal.dealId, {
-      stageEnteredAt: deal.stageEnteredAt,
-    });
-    const { blockers } = evaluateStep({ deal, step, actionStates, now });
-    const stageLabel =
-      (await hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null)) ??
-      deal.stageId;
-    const dueAt = nextBusinessDayAt(now, calendar, REMINDER_DUE_HOUR_LOCAL);
-    const businessDaysStalled =
-      stall.stalledSince === null ? 0 : countBusinessDaysBetween(new Date(stall.stalledSince), now, calendar);
-
-    const due: Array<{ kind: ReminderKind; assigneeOwnerId: string | null; dealOwnerName: string | null }> =
-      [];
-    due.push({ kind: 'owner', assigneeOwnerId: deal.ownerId, dealOwnerName: null });
-    const anyManager =
-      Object.keys(playbook.reminders?.teamManagers ?? {}).length > 0 ||
-      (playbook.reminders?.managerOwnerId ?? deps.managerOwnerId) !== null;
-    // With nobody named to escalate to, there is no reason to read the owners from HubSpot at all.
-    if (anyManager && escalationDue({ stall, step, reminders: playbook.reminders ?? null, now, calendar })) {
+    const due: DueKind[] = [{ kind: 'owner', assigneeOwnerId: deal.ownerId, dealOwnerName: null }];
+    if (
+      judging.anyManager &&
+      escalationDue({ stall, step, reminders: playbook.reminders ?? null, now, calendar })
+    ) {
       const dealOwner = await owners.findOwner(portalId, deal.ownerId, now);
       const managerOwnerId =
         resolveEscalationOwnerId(
@@ -299,18 +380,100 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
         due.push({ kind: 'escalation', assigneeOwnerId: managerOwnerId, dealOwnerName: ownerName });
       }
     }
+    return {
+      deal,
+      step,
+      judging,
+      stall,
+      due: due.map((reminder) => {
+        const identity: ReminderIdentity = {
+          portalId,
+          dealId: deal.dealId,
+          stageEnteredAt: deal.stageEnteredAt,
+          kind: reminder.kind,
+          round,
+        };
+        return { ...reminder, identity, key: buildReminderKey(identity) };
+      }),
+    };
+  }
 
-    for (const reminder of due) {
-      const identity: ReminderIdentity = {
-        portalId,
-        dealId: deal.dealId,
-        stageEnteredAt: deal.stageEnteredAt,
-        kind: reminder.kind,
-        round,
-      };
-      const key = buildReminderKey(identity);
+  /**
+   * Sorts a page's due reminders by what earlier sweeps recorded (one query): those already sent cost
+   * nothing more, a dry run only reports, and the rest get their task built and queued for the batch.
+   */
+  async function planReminders(sweep: PortalSweep, stalled: readonly StalledDeal[]) {
+    if (stalled.length === 0) return;
+    const recorded = new Map(
+      (
+        await store.reminders.listRemindersByKeys(stalled.flatMap((deal) => deal.due.map((due) => due.key)))
+      ).map((reminder) => [reminder.key, reminder]),
+    );
+    for (const stalledDeal of stalled) {
+      try {
+        const open = stalledDeal.due.filter((due) => {
+          const existing = recorded.get(due.key);
+          if (existing?.status !== 'sent' && existing?.status !== 'completed') return true;
+          sweep.report.alreadySent += 1;
+          return false;
+        });
+        if (open.length === 0) continue;
+        if (sweep.dryRun) {
+          for (const due of open) reportDryRun(sweep, stalledDeal, due, recorded.get(due.key) ?? null);
+          continue;
+        }
+        await queueReminders(sweep, stalledDeal, open);
+      } catch (error) {
+        recordDealFailure(sweep, stalledDeal.deal, error);
+      }
+      if (sweep.due.length >= TASK_BATCH_SIZE) await flushDue(sweep);
+    }
+  }
+
+  function rowOfDue({ deal, step, stall }: StalledDeal, due: DueReminderOfDeal): SweepRow {
+    return {
+      portalId: deal.portalId,
+      dealId: deal.dealId,
+      dealName: deal.properties.dealname ?? null,
+      assigneeOwnerId: due.assigneeOwnerId,
+      stepId: step.id,
+      daysStalled: countDaysStalled(stall),
+      kind: due.kind,
+      action: 'created',
+    };
+  }
+
+  /** A dry run only reads what earlier sweeps recorded. */
+  function reportDryRun(
+    sweep: PortalSweep,
+    stalledDeal: StalledDeal,
+    due: DueReminderOfDeal,
+    existing: Reminder | null,
+  ) {
+    const action = dryRunAction(existing, sweep.now);
+    if (action !== null) record(sweep, { ...rowOfDue(stalledDeal, due), action });
+    else if (existing?.status === 'intent') sweep.report.inFlight += 1;
+    else sweep.report.alreadySent += 1;
+  }
+
+  /** Builds the tasks of a deal's open reminders (its checklist is read only now) and queues them. */
+  async function queueReminders(sweep: PortalSweep, stalledDeal: StalledDeal, open: DueReminderOfDeal[]) {
+    const { portalId, now } = sweep;
+    const { deal, step, stall, judging } = stalledDeal;
+    const actionStates = await store.actions.listActionStates(portalId, deal.dealId, {
+      stageEnteredAt: deal.stageEnteredAt,
+    });
+    const { blockers } = evaluateStep({ deal, step, actionStates, now });
+    const stageLabel =
+      (await hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null)) ??
+      deal.stageId;
+    const businessDaysStalled =
+      stall.stalledSince === null
+        ? 0
+        : countBusinessDaysBetween(new Date(stall.stalledSince), now, judging.calendar);
+    for (const due of open) {
       const task = buildReminderTask({
-        kind: reminder.kind,
+        kind: due.kind,
         portalId,
         dealId: deal.dealId,
         dealName: deal.properties.dealname ?? null,
@@ -318,44 +481,14 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
         stageLabel,
         stall,
         blockers,
-        assigneeOwnerId: reminder.assigneeOwnerId,
-        dealOwnerName: reminder.dealOwnerName,
+        assigneeOwnerId: due.assigneeOwnerId,
+        dealOwnerName: due.dealOwnerName,
         businessDaysStalled,
-        marker: buildReminderMarker(key),
-        dueAt,
+        marker: buildReminderMarker(due.key),
+        dueAt: judging.dueAt,
       });
-      const row: SweepRow = {
-        portalId,
-        dealId: deal.dealId,
-        dealName: deal.properties.dealname ?? null,
-        assigneeOwnerId: reminder.assigneeOwnerId,
-        stepId: step.id,
-        daysStalled: countDaysStalled(stall),
-        kind: reminder.kind,
-        action: 'created',
-      };
-      await planReminder(sweep, identity, key, task, row);
+      sweep.due.push({ identity: due.identity, key: due.key, task, row: rowOfDue(stalledDeal, due) });
     }
-  }
-
-  /** Queues a due reminder for the next batch; a dry run only reads what earlier sweeps recorded. */
-  async function planReminder(
-    sweep: PortalSweep,
-    identity: ReminderIdentity,
-    key: string,
-    task: NewTask,
-    row: SweepRow,
-  ) {
-    const { now } = sweep;
-    if (sweep.dryRun) {
-      const existing = await store.reminders.getReminder(key);
-      const action = dryRunAction(existing, now);
-      if (action !== null) record(sweep, { ...row, action });
-      else if (existing?.status === 'intent') sweep.report.inFlight += 1;
-      else sweep.report.alreadySent += 1;
-      return;
-    }
-    sweep.due.push({ identity, key, task, row });
   }
 
   /**
@@ -613,7 +746,15 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     const report = emptyReport(now, dryRun);
     for (const portalId of portals.installedPortalIds()) {
       report.portals += 1;
-      const sweep: PortalSweep = { portalId, now, dryRun, report, due: [], pending: [] };
+      const sweep: PortalSweep = {
+        portalId,
+        now,
+        dryRun,
+        report,
+        due: [],
+        pending: [],
+        playbooks: new Map(),
+      };
       try {
         await sweepPortal(sweep);
       } catch (error) {
@@ -647,6 +788,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
         report: emptyReport(now, false),
         due: [],
         pending: [],
+        playbooks: new Map(),
       };
       await closeMovedOnReminders(sweep, dealIds);
       return sweep.report.rows;

@@ -89,15 +89,47 @@ export interface DealRepository {
   repinLiveDeals(portalId: number, version: number, options?: { now?: Date }): Promise<number>;
   /**
    * Live deals that entered their stage before `before`, ordered by deal id; pass the last id of a page as
-   * `afterDealId` to get the next one.
+   * `afterDealId` to get the next one. Meant for walks over (nearly) every deal, like the impact preview:
+   * with a selective `before`, each page sorts every earlier candidate again, so the stall sweep uses
+   * pageDealsEnteredStageBefore instead.
    */
   listDealsEnteredStageBefore(
     portalId: number,
     before: Date,
     page: { afterDealId?: string; limit: number },
   ): Promise<DealRecord[]>;
+  /**
+   * Live deals that entered their stage before `before`, oldest entry first, a page at a time: keyset
+   * paging on (stage_entered_at, deal_id), which the index (portal_id, stage_entered_at, deal_id) serves
+   * in order, so each page costs its own rows only. Pass the page's `next` as `after` for the next page;
+   * `next` is null after the last page. Each deal carries the stalled value last written to HubSpot.
+   */
+  pageDealsEnteredStageBefore(
+    portalId: number,
+    before: Date,
+    page: { after?: StageEntryCursor; limit: number },
+  ): Promise<StageEntryPage>;
   /** Live (not deleted) deals of one portal, or of every portal when none is given (metrics). */
   countDeals(portalId?: number): Promise<number>;
+}
+
+/** Where a page of pageDealsEnteredStageBefore ended: the next page starts after this stage entry. */
+export interface StageEntryCursor {
+  stageEnteredAt: Date;
+  dealId: string;
+}
+
+export interface StallCandidate extends DealRecord {
+  /**
+   * The SOP property sop_guide_stalled as last written to HubSpot by the write-back; null before the
+   * first write. The sweep marks for write-back only the deals whose stall verdict differs from it.
+   */
+  writtenStalled: 'true' | 'false' | null;
+}
+
+export interface StageEntryPage {
+  deals: StallCandidate[];
+  next: StageEntryCursor | null;
 }
 
 function toDealRecord(row: DealsTable): DealRecord {
@@ -139,6 +171,13 @@ function mergePropertiesSql(dialect: StoreDialect, patch: Record<string, string 
       union all
       select key, value from json_each(${patchJson})
     ) as merged)`;
+}
+
+/** The sop_guide_stalled value inside deal_writebacks.written_values (a JSON object), read by the database. */
+function writtenStalledSql(dialect: StoreDialect): RawBuilder<string | null> {
+  const written = sql.ref('deal_writebacks.written_values');
+  if (dialect === 'postgres') return sql<string | null>`(${written}::jsonb ->> 'sop_guide_stalled')`;
+  return sql<string | null>`json_extract(${written}, '$.sop_guide_stalled')`;
 }
 
 export function createDealRepository(ctx: StoreContext): DealRepository {
@@ -351,6 +390,48 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
       if (page.afterDealId !== undefined) query = query.where('deal_id', '>', page.afterDealId);
       const rows = await query.orderBy('deal_id').limit(page.limit).execute();
       return rows.map(toDealRecord);
+    },
+
+    async pageDealsEnteredStageBefore(portalId, before, page) {
+      const { after } = page;
+      let query = db
+        .selectFrom('deals')
+        .leftJoin('deal_writebacks', (join) =>
+          join
+            .onRef('deal_writebacks.portal_id', '=', 'deals.portal_id')
+            .onRef('deal_writebacks.deal_id', '=', 'deals.deal_id'),
+        )
+        .selectAll('deals')
+        .select(writtenStalledSql(dialect).as('written_stalled'))
+        .where('deals.portal_id', '=', portalId)
+        .where('deals.stage_entered_at', '<', toEpochMs(before))
+        .where('deals.deleted_at', 'is', null);
+      if (after !== undefined) {
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('deals.stage_entered_at', 'deals.deal_id'),
+            '>',
+            eb.tuple(toEpochMs(after.stageEnteredAt), after.dealId),
+          ),
+        );
+      }
+      const rows = await query
+        .orderBy('deals.stage_entered_at')
+        .orderBy('deals.deal_id')
+        .limit(page.limit)
+        .execute();
+      const deals = rows.map(({ written_stalled, ...row }): StallCandidate => ({
+        ...toDealRecord(row),
+        writtenStalled: written_stalled === 'true' || written_stalled === 'false' ? written_stalled : null,
+      }));
+      const last = deals.at(-1);
+      return {
+        deals,
+        next:
+          last === undefined || deals.length < page.limit
+            ? null
+            : { stageEnteredAt: last.stageEnteredAt, dealId: last.dealId },
+      };
     },
 
     async countDeals(portalId) {

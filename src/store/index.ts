@@ -10,6 +10,9 @@ export type {
   DealWriteResult,
   DealStateChange,
   DealRepository,
+  StageEntryCursor,
+  StageEntryPage,
+  StallCandidate,
 } from './deal.repository';
 export type { StageChange, RecordStageChangeInput, StageChangeRepository } from './stage-change.repository';
 export {

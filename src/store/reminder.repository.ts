@@ -1,6 +1,9 @@
 import type { ReminderKind, RemindersTable, ReminderStatus } from './database.types';
 import { runWriteTransaction, toEpochMs, toEpochMsOrNull, type StoreContext } from './store-context';
 
+/** Large `IN (...)` lists are split so that no query exceeds SQLite's bound-parameter limit. */
+const KEYS_PER_QUERY = 500;
+
 export interface Reminder {
   key: string;
   portalId: number;
@@ -56,6 +59,8 @@ export interface ReminderRepository {
    */
   claimFailedReminder(key: string, now: Date): Promise<boolean>;
   getReminder(key: string): Promise<Reminder | null>;
+  /** The reminders found among `keys`, in no particular order: the sweep reads a page's due reminders at once. */
+  listRemindersByKeys(keys: readonly string[]): Promise<Reminder[]>;
   /** Reminders not yet completed (intent, sent or failed), oldest first. */
   listOpenRemindersForDeal(portalId: number, dealId: string): Promise<Reminder[]>;
   markRemindersCompleted(keys: readonly string[], now?: Date): Promise<void>;
@@ -247,6 +252,20 @@ export function createReminderRepository(ctx: StoreContext): ReminderRepository 
     },
 
     getReminder: readReminder,
+
+    async listRemindersByKeys(keys) {
+      const unique = [...new Set(keys)];
+      const reminders: Reminder[] = [];
+      for (let start = 0; start < unique.length; start += KEYS_PER_QUERY) {
+        const rows = await db
+          .selectFrom('reminders')
+          .selectAll()
+          .where('reminder_key', 'in', unique.slice(start, start + KEYS_PER_QUERY))
+          .execute();
+        reminders.push(...rows.map(toReminder));
+      }
+      return reminders;
+    },
 
     async listOpenRemindersForDeal(portalId, dealId) {
       const rows = await db

@@ -57,11 +57,17 @@ describe.each(DATABASES)('reminder tasks are created once (%s)', (database) => {
     expect(first.rows.filter((row) => row.action === 'created')).toHaveLength(3);
     expect(countRequests(service, TASK_BATCH_CREATE_PATH)).toBe(1);
     const [create] = service.hubspot.requests.filter((request) => request.path === TASK_BATCH_CREATE_PATH);
-    const inputs = (create!.body as { inputs: Array<{ associations: unknown }> }).inputs;
-    expect(inputs.map((input) => input.associations)).toEqual(
-      stalledDealIds(service).map((dealId) => [
-        { to: { id: dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 216 }] },
-      ]),
+    const inputs = (create!.body as { inputs: Array<{ associations: Array<{ to: { id: string } }> }> })
+      .inputs;
+    // The batch follows the sweep's order (oldest stage entry first), which no contract depends on.
+    const byDealId = (left: Array<{ to: { id: string } }>, right: Array<{ to: { id: string } }>) =>
+      left[0]!.to.id.localeCompare(right[0]!.to.id);
+    expect(inputs.map((input) => input.associations).sort(byDealId)).toEqual(
+      [...stalledDealIds(service)]
+        .sort()
+        .map((dealId) => [
+          { to: { id: dealId }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 216 }] },
+        ]),
     );
     // Fresh, ready and paused deals get nothing.
     const { freshAppointment, readyQualified, presentation } = service.sample.deals;

@@ -1,6 +1,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialSchemaMigration } from './0001-initial-schema.migration';
 import { dealWritebackMigration } from './0002-deal-writeback.migration';
+import { dealStageEntryKeysetMigration } from './0003-deal-stage-entry-keyset.migration';
 
 /**
  * Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
@@ -9,6 +10,7 @@ import { dealWritebackMigration } from './0002-deal-writeback.migration';
 const MIGRATIONS: Record<string, Migration> = {
   '0001-initial-schema': initialSchemaMigration,
   '0002-deal-writeback': dealWritebackMigration,
+  '0003-deal-stage-entry-keyset': dealStageEntryKeysetMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
