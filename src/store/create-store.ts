@@ -68,7 +68,7 @@ function parseSqlitePath(databaseUrl: string): string {
   return filePath;
 }
 
-function openSqlite(databaseUrl: string): Kysely<Database> {
+function openSqlite(databaseUrl: string): StoreContext {
   const filePath = parseSqlitePath(databaseUrl);
   if (filePath !== ':memory:') mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
   const database = new SqliteDatabase(filePath);
@@ -78,7 +78,11 @@ function openSqlite(databaseUrl: string): Kysely<Database> {
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    dialect: 'sqlite',
+    sqlite: database,
+  };
 }
 
 function openPostgres(databaseUrl: string): Kysely<Database> {
@@ -106,7 +110,7 @@ function openPostgres(databaseUrl: string): Kysely<Database> {
 export async function createStore(databaseUrl: string): Promise<Store> {
   let ctx: StoreContext;
   if (databaseUrl.startsWith('sqlite:')) {
-    ctx = { db: openSqlite(databaseUrl), dialect: 'sqlite' };
+    ctx = openSqlite(databaseUrl);
   } else if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     ctx = { db: openPostgres(databaseUrl), dialect: 'postgres' };
   } else {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.types';
 
@@ -8,6 +9,12 @@ export type StoreDialect = 'sqlite' | 'postgres';
 export interface StoreContext {
   db: Kysely<Database>;
   dialect: StoreDialect;
+  /**
+   * On SQLite, the better-sqlite3 handle under `db`, for hot paths that run prepared statements
+   * synchronously. Use it only inside `withSqliteConnection`: Kysely shares the one connection, and a
+   * statement run while one of its transactions waits on an await would land inside that transaction.
+   */
+  sqlite?: SqliteDatabase.Database;
 }
 
 /**
@@ -35,6 +42,19 @@ export async function runWriteTransaction<T>(
       throw error;
     }
   });
+}
+
+/**
+ * Runs synchronous work on the raw SQLite handle while holding Kysely's single connection, so that no
+ * Kysely transaction is open (or opens) on it meanwhile.
+ */
+export async function withSqliteConnection<T>(
+  ctx: StoreContext,
+  work: (database: SqliteDatabase.Database) => T,
+): Promise<T> {
+  const database = ctx.sqlite;
+  if (!database) throw new Error('withSqliteConnection needs a SQLite store');
+  return ctx.db.connection().execute(async () => work(database));
 }
 
 /** True for a primary-key or unique-constraint violation, on either dialect. */
