@@ -164,6 +164,18 @@ export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
   let ignored = 0;
 
   batch.data.forEach((element, index) => {
+    // The common case in one zod pass: an element that names a deal form and passes that form's schema
+    // (which extends the envelope) is exactly what the checks below would accept. Anything else,
+    // failures included, takes the step-by-step path, so that issues stay the envelope's first.
+    const likelyForm = dealFormNamedBy(element);
+    if (likelyForm) {
+      const parsed = likelyForm.schema.safeParse(element);
+      if (parsed.success) {
+        events.push(toDealEvent(parsed.data, likelyForm.action));
+        return;
+      }
+    }
+
     const envelope = webhookEnvelopeSchema.safeParse(element);
     if (!envelope.success) {
       issues.push(...issuesOf(envelope.error, [index]));
@@ -194,6 +206,23 @@ export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
   });
 
   return issues.length > 0 ? { ok: false, issues } : { ok: true, events, ignored };
+}
+
+/**
+ * The deal form an element claims to be, read without validating anything: a deal subscription type,
+ * and for the generic object.* forms the deals' objectTypeId. Undefined for everything else.
+ */
+function dealFormNamedBy(element: unknown) {
+  if (typeof element !== 'object' || element === null) return undefined;
+  const { subscriptionType, objectTypeId } = element as {
+    subscriptionType?: unknown;
+    objectTypeId?: unknown;
+  };
+  if (typeof subscriptionType !== 'string') return undefined;
+  const form = DEAL_FORMS.get(subscriptionType);
+  if (!form) return undefined;
+  if (subscriptionType.startsWith('object.') && objectTypeId !== DEAL_OBJECT_TYPE_ID) return undefined;
+  return form;
 }
 
 /** What every deal form parses to; the lifecycle forms simply have no property fields. */
