@@ -98,6 +98,10 @@ function openPostgres(databaseUrl: string): Kysely<Database> {
           : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // An idle pooled connection can be cut by the server (a restart, a failover, an admin's terminate).
+  // The pool drops it and opens another on the next query; without a listener, pg's 'error' event
+  // would crash the process instead.
+  pool.on('error', () => undefined);
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
