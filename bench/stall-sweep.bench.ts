@@ -1,25 +1,27 @@
 import type { TestDatabaseKind } from '../test/support/test-databases';
 import { startBenchService } from './support/bench-service';
 import type { BenchmarkResult } from './support/benchmark-result';
-import { bulkLoadDeals } from './support/bulk-deals';
+import { addStalledDealsToHubSpot, bulkLoadDeals } from './support/bulk-deals';
 import { withPeakMemory } from './support/load';
+import { SWEEP_PAGE_SIZE } from '../src/reminders/stall-sweep.service';
+import type { StageEntryCursor } from '../src/store';
 
 /**
  * The stalled-deal sweep over 1M deals (BENCH_DEALS) with 1% stalled: a dry run of the real sweep
  * (src/reminders/stall-sweep.service.ts: the indexed candidate query, the domain's verdict per deal,
- * no HubSpot writes), its time and the process's peak memory. Baseline: the bare indexed candidate
- * query (store.deals.listDealsEnteredStageBefore, paged) over the same rows, in the same run.
+ * no HubSpot writes), its time and the process's peak memory; then two real sweeps: the first creates
+ * every task (its time is mostly the local HubSpot's batch creates), the second is the periodic sweep in
+ * its steady state (every stalled deal already reminded). Baseline: the bare indexed candidate query
+ * (store.deals.pageDealsEnteredStageBefore, paged as the sweep pages) over the same rows, in the same run.
  */
 const TARGET_SECONDS = 1;
-const PAGE_SIZE = 200;
+const PAGE_SIZE = SWEEP_PAGE_SIZE;
 const DAY_MS = 86_400_000;
 
 async function benchmarkOne(database: TestDatabaseKind, count: number): Promise<BenchmarkResult> {
   const now = new Date();
-  const service = await startBenchService({
-    database,
-    prepare: (url) => bulkLoadDeals(url, { count, stalledEvery: 100, now, ownerId: '625150100000001' }),
-  });
+  const deals = { count, stalledEvery: 100, now, ownerId: '625150100000001' };
+  const service = await startBenchService({ database, prepare: (url) => bulkLoadDeals(url, deals) });
   try {
     const { store, reminders } = service.running.services;
     const portalId = service.running.services.portals.installedPortalIds()[0]!;
@@ -27,16 +29,16 @@ async function benchmarkOne(database: TestDatabaseKind, count: number): Promise<
     const queryStarted = performance.now();
     const candidates = await withPeakMemory(async () => {
       let seen = 0;
-      let afterDealId: string | undefined;
+      let after: StageEntryCursor | undefined;
       for (;;) {
-        const page = await store.deals.listDealsEnteredStageBefore(
+        const page = await store.deals.pageDealsEnteredStageBefore(
           portalId,
           new Date(now.getTime() - 14 * DAY_MS),
-          { ...(afterDealId === undefined ? {} : { afterDealId }), limit: PAGE_SIZE },
+          { ...(after === undefined ? {} : { after }), limit: PAGE_SIZE },
         );
-        seen += page.length;
-        if (page.length < PAGE_SIZE) return seen;
-        afterDealId = page.at(-1)!.dealId;
+        seen += page.deals.length;
+        if (page.next === null) return seen;
+        after = page.next;
       }
     });
     const querySeconds = (performance.now() - queryStarted) / 1000;
@@ -46,6 +48,16 @@ async function benchmarkOne(database: TestDatabaseKind, count: number): Promise<
     const sweep = await withPeakMemory(() => reminders.sweep({ now, dryRun: true }));
     const sweepSeconds = (performance.now() - sweepStarted) / 1000;
     const report = sweep.result;
+    const dryRunCalls = service.hubspot.requests.length - callsBefore;
+
+    addStalledDealsToHubSpot(service.hubspot.state, deals);
+    const firstStarted = performance.now();
+    const first = await withPeakMemory(() => reminders.sweep({ now }));
+    const firstSeconds = (performance.now() - firstStarted) / 1000;
+    const steadyStarted = performance.now();
+    const steady = await withPeakMemory(() => reminders.sweep({ now }));
+    const steadySeconds = (performance.now() - steadyStarted) / 1000;
+    const created = first.result.rows.filter((row) => row.action === 'created').length;
 
     return {
       name: `stall sweep (dry run), ${count.toLocaleString('en-US')} deals, 1% stalled (${database})`,
@@ -56,7 +68,13 @@ async function benchmarkOne(database: TestDatabaseKind, count: number): Promise<
         sweepCandidates: report.candidates,
         sweepStalled: report.stalled,
         sweepRows: report.rows.length,
-        hubspotCallsDuringDryRun: service.hubspot.requests.length - callsBefore,
+        hubspotCallsDuringDryRun: dryRunCalls,
+        firstRealSweepSeconds: Number(firstSeconds.toFixed(3)),
+        firstRealSweepTasksCreated: created,
+        firstRealSweepPeakRssMb: first.peakRssMb,
+        steadyRealSweepSeconds: Number(steadySeconds.toFixed(3)),
+        steadyRealSweepAlreadySent: steady.result.alreadySent,
+        steadyRealSweepPeakRssMb: steady.peakRssMb,
         baselineCandidateQuerySeconds: Number(querySeconds.toFixed(3)),
         baselineCandidates: candidates.result,
         baselinePeakRssMb: candidates.peakRssMb,
@@ -64,10 +82,12 @@ async function benchmarkOne(database: TestDatabaseKind, count: number): Promise<
       },
       summary:
         `${sweepSeconds.toFixed(2)} s, peak RSS ${sweep.peakRssMb} MB (heap ${sweep.peakHeapMb} MB), ` +
-        `${report.candidates} candidates, ${report.stalled} stalled; bare candidate query ${querySeconds.toFixed(2)} s for ${candidates.result}`,
+        `${report.candidates} candidates, ${report.stalled} stalled; bare candidate query ${querySeconds.toFixed(2)} s for ${candidates.result}; ` +
+        `real sweeps: first ${firstSeconds.toFixed(2)} s (${created} tasks), steady ${steadySeconds.toFixed(2)} s (peak RSS ${steady.peakRssMb} MB)`,
       ratio: sweepSeconds / querySeconds,
-      target: `< ${TARGET_SECONDS} s (ratio = sweep / bare query time)`,
-      pass: sweepSeconds < TARGET_SECONDS,
+      target: `dry run and steady sweep < ${TARGET_SECONDS} s (ratio = dry run / bare query time)`,
+      // The first real sweep's time is HubSpot's (100 batch creates); the steady one is what recurs.
+      pass: sweepSeconds < TARGET_SECONDS && steadySeconds < TARGET_SECONDS,
     };
   } finally {
     await service.stop();

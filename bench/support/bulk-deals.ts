@@ -1,6 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { createStore } from '../../src/store';
+import type { LocalHubSpotState } from '../../test/hubspot-fake';
 import { SAMPLE_PORTAL_ID } from '../../test/support/service-harness';
 
 /**
@@ -65,5 +66,15 @@ export async function bulkLoadDeals(databaseUrl: string, options: BulkDealsOptio
     await client.query('ANALYZE deals');
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Gives the local HubSpot the stalled deals of a bulk load (same ids), so that reminder tasks can be
+ * associated with them: HubSpot refuses a task for a deal it does not have.
+ */
+export function addStalledDealsToHubSpot(state: LocalHubSpotState, options: BulkDealsOptions): void {
+  for (let id = options.stalledEvery; id <= options.count; id += options.stalledEvery) {
+    state.upsertDeal(SAMPLE_PORTAL_ID, { id: String(id), properties: { dealname: `Bulk deal ${id}` } });
   }
 }
