@@ -26,6 +26,7 @@ import {
   type ReminderKind,
   type Snooze,
   type StageEntryCursor,
+  type StageEntryPage,
   type Store,
 } from '../store';
 import { createOwnerDirectory, type OwnerDirectory } from './owner-directory.cache';
@@ -52,7 +53,7 @@ import {
  * One deal's (or one portal's) failure is logged and reported, and the sweep goes on.
  */
 export const SWEEP_LOCK_NAME = 'stall-sweep';
-export const SWEEP_PAGE_SIZE = 200;
+export const SWEEP_PAGE_SIZE = 1000;
 /** HubSpot's batch create limit: pending tasks are flushed in calls of at most this many. */
 export const TASK_BATCH_SIZE = 100;
 /**
@@ -263,12 +264,17 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     await closeMovedOnReminders(sweep, undefined);
     const cutoff = await findCutoff(portalId, now);
     if (cutoff === null) return;
-    let after: StageEntryCursor | undefined;
-    for (;;) {
-      const page = await store.deals.pageDealsEnteredStageBefore(portalId, cutoff, {
+    const readPage = (after?: StageEntryCursor) =>
+      store.deals.pageDealsEnteredStageBefore(portalId, cutoff, {
         ...(after === undefined ? {} : { after }),
         limit: pageSize,
       });
+    let nextPage: Promise<StageEntryPage> | null = readPage();
+    while (nextPage !== null) {
+      const page: StageEntryPage = await nextPage;
+      // The next page is read while this one is judged: on PostgreSQL the two overlap.
+      nextPage = page.next === null ? null : readPage(page.next);
+      nextPage?.catch(() => undefined);
       sweep.report.candidates += page.deals.length;
       const snoozesByDeal = new Map<string, Snooze[]>();
       if (page.deals.length > 0) {
@@ -295,8 +301,6 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
       }
       await markStallChanges(sweep, stallChanged);
       await planReminders(sweep, stalled);
-      if (page.next === null) break;
-      after = page.next;
     }
     await flushDue(sweep);
   }
