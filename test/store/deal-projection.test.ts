@@ -1,4 +1,4 @@
-import { createStore, type Store } from '../../src/store';
+import { createStore, type StageEntryCursor, type Store } from '../../src/store';
 import { createTestStore, DATABASES, type TestStore } from '../support/test-databases';
 import { buildDealSnapshot, minutesAfter, T0, takePortalId } from './support/store-builders';
 
@@ -265,6 +265,51 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
     expect(seen).toEqual(Array.from({ length: 20 }, (_, index) => String(1000 + index)));
     expect(await store.deals.countDeals(portalId)).toBe(25);
+  });
+
+  it('the sweep pages by stage entry, ties broken by deal id, once each, with no deleted deal and no other portal', async () => {
+    const portalId = takePortalId();
+    const otherPortalId = takePortalId();
+    // Entries in reverse id order, three deals per minute: the pages must follow the entry, then the id.
+    for (let index = 0; index < 24; index += 1) {
+      await store.deals.upsertDealFromHubSpot(
+        buildDealSnapshot({
+          portalId,
+          dealId: String(2000 + index),
+          stageEnteredAt: minutesAfter(T0, 10 - Math.floor(index / 3)),
+        }),
+        { observedAt: minutesAfter(T0, 100) },
+      );
+    }
+    await store.deals.upsertDealFromHubSpot(
+      buildDealSnapshot({ portalId: otherPortalId, dealId: '2001', stageEnteredAt: T0 }),
+      { observedAt: minutesAfter(T0, 100) },
+    );
+    await store.deals.markDealDeleted(portalId, '2004', minutesAfter(T0, 101));
+    const cutOff = minutesAfter(T0, 9);
+
+    const seen: string[] = [];
+    let after: StageEntryCursor | undefined;
+    for (let pages = 0; pages < 10; pages += 1) {
+      const page = await store.deals.pageDealsEnteredStageBefore(portalId, cutOff, {
+        ...(after === undefined ? {} : { after }),
+        limit: 4,
+      });
+      seen.push(...page.deals.map((deal) => deal.dealId));
+      if (page.next === null) break;
+      after = page.next;
+    }
+
+    const expected = Array.from({ length: 24 }, (_, index) => ({
+      dealId: String(2000 + index),
+      enteredMinute: 10 - Math.floor(index / 3),
+    }))
+      .filter((deal) => deal.enteredMinute < 9 && deal.dealId !== '2004')
+      .sort(
+        (left, right) => left.enteredMinute - right.enteredMinute || left.dealId.localeCompare(right.dealId),
+      )
+      .map((deal) => deal.dealId);
+    expect(seen).toEqual(expected);
   });
 
   it('reads several deals at once and skips the ids it does not know', async () => {
