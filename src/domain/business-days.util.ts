@@ -61,17 +61,50 @@ interface LocalDateTime {
 }
 
 function readLocalDateTime(instant: Date, timeZone: string): LocalDateTime {
+  const localMs = instant.getTime() + utcOffsetMs(instant.getTime(), timeZone);
+  const day = Math.floor(localMs / MS_PER_DAY);
+  return { day, timeOfDayMs: localMs - day * MS_PER_DAY };
+}
+
+/**
+ * formatToParts is the slow part of every stall verdict (a sweep asks it a dozen times per deal).
+ * Offsets change only at a zone's transitions, which fall on quarter hours: when a quarter hour starts
+ * and ends on the same offset, every instant inside it has that offset, so it is asked once per quarter
+ * hour and zone. A quarter hour that holds a transition is never cached and always asked exactly.
+ */
+const OFFSET_BUCKET_MS = 15 * MS_PER_MINUTE;
+const MAX_CACHED_OFFSETS = 10_000;
+const offsetByBucket = new Map<string, number | null>();
+
+function utcOffsetMs(epochMs: number, timeZone: string): number {
+  const bucketStart = Math.floor(epochMs / OFFSET_BUCKET_MS) * OFFSET_BUCKET_MS;
+  const key = `${timeZone}|${bucketStart}`;
+  let offset = offsetByBucket.get(key);
+  if (offset === undefined) {
+    const atStart = exactUtcOffsetMs(bucketStart, timeZone);
+    const atEnd = exactUtcOffsetMs(bucketStart + OFFSET_BUCKET_MS - 1000, timeZone);
+    offset = atStart === atEnd ? atStart : null;
+    if (offsetByBucket.size >= MAX_CACHED_OFFSETS) offsetByBucket.clear();
+    offsetByBucket.set(key, offset);
+  }
+  return offset ?? exactUtcOffsetMs(epochMs, timeZone);
+}
+
+/** Local wall-clock time minus UTC, at one instant (whole seconds: no zone offset has milliseconds). */
+function exactUtcOffsetMs(epochMs: number, timeZone: string): number {
   const fields: Record<string, number> = {};
-  for (const part of getFormatter(timeZone).formatToParts(instant)) {
+  for (const part of getFormatter(timeZone).formatToParts(new Date(epochMs))) {
     if (part.type !== 'literal') fields[part.type] = Number(part.value);
   }
-  const day = toDayNumber(fields.year ?? 1970, fields.month ?? 1, fields.day ?? 1);
-  const timeOfDayMs =
-    (fields.hour ?? 0) * MS_PER_HOUR +
-    (fields.minute ?? 0) * MS_PER_MINUTE +
-    (fields.second ?? 0) * 1000 +
-    instant.getUTCMilliseconds();
-  return { day, timeOfDayMs };
+  const wallClockMs = Date.UTC(
+    fields.year ?? 1970,
+    (fields.month ?? 1) - 1,
+    fields.day ?? 1,
+    fields.hour ?? 0,
+    fields.minute ?? 0,
+    fields.second ?? 0,
+  );
+  return wallClockMs - (epochMs - (((epochMs % 1000) + 1000) % 1000));
 }
 
 function toDayNumber(year: number, month: number, day: number): DayNumber {

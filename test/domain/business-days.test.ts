@@ -204,3 +204,27 @@ describe('nextBusinessDayAt', () => {
     expect(() => nextBusinessDayAt(new Date('2026-11-20T20:00:00Z'), utc, 24)).toThrow(RangeError);
   });
 });
+
+describe('local dates across every offset change of a year', () => {
+  it.each(['America/New_York', 'Europe/Paris', 'Australia/Lord_Howe', 'Asia/Kathmandu', 'America/St_Johns'])(
+    'agree with Intl at every 7-minute step of 2026 in %s',
+    (timeZone) => {
+      const start = Date.UTC(2026, 0, 1);
+      const end = Date.UTC(2027, 0, 1);
+      const reference = new Intl.DateTimeFormat('en-CA', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+      const mismatches: string[] = [];
+      for (let at = start; at < end; at += 7 * 60 * 1000) {
+        const instant = new Date(at);
+        if (formatLocalDate(instant, timeZone) !== reference.format(instant)) {
+          mismatches.push(instant.toISOString());
+        }
+      }
+      expect(mismatches).toEqual([]);
+    },
+  );
+});
