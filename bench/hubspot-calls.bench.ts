@@ -44,10 +44,10 @@ async function callsPerStageChanges(): Promise<BenchmarkResult> {
     return {
       name: 'HubSpot calls per 1,000 stage-change events',
       figures: { events: EVENTS, applied, dealsAndPipelineReads: reads, allCalls: total, byPath: paths },
-      summary: `${reads} deal+pipeline reads (${total} calls in all, incl. associations and write-back) vs ${EVENTS} one per event`,
-      ratio: reads / EVENTS,
-      target: '≤ 2 per 100 events (deal + pipeline reads)',
-      pass: reads <= (EVENTS / 100) * 2 && applied === EVENTS,
+      summary: `${total} calls in all (${reads} deal+pipeline reads, the rest association reads) vs ${EVENTS} one per event`,
+      ratio: total / EVENTS,
+      target: '≤ 2 calls per 100 events, every call counted',
+      pass: total <= (EVENTS / 100) * 2 && applied === EVENTS,
       note: 'all calls, per path: ' + JSON.stringify(paths),
     };
   } finally {

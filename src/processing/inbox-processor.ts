@@ -11,7 +11,12 @@ import type { InboxEvent, Store } from '../store';
  * step is idempotent (the projection is written from HubSpot's truth under a time guard, stage changes
  * are recorded once per event key), so applying a row twice after a crash changes nothing.
  */
-export const INBOX_BATCH_SIZE = 100;
+/**
+ * Events claimed at once. HubSpot's deals batch read takes 100 ids but its associations batch read takes
+ * 1,000: a claim of 500 events (a few hundred deals) needs a few deal reads and one association read per
+ * object type, where claims of 100 paid an association read per type every 100 events.
+ */
+export const INBOX_BATCH_SIZE = 500;
 export const INBOX_LEASE_MS = 60_000;
 /** After this many failed attempts (about a day with the backoff below) an event is parked. */
 export const MAX_INBOX_ATTEMPTS = 12;
