@@ -1,5 +1,6 @@
-import type { AppendActionCompletionInput, Store } from '../../src/store';
-import { createTestStore, DATABASES, type TestStore } from '../support/test-databases';
+import type { AppendActionCompletionInput } from '../../src/store';
+import { DATABASES } from '../support/test-databases';
+import { useSharedTestStore } from './support/shared-test-store';
 import { minutesAfter, T0, takePortalId } from './support/store-builders';
 
 function buildCompletion(
@@ -20,22 +21,15 @@ function buildCompletion(
 }
 
 describe.each(DATABASES)('action completions (%s)', (kind) => {
-  let testStore: TestStore;
-  let store: Store;
-
-  beforeAll(async () => {
-    testStore = await createTestStore(kind);
-    store = testStore.store;
-  });
-  afterAll(async () => {
-    await testStore.cleanup();
-  });
+  const testStore = useSharedTestStore(kind);
 
   it('a ticked action shows as done by whoever ticked it', async () => {
     const portalId = takePortalId();
-    await store.actions.appendActionCompletion(buildCompletion({ portalId, note: 'Budget confirmed' }));
+    await testStore.store.actions.appendActionCompletion(
+      buildCompletion({ portalId, note: 'Budget confirmed' }),
+    );
 
-    expect(await store.actions.listActionStates(portalId, '123')).toEqual([
+    expect(await testStore.store.actions.listActionStates(portalId, '123')).toEqual([
       {
         actionId: 'discovery-call',
         stepId: 'qualification',
@@ -50,8 +44,10 @@ describe.each(DATABASES)('action completions (%s)', (kind) => {
 
   it('an undo clears the tick, a re-tick sets it again, and the audit trail keeps all three', async () => {
     const portalId = takePortalId();
-    await store.actions.appendActionCompletion(buildCompletion({ portalId, at: minutesAfter(T0, 1) }));
-    await store.actions.appendActionCompletion(
+    await testStore.store.actions.appendActionCompletion(
+      buildCompletion({ portalId, at: minutesAfter(T0, 1) }),
+    );
+    await testStore.store.actions.appendActionCompletion(
       buildCompletion({
         portalId,
         done: false,
@@ -61,48 +57,54 @@ describe.each(DATABASES)('action completions (%s)', (kind) => {
       }),
     );
 
-    expect(await store.actions.listActionStates(portalId, '123')).toMatchObject([
+    expect(await testStore.store.actions.listActionStates(portalId, '123')).toMatchObject([
       { actionId: 'discovery-call', done: false, by: { userId: '102' } },
     ]);
 
-    await store.actions.appendActionCompletion(buildCompletion({ portalId, at: minutesAfter(T0, 3) }));
-    expect(await store.actions.listActionStates(portalId, '123')).toMatchObject([
+    await testStore.store.actions.appendActionCompletion(
+      buildCompletion({ portalId, at: minutesAfter(T0, 3) }),
+    );
+    expect(await testStore.store.actions.listActionStates(portalId, '123')).toMatchObject([
       { done: true, by: { userId: '101' } },
     ]);
-    expect((await store.actions.listActionCompletions(portalId, '123')).map((entry) => entry.done)).toEqual([
-      true,
-      false,
-      true,
-    ]);
+    expect(
+      (await testStore.store.actions.listActionCompletions(portalId, '123')).map((entry) => entry.done),
+    ).toEqual([true, false, true]);
   });
 
   it('a tick and its undo in the same millisecond fold in the order they were written', async () => {
     const portalId = takePortalId();
     const sameInstant = minutesAfter(T0, 5);
-    await store.actions.appendActionCompletion(buildCompletion({ portalId, at: sameInstant }));
-    await store.actions.appendActionCompletion(buildCompletion({ portalId, done: false, at: sameInstant }));
+    await testStore.store.actions.appendActionCompletion(buildCompletion({ portalId, at: sameInstant }));
+    await testStore.store.actions.appendActionCompletion(
+      buildCompletion({ portalId, done: false, at: sameInstant }),
+    );
 
-    expect(await store.actions.listActionStates(portalId, '123')).toMatchObject([{ done: false }]);
+    expect(await testStore.store.actions.listActionStates(portalId, '123')).toMatchObject([{ done: false }]);
   });
 
   it('keeps each action, step and stage entry apart, and filters by step and by stage entry', async () => {
     const portalId = takePortalId();
     const reEntry = minutesAfter(T0, 24 * 60);
-    await store.actions.appendActionCompletion(buildCompletion({ portalId, actionId: 'discovery-call' }));
-    await store.actions.appendActionCompletion(buildCompletion({ portalId, actionId: 'budget-confirmed' }));
-    await store.actions.appendActionCompletion(
+    await testStore.store.actions.appendActionCompletion(
+      buildCompletion({ portalId, actionId: 'discovery-call' }),
+    );
+    await testStore.store.actions.appendActionCompletion(
+      buildCompletion({ portalId, actionId: 'budget-confirmed' }),
+    );
+    await testStore.store.actions.appendActionCompletion(
       buildCompletion({ portalId, stepId: 'presentation', actionId: 'demo' }),
     );
-    await store.actions.appendActionCompletion(
+    await testStore.store.actions.appendActionCompletion(
       buildCompletion({ portalId, actionId: 'discovery-call', stageEnteredAt: reEntry, done: false }),
     );
 
-    const all = await store.actions.listActionStates(portalId, '123');
-    const qualificationNow = await store.actions.listActionStates(portalId, '123', {
+    const all = await testStore.store.actions.listActionStates(portalId, '123');
+    const qualificationNow = await testStore.store.actions.listActionStates(portalId, '123', {
       stepId: 'qualification',
       stageEnteredAt: reEntry,
     });
-    const qualificationFirstEntry = await store.actions.listActionStates(portalId, '123', {
+    const qualificationFirstEntry = await testStore.store.actions.listActionStates(portalId, '123', {
       stepId: 'qualification',
       stageEnteredAt: T0,
     });
@@ -117,7 +119,11 @@ describe.each(DATABASES)('action completions (%s)', (kind) => {
 
   it('an anonymous entry (no user) folds to a state without an author', async () => {
     const portalId = takePortalId();
-    await store.actions.appendActionCompletion(buildCompletion({ portalId, userId: null, userEmail: null }));
-    expect(await store.actions.listActionStates(portalId, '123')).toMatchObject([{ done: true, by: null }]);
+    await testStore.store.actions.appendActionCompletion(
+      buildCompletion({ portalId, userId: null, userEmail: null }),
+    );
+    expect(await testStore.store.actions.listActionStates(portalId, '123')).toMatchObject([
+      { done: true, by: null },
+    ]);
   });
 });

@@ -1,18 +1,10 @@
-import { createStore, type StageEntryCursor, type Store } from '../../src/store';
-import { createTestStore, DATABASES, type TestStore } from '../support/test-databases';
+import { createStore, type StageEntryCursor } from '../../src/store';
+import { DATABASES } from '../support/test-databases';
+import { useSharedTestStore } from './support/shared-test-store';
 import { buildDealSnapshot, minutesAfter, T0, takePortalId } from './support/store-builders';
 
 describe.each(DATABASES)('deal projection (%s)', (kind) => {
-  let testStore: TestStore;
-  let store: Store;
-
-  beforeAll(async () => {
-    testStore = await createTestStore(kind);
-    store = testStore.store;
-  });
-  afterAll(async () => {
-    await testStore.cleanup();
-  });
+  const testStore = useSharedTestStore(kind);
 
   it('round-trips a deal read from HubSpot, with its pinned playbook version', async () => {
     const portalId = takePortalId();
@@ -24,10 +16,13 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
       nextActivityAt: minutesAfter(T0, 60),
     });
 
-    const result = await store.deals.upsertDealFromHubSpot(snapshot, { observedAt: T0, playbookVersion: 3 });
+    const result = await testStore.store.deals.upsertDealFromHubSpot(snapshot, {
+      observedAt: T0,
+      playbookVersion: 3,
+    });
 
     expect(result.outcome).toBe('applied');
-    expect(await store.deals.getDeal(portalId, '123')).toEqual({
+    expect(await testStore.store.deals.getDeal(portalId, '123')).toEqual({
       ...snapshot,
       playbookVersion: 3,
       lastEventAt: T0,
@@ -38,15 +33,15 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('a late, older stage event does not move the deal back', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
-    await store.deals.applyDealState({
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
+    await testStore.store.deals.applyDealState({
       portalId,
       dealId: '123',
       stageId: 'presentationscheduled',
       occurredAt: minutesAfter(T0, 10),
     });
 
-    const late = await store.deals.applyDealState({
+    const late = await testStore.store.deals.applyDealState({
       portalId,
       dealId: '123',
       stageId: 'qualifiedtobuy',
@@ -54,7 +49,7 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     });
 
     expect(late.outcome).toBe('stale');
-    expect(await store.deals.getDeal(portalId, '123')).toMatchObject({
+    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
       stageId: 'presentationscheduled',
       stageEnteredAt: minutesAfter(T0, 10),
       lastEventAt: minutesAfter(T0, 10),
@@ -63,15 +58,15 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('a HubSpot read older than the last applied event changes nothing', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
-    await store.deals.applyDealState({
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
+    await testStore.store.deals.applyDealState({
       portalId,
       dealId: '123',
       stageId: 'qualifiedtobuy',
       occurredAt: minutesAfter(T0, 10),
     });
 
-    const staleRead = await store.deals.upsertDealFromHubSpot(
+    const staleRead = await testStore.store.deals.upsertDealFromHubSpot(
       buildDealSnapshot({ portalId, stageId: 'appointmentscheduled', ownerId: '999' }),
       { observedAt: minutesAfter(T0, 9) },
     );
@@ -82,17 +77,17 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('concurrent events applied in any order leave the deal at the latest one', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
     // On SQLite a second in-process store would block the event loop (see createStore), so one store
     // serves both halves there; PostgreSQL gets two pools racing for real.
-    const second = kind === 'postgres' ? await createStore(testStore.url) : store;
+    const second = kind === 'postgres' ? await createStore(testStore.url) : testStore.store;
     try {
       const stages = Array.from({ length: 20 }, (_, index) => ({
         stageId: `stage-${index}`,
         minute: index + 1,
       }));
       const shuffled = [...stages].sort(() => Math.random() - 0.5);
-      const writers = [store, second];
+      const writers = [testStore.store, second];
 
       await Promise.all(
         shuffled.map(({ stageId, minute }, index) =>
@@ -105,43 +100,43 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
         ),
       );
 
-      expect(await store.deals.getDeal(portalId, '123')).toMatchObject({
+      expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
         stageId: 'stage-19',
         stageEnteredAt: minutesAfter(T0, 20),
         lastEventAt: minutesAfter(T0, 20),
       });
     } finally {
-      if (second !== store) await second.close();
+      if (second !== testStore.store) await second.close();
     }
   });
 
   it('moving to another stage pins the new playbook version; repeating the current stage keeps entry time and version', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), {
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), {
       observedAt: T0,
       playbookVersion: 1,
     });
 
-    await store.deals.applyDealState({
+    await testStore.store.deals.applyDealState({
       portalId,
       dealId: '123',
       stageId: 'appointmentscheduled',
       playbookVersion: 2,
       occurredAt: minutesAfter(T0, 1),
     });
-    expect(await store.deals.getDeal(portalId, '123')).toMatchObject({
+    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
       stageEnteredAt: T0,
       playbookVersion: 1,
     });
 
-    await store.deals.applyDealState({
+    await testStore.store.deals.applyDealState({
       portalId,
       dealId: '123',
       stageId: 'qualifiedtobuy',
       playbookVersion: 2,
       occurredAt: minutesAfter(T0, 2),
     });
-    expect(await store.deals.getDeal(portalId, '123')).toMatchObject({
+    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
       stageId: 'qualifiedtobuy',
       stageEnteredAt: minutesAfter(T0, 2),
       playbookVersion: 2,
@@ -150,25 +145,28 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('a HubSpot read of the same stage entry keeps the pinned version; a new entry takes the given one', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), {
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), {
       observedAt: T0,
       playbookVersion: 1,
     });
 
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, properties: { amount: '5' } }), {
-      observedAt: minutesAfter(T0, 1),
-      playbookVersion: 4,
-    });
-    expect(await store.deals.getDeal(portalId, '123')).toMatchObject({
+    await testStore.store.deals.upsertDealFromHubSpot(
+      buildDealSnapshot({ portalId, properties: { amount: '5' } }),
+      {
+        observedAt: minutesAfter(T0, 1),
+        playbookVersion: 4,
+      },
+    );
+    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
       playbookVersion: 1,
       properties: { amount: '5' },
     });
 
-    await store.deals.upsertDealFromHubSpot(
+    await testStore.store.deals.upsertDealFromHubSpot(
       buildDealSnapshot({ portalId, stageId: 'qualifiedtobuy', stageEnteredAt: minutesAfter(T0, 2) }),
       { observedAt: minutesAfter(T0, 3), playbookVersion: 4 },
     );
-    expect(await store.deals.getDeal(portalId, '123')).toMatchObject({
+    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
       stageId: 'qualifiedtobuy',
       playbookVersion: 4,
     });
@@ -176,17 +174,19 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('pins a version only for the current stage entry and only once', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
 
-    expect(await store.deals.pinPlaybookVersion(portalId, '123', minutesAfter(T0, -1), 7)).toBe(false);
-    expect(await store.deals.pinPlaybookVersion(portalId, '123', T0, 7)).toBe(true);
-    expect(await store.deals.pinPlaybookVersion(portalId, '123', T0, 8)).toBe(false);
-    expect(await store.deals.getDeal(portalId, '123')).toMatchObject({ playbookVersion: 7 });
+    expect(await testStore.store.deals.pinPlaybookVersion(portalId, '123', minutesAfter(T0, -1), 7)).toBe(
+      false,
+    );
+    expect(await testStore.store.deals.pinPlaybookVersion(portalId, '123', T0, 7)).toBe(true);
+    expect(await testStore.store.deals.pinPlaybookVersion(portalId, '123', T0, 8)).toBe(false);
+    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({ playbookVersion: 7 });
   });
 
   it('a property event updates that property and keeps the others, empty values included', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(
+    await testStore.store.deals.upsertDealFromHubSpot(
       buildDealSnapshot({
         portalId,
         properties: { amount: null, dealname: 'Acme', closedate: '2026-12-01' },
@@ -194,14 +194,14 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
       { observedAt: T0 },
     );
 
-    await store.deals.applyDealState({
+    await testStore.store.deals.applyDealState({
       portalId,
       dealId: '123',
       properties: { amount: '900', closedate: null },
       occurredAt: minutesAfter(T0, 1),
     });
 
-    expect((await store.deals.getDeal(portalId, '123'))?.properties).toEqual({
+    expect((await testStore.store.deals.getDeal(portalId, '123'))?.properties).toEqual({
       amount: '900',
       dealname: 'Acme',
       closedate: null,
@@ -210,22 +210,22 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('an event for a deal the projection has never seen reports it unknown and creates nothing', async () => {
     const portalId = takePortalId();
-    const result = await store.deals.applyDealState({
+    const result = await testStore.store.deals.applyDealState({
       portalId,
       dealId: '404',
       stageId: 'x',
       occurredAt: T0,
     });
     expect(result).toEqual({ outcome: 'unknown-deal', deal: null });
-    expect(await store.deals.getDeal(portalId, '404')).toBeNull();
+    expect(await testStore.store.deals.getDeal(portalId, '404')).toBeNull();
   });
 
   it('a deleted deal leaves the sweep and the counts, and an older event does not bring it back', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
 
-    await store.deals.markDealDeleted(portalId, '123', minutesAfter(T0, 10));
-    const late = await store.deals.applyDealState({
+    await testStore.store.deals.markDealDeleted(portalId, '123', minutesAfter(T0, 10));
+    const late = await testStore.store.deals.applyDealState({
       portalId,
       dealId: '123',
       stageId: 'qualifiedtobuy',
@@ -233,17 +233,19 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     });
 
     expect(late.outcome).toBe('stale');
-    expect(await store.deals.getDeal(portalId, '123')).toMatchObject({ deletedAt: minutesAfter(T0, 10) });
-    expect(await store.deals.countDeals(portalId)).toBe(0);
+    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
+      deletedAt: minutesAfter(T0, 10),
+    });
+    expect(await testStore.store.deals.countDeals(portalId)).toBe(0);
     expect(
-      await store.deals.listDealsEnteredStageBefore(portalId, minutesAfter(T0, 60), { limit: 10 }),
+      await testStore.store.deals.listDealsEnteredStageBefore(portalId, minutesAfter(T0, 60), { limit: 10 }),
     ).toEqual([]);
   });
 
   it('the sweep pages through every deal that entered its stage before the cut-off exactly once', async () => {
     const portalId = takePortalId();
     for (let index = 0; index < 25; index += 1) {
-      await store.deals.upsertDealFromHubSpot(
+      await testStore.store.deals.upsertDealFromHubSpot(
         buildDealSnapshot({
           portalId,
           dealId: String(1000 + index),
@@ -257,14 +259,17 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     const seen: string[] = [];
     let afterDealId: string | undefined;
     for (;;) {
-      const page = await store.deals.listDealsEnteredStageBefore(portalId, cutOff, { afterDealId, limit: 6 });
+      const page = await testStore.store.deals.listDealsEnteredStageBefore(portalId, cutOff, {
+        afterDealId,
+        limit: 6,
+      });
       if (page.length === 0) break;
       seen.push(...page.map((deal) => deal.dealId));
       afterDealId = page.at(-1)!.dealId;
     }
 
     expect(seen).toEqual(Array.from({ length: 20 }, (_, index) => String(1000 + index)));
-    expect(await store.deals.countDeals(portalId)).toBe(25);
+    expect(await testStore.store.deals.countDeals(portalId)).toBe(25);
   });
 
   it('the sweep pages by stage entry, ties broken by deal id, once each, with no deleted deal and no other portal', async () => {
@@ -272,7 +277,7 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     const otherPortalId = takePortalId();
     // Entries in reverse id order, three deals per minute: the pages must follow the entry, then the id.
     for (let index = 0; index < 24; index += 1) {
-      await store.deals.upsertDealFromHubSpot(
+      await testStore.store.deals.upsertDealFromHubSpot(
         buildDealSnapshot({
           portalId,
           dealId: String(2000 + index),
@@ -281,17 +286,17 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
         { observedAt: minutesAfter(T0, 100) },
       );
     }
-    await store.deals.upsertDealFromHubSpot(
+    await testStore.store.deals.upsertDealFromHubSpot(
       buildDealSnapshot({ portalId: otherPortalId, dealId: '2001', stageEnteredAt: T0 }),
       { observedAt: minutesAfter(T0, 100) },
     );
-    await store.deals.markDealDeleted(portalId, '2004', minutesAfter(T0, 101));
+    await testStore.store.deals.markDealDeleted(portalId, '2004', minutesAfter(T0, 101));
     const cutOff = minutesAfter(T0, 9);
 
     const seen: string[] = [];
     let after: StageEntryCursor | undefined;
     for (let pages = 0; pages < 10; pages += 1) {
-      const page = await store.deals.pageDealsEnteredStageBefore(portalId, cutOff, {
+      const page = await testStore.store.deals.pageDealsEnteredStageBefore(portalId, cutOff, {
         ...(after === undefined ? {} : { after }),
         limit: 4,
       });
@@ -314,12 +319,16 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('reads several deals at once and skips the ids it does not know', async () => {
     const portalId = takePortalId();
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, dealId: '1' }), { observedAt: T0 });
-    await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, dealId: '2' }), { observedAt: T0 });
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, dealId: '1' }), {
+      observedAt: T0,
+    });
+    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, dealId: '2' }), {
+      observedAt: T0,
+    });
 
-    const deals = await store.deals.getDeals(portalId, ['1', '2', '3', '1']);
+    const deals = await testStore.store.deals.getDeals(portalId, ['1', '2', '3', '1']);
 
     expect(deals.map((deal) => deal.dealId).sort()).toEqual(['1', '2']);
-    expect(await store.deals.getDeals(portalId, [])).toEqual([]);
+    expect(await testStore.store.deals.getDeals(portalId, [])).toEqual([]);
   });
 });

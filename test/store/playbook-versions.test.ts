@@ -1,5 +1,6 @@
-import { createStore, type Store } from '../../src/store';
-import { createTestStore, DATABASES, type TestStore } from '../support/test-databases';
+import { createStore } from '../../src/store';
+import { DATABASES } from '../support/test-databases';
+import { useSharedTestStore } from './support/shared-test-store';
 import { minutesAfter, T0, takePortalId } from './support/store-builders';
 
 function buildPlaybookDocument(name: string) {
@@ -13,51 +14,46 @@ function buildPlaybookDocument(name: string) {
 }
 
 describe.each(DATABASES)('playbook versions (%s)', (kind) => {
-  let testStore: TestStore;
-  let store: Store;
-
-  beforeAll(async () => {
-    testStore = await createTestStore(kind);
-    store = testStore.store;
-  });
-  afterAll(async () => {
-    await testStore.cleanup();
-  });
+  const testStore = useSharedTestStore(kind);
 
   it('a portal that never saved a playbook has no current version', async () => {
     const portalId = takePortalId();
-    expect(await store.playbooks.getCurrentPlaybook(portalId)).toBeNull();
-    expect(await store.playbooks.getCurrentVersionNumber(portalId)).toBe(0);
+    expect(await testStore.store.playbooks.getCurrentPlaybook(portalId)).toBeNull();
+    expect(await testStore.store.playbooks.getCurrentVersionNumber(portalId)).toBe(0);
   });
 
   it('the current version number follows each save without reading the document', async () => {
     const portalId = takePortalId();
-    await store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v1'), { now: T0 });
-    await store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v2'), { now: T0 });
-    expect(await store.playbooks.getCurrentVersionNumber(portalId)).toBe(2);
-    expect(await store.playbooks.getCurrentVersionNumber(takePortalId())).toBe(0);
+    await testStore.store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v1'), { now: T0 });
+    await testStore.store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v2'), { now: T0 });
+    expect(await testStore.store.playbooks.getCurrentVersionNumber(portalId)).toBe(2);
+    expect(await testStore.store.playbooks.getCurrentVersionNumber(takePortalId())).toBe(0);
   });
 
   it('each save gets the next version and older versions stay readable', async () => {
     const portalId = takePortalId();
 
-    const first = await store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v1'), {
+    const first = await testStore.store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v1'), {
       authorUserId: '101',
       note: 'initial',
       now: T0,
     });
-    const second = await store.playbooks.savePlaybookVersion(portalId, buildPlaybookDocument('v2'), {
-      authorUserId: '102',
-      now: minutesAfter(T0, 1),
-    });
+    const second = await testStore.store.playbooks.savePlaybookVersion(
+      portalId,
+      buildPlaybookDocument('v2'),
+      {
+        authorUserId: '102',
+        now: minutesAfter(T0, 1),
+      },
+    );
 
     expect([first.version, second.version]).toEqual([1, 2]);
-    expect(await store.playbooks.getCurrentPlaybook(portalId)).toMatchObject({
+    expect(await testStore.store.playbooks.getCurrentPlaybook(portalId)).toMatchObject({
       version: 2,
       document: buildPlaybookDocument('v2'),
       authorUserId: '102',
     });
-    expect(await store.playbooks.getPlaybookVersion(portalId, 1)).toEqual({
+    expect(await testStore.store.playbooks.getPlaybookVersion(portalId, 1)).toEqual({
       portalId,
       version: 1,
       document: buildPlaybookDocument('v1'),
@@ -65,20 +61,20 @@ describe.each(DATABASES)('playbook versions (%s)', (kind) => {
       note: 'initial',
       createdAt: T0,
     });
-    expect((await store.playbooks.listPlaybookVersions(portalId)).map((saved) => saved.version)).toEqual([
-      2, 1,
-    ]);
-    expect(await store.playbooks.getPlaybookVersion(portalId, 3)).toBeNull();
+    expect(
+      (await testStore.store.playbooks.listPlaybookVersions(portalId)).map((saved) => saved.version),
+    ).toEqual([2, 1]);
+    expect(await testStore.store.playbooks.getPlaybookVersion(portalId, 3)).toBeNull();
   });
 
   it('managers saving at the same moment each get their own version, none lost', async () => {
     const portalId = takePortalId();
     // SQLite takes one store (a second in-process store would block the event loop); PostgreSQL races two pools.
-    const second = kind === 'postgres' ? await createStore(testStore.url) : store;
+    const second = kind === 'postgres' ? await createStore(testStore.url) : testStore.store;
     try {
       const saves = await Promise.all(
         Array.from({ length: 12 }, (_, index) =>
-          (index % 2 === 0 ? store : second).playbooks.savePlaybookVersion(
+          (index % 2 === 0 ? testStore.store : second).playbooks.savePlaybookVersion(
             portalId,
             buildPlaybookDocument(`save ${index}`),
           ),
@@ -88,9 +84,9 @@ describe.each(DATABASES)('playbook versions (%s)', (kind) => {
       expect(saves.map((saved) => saved.version).sort((a, b) => a - b)).toEqual(
         Array.from({ length: 12 }, (_, index) => index + 1),
       );
-      expect(await store.playbooks.listPlaybookVersions(portalId)).toHaveLength(12);
+      expect(await testStore.store.playbooks.listPlaybookVersions(portalId)).toHaveLength(12);
     } finally {
-      if (second !== store) await second.close();
+      if (second !== testStore.store) await second.close();
     }
   });
 });

@@ -1,5 +1,6 @@
-import { buildReminderKey, createStore, type ReminderIdentity, type Store } from '../../src/store';
-import { createTestStore, DATABASES, type TestStore } from '../support/test-databases';
+import { buildReminderKey, createStore, type ReminderIdentity } from '../../src/store';
+import { DATABASES } from '../support/test-databases';
+import { useSharedTestStore } from './support/shared-test-store';
 import { minutesAfter, T0, takePortalId } from './support/store-builders';
 
 function buildReminderIdentity(
@@ -9,16 +10,7 @@ function buildReminderIdentity(
 }
 
 describe.each(DATABASES)('reminders and snoozes (%s)', (kind) => {
-  let testStore: TestStore;
-  let store: Store;
-
-  beforeAll(async () => {
-    testStore = await createTestStore(kind);
-    store = testStore.store;
-  });
-  afterAll(async () => {
-    await testStore.cleanup();
-  });
+  const testStore = useSharedTestStore(kind);
 
   it('the same stall (portal, deal, stage entry, kind, round) gets one key, and any difference another', () => {
     const identity = buildReminderIdentity({ portalId: 1 });
@@ -40,11 +32,11 @@ describe.each(DATABASES)('reminders and snoozes (%s)', (kind) => {
   it('only the first of several sweeps recording the same reminder is told to send it', async () => {
     const identity = buildReminderIdentity({ portalId: takePortalId() });
     const key = buildReminderKey(identity);
-    const second = kind === 'postgres' ? await createStore(testStore.url) : store;
+    const second = kind === 'postgres' ? await createStore(testStore.url) : testStore.store;
     try {
       const attempts = await Promise.all(
         Array.from({ length: 8 }, (_, index) =>
-          (index % 2 === 0 ? store : second).reminders.recordReminderIntent(key, {
+          (index % 2 === 0 ? testStore.store : second).reminders.recordReminderIntent(key, {
             ...identity,
             dueAt: minutesAfter(T0, 60),
             now: T0,
@@ -57,25 +49,25 @@ describe.each(DATABASES)('reminders and snoozes (%s)', (kind) => {
         attempts.every((attempt) => attempt.reminder.key === key && attempt.reminder.status === 'intent'),
       ).toBe(true);
     } finally {
-      if (second !== store) await second.close();
+      if (second !== testStore.store) await second.close();
     }
   });
 
   it('a sent reminder keeps its task id, and a later failure does not hide that it was sent', async () => {
     const identity = buildReminderIdentity({ portalId: takePortalId() });
     const key = buildReminderKey(identity);
-    await store.reminders.recordReminderIntent(key, { ...identity, now: T0 });
+    await testStore.store.reminders.recordReminderIntent(key, { ...identity, now: T0 });
 
-    await store.reminders.markReminderSent(key, 'task-9001', minutesAfter(T0, 1));
-    await store.reminders.markReminderFailed(key, 'timeout', minutesAfter(T0, 2));
+    await testStore.store.reminders.markReminderSent(key, 'task-9001', minutesAfter(T0, 1));
+    await testStore.store.reminders.markReminderFailed(key, 'timeout', minutesAfter(T0, 2));
 
-    expect(await store.reminders.getReminder(key)).toMatchObject({
+    expect(await testStore.store.reminders.getReminder(key)).toMatchObject({
       status: 'sent',
       hubspotTaskId: 'task-9001',
       attempts: 1,
     });
     expect(
-      await store.reminders.recordReminderIntent(key, { ...identity, now: minutesAfter(T0, 3) }),
+      await testStore.store.reminders.recordReminderIntent(key, { ...identity, now: minutesAfter(T0, 3) }),
     ).toMatchObject({
       created: false,
       reminder: { status: 'sent' },
@@ -85,16 +77,16 @@ describe.each(DATABASES)('reminders and snoozes (%s)', (kind) => {
   it('a failed reminder can be retried by exactly one claimer', async () => {
     const identity = buildReminderIdentity({ portalId: takePortalId(), kind: 'escalation' });
     const key = buildReminderKey(identity);
-    await store.reminders.recordReminderIntent(key, { ...identity, now: T0 });
-    await store.reminders.markReminderFailed(key, 'HubSpot 503', minutesAfter(T0, 1));
+    await testStore.store.reminders.recordReminderIntent(key, { ...identity, now: T0 });
+    await testStore.store.reminders.markReminderFailed(key, 'HubSpot 503', minutesAfter(T0, 1));
 
     const claims = await Promise.all([
-      store.reminders.claimFailedReminder(key, minutesAfter(T0, 2)),
-      store.reminders.claimFailedReminder(key, minutesAfter(T0, 2)),
+      testStore.store.reminders.claimFailedReminder(key, minutesAfter(T0, 2)),
+      testStore.store.reminders.claimFailedReminder(key, minutesAfter(T0, 2)),
     ]);
 
     expect(claims.sort()).toEqual([false, true]);
-    expect(await store.reminders.getReminder(key)).toMatchObject({
+    expect(await testStore.store.reminders.getReminder(key)).toMatchObject({
       status: 'intent',
       attempts: 1,
       lastError: 'HubSpot 503',
@@ -105,25 +97,29 @@ describe.each(DATABASES)('reminders and snoozes (%s)', (kind) => {
     const portalId = takePortalId();
     const owner = buildReminderIdentity({ portalId });
     const escalation = buildReminderIdentity({ portalId, kind: 'escalation' });
-    await store.reminders.recordReminderIntent(buildReminderKey(owner), { ...owner, now: T0 });
-    await store.reminders.recordReminderIntent(buildReminderKey(escalation), {
+    await testStore.store.reminders.recordReminderIntent(buildReminderKey(owner), { ...owner, now: T0 });
+    await testStore.store.reminders.recordReminderIntent(buildReminderKey(escalation), {
       ...escalation,
       now: minutesAfter(T0, 1),
     });
 
     expect(
-      (await store.reminders.listOpenRemindersForDeal(portalId, '123')).map((reminder) => reminder.kind),
+      (await testStore.store.reminders.listOpenRemindersForDeal(portalId, '123')).map(
+        (reminder) => reminder.kind,
+      ),
     ).toEqual(['owner', 'escalation']);
 
-    await store.reminders.markRemindersCompleted([buildReminderKey(owner)], minutesAfter(T0, 2));
+    await testStore.store.reminders.markRemindersCompleted([buildReminderKey(owner)], minutesAfter(T0, 2));
     expect(
-      (await store.reminders.listOpenRemindersForDeal(portalId, '123')).map((reminder) => reminder.kind),
+      (await testStore.store.reminders.listOpenRemindersForDeal(portalId, '123')).map(
+        (reminder) => reminder.kind,
+      ),
     ).toEqual(['escalation']);
   });
 
   it('a snooze holds until its end, and one given for an earlier stage entry no longer counts', async () => {
     const portalId = takePortalId();
-    await store.snoozes.addSnooze({
+    await testStore.store.snoozes.addSnooze({
       portalId,
       dealId: '123',
       stageEnteredAt: T0,
@@ -133,13 +129,15 @@ describe.each(DATABASES)('reminders and snoozes (%s)', (kind) => {
       now: T0,
     });
 
-    expect(await store.snoozes.getActiveSnooze(portalId, '123', minutesAfter(T0, 59))).toMatchObject({
+    expect(
+      await testStore.store.snoozes.getActiveSnooze(portalId, '123', minutesAfter(T0, 59)),
+    ).toMatchObject({
       reason: 'Customer on holiday',
       until: minutesAfter(T0, 60),
     });
-    expect(await store.snoozes.getActiveSnooze(portalId, '123', minutesAfter(T0, 60))).toBeNull();
+    expect(await testStore.store.snoozes.getActiveSnooze(portalId, '123', minutesAfter(T0, 60))).toBeNull();
     expect(
-      await store.snoozes.getActiveSnooze(portalId, '123', minutesAfter(T0, 30), {
+      await testStore.store.snoozes.getActiveSnooze(portalId, '123', minutesAfter(T0, 30), {
         stageEnteredAt: minutesAfter(T0, 10),
       }),
     ).toBeNull();
@@ -147,10 +145,20 @@ describe.each(DATABASES)('reminders and snoozes (%s)', (kind) => {
 
   it('of overlapping snoozes the one lasting longest is the active one', async () => {
     const portalId = takePortalId();
-    await store.snoozes.addSnooze({ portalId, dealId: '123', until: minutesAfter(T0, 120), now: T0 });
-    await store.snoozes.addSnooze({ portalId, dealId: '123', until: minutesAfter(T0, 30), now: T0 });
+    await testStore.store.snoozes.addSnooze({
+      portalId,
+      dealId: '123',
+      until: minutesAfter(T0, 120),
+      now: T0,
+    });
+    await testStore.store.snoozes.addSnooze({
+      portalId,
+      dealId: '123',
+      until: minutesAfter(T0, 30),
+      now: T0,
+    });
 
-    expect(await store.snoozes.getActiveSnooze(portalId, '123', T0)).toMatchObject({
+    expect(await testStore.store.snoozes.getActiveSnooze(portalId, '123', T0)).toMatchObject({
       until: minutesAfter(T0, 120),
     });
   });

@@ -1,16 +1,14 @@
-import { buildReminderKey, type Store } from '../../src/store';
-import { createTestStore, DATABASES, type TestStore } from '../support/test-databases';
+import { buildReminderKey } from '../../src/store';
+import { DATABASES } from '../support/test-databases';
+import { useSharedTestStore } from './support/shared-test-store';
 import { buildDealSnapshot, buildStageEvent, minutesAfter, T0, takePortalId } from './support/store-builders';
 
 describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
-  let testStore: TestStore;
-  let store: Store;
+  const testStore = useSharedTestStore(kind);
   let portalA: number;
   let portalB: number;
 
   beforeAll(async () => {
-    testStore = await createTestStore(kind);
-    store = testStore.store;
     portalA = takePortalId();
     portalB = takePortalId();
     // Both portals hold the same deal id: HubSpot ids are only unique within a portal.
@@ -18,56 +16,55 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
       [portalA, 'qualifiedtobuy'],
       [portalB, 'closedwon'],
     ] as const) {
-      await store.portals.upsertPortal({ portalId, timeZone: 'UTC', installedAt: T0 });
-      await store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, stageId }), { observedAt: T0 });
-      await store.playbooks.savePlaybookVersion(portalId, { name: `playbook of ${portalId}` });
+      await testStore.store.portals.upsertPortal({ portalId, timeZone: 'UTC', installedAt: T0 });
+      await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, stageId }), {
+        observedAt: T0,
+      });
+      await testStore.store.playbooks.savePlaybookVersion(portalId, { name: `playbook of ${portalId}` });
     }
-  });
-  afterAll(async () => {
-    await testStore.cleanup();
   });
 
   it('portal A never sees portal B’s deal, even with the same deal id', async () => {
-    expect(await store.deals.getDeal(portalA, '123')).toMatchObject({
+    expect(await testStore.store.deals.getDeal(portalA, '123')).toMatchObject({
       portalId: portalA,
       stageId: 'qualifiedtobuy',
     });
-    expect(await store.deals.getDeals(portalB, ['123'])).toMatchObject([
+    expect(await testStore.store.deals.getDeals(portalB, ['123'])).toMatchObject([
       { portalId: portalB, stageId: 'closedwon' },
     ]);
-    expect(await store.deals.countDeals(portalA)).toBe(1);
+    expect(await testStore.store.deals.countDeals(portalA)).toBe(1);
     expect(
-      await store.deals.listDealsEnteredStageBefore(portalA, minutesAfter(T0, 1), { limit: 10 }),
+      await testStore.store.deals.listDealsEnteredStageBefore(portalA, minutesAfter(T0, 1), { limit: 10 }),
     ).toMatchObject([{ portalId: portalA }]);
   });
 
   it('an event for portal B does not touch portal A’s deal', async () => {
-    await store.deals.applyDealState({
+    await testStore.store.deals.applyDealState({
       portalId: portalB,
       dealId: '123',
       stageId: 'closedlost',
       occurredAt: minutesAfter(T0, 5),
     });
-    await store.deals.markDealDeleted(portalB, '123', minutesAfter(T0, 6));
+    await testStore.store.deals.markDealDeleted(portalB, '123', minutesAfter(T0, 6));
 
-    expect(await store.deals.getDeal(portalA, '123')).toMatchObject({
+    expect(await testStore.store.deals.getDeal(portalA, '123')).toMatchObject({
       stageId: 'qualifiedtobuy',
       deletedAt: null,
     });
   });
 
   it('each portal has its own playbook versions', async () => {
-    await store.playbooks.savePlaybookVersion(portalB, { name: 'second of B' });
+    await testStore.store.playbooks.savePlaybookVersion(portalB, { name: 'second of B' });
 
-    expect(await store.playbooks.getCurrentPlaybook(portalA)).toMatchObject({
+    expect(await testStore.store.playbooks.getCurrentPlaybook(portalA)).toMatchObject({
       version: 1,
       document: { name: `playbook of ${portalA}` },
     });
-    expect(await store.playbooks.getCurrentPlaybook(portalB)).toMatchObject({ version: 2 });
+    expect(await testStore.store.playbooks.getCurrentPlaybook(portalB)).toMatchObject({ version: 2 });
   });
 
   it('checklists, stage history, reminders and snoozes stay with their portal', async () => {
-    await store.actions.appendActionCompletion({
+    await testStore.store.actions.appendActionCompletion({
       portalId: portalB,
       dealId: '123',
       stageEnteredAt: T0,
@@ -79,7 +76,7 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
       note: null,
       at: T0,
     });
-    await store.stageChanges.recordStageChange({
+    await testStore.store.stageChanges.recordStageChange({
       portalId: portalB,
       dealId: '123',
       fromStage: 'closedwon',
@@ -94,20 +91,27 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
       kind: 'owner' as const,
       round: 1,
     };
-    await store.reminders.recordReminderIntent(buildReminderKey(identity), { ...identity, now: T0 });
-    await store.snoozes.addSnooze({ portalId: portalB, dealId: '123', until: minutesAfter(T0, 60) });
+    await testStore.store.reminders.recordReminderIntent(buildReminderKey(identity), {
+      ...identity,
+      now: T0,
+    });
+    await testStore.store.snoozes.addSnooze({
+      portalId: portalB,
+      dealId: '123',
+      until: minutesAfter(T0, 60),
+    });
 
-    expect(await store.actions.listActionStates(portalA, '123')).toEqual([]);
-    expect(await store.actions.listActionCompletions(portalA, '123')).toEqual([]);
-    expect(await store.stageChanges.listStageChanges(portalA, '123')).toEqual([]);
-    expect(await store.reminders.listOpenRemindersForDeal(portalA, '123')).toEqual([]);
-    expect(await store.snoozes.getActiveSnooze(portalA, '123', T0)).toBeNull();
-    expect(await store.snoozes.getActiveSnooze(portalB, '123', T0)).not.toBeNull();
+    expect(await testStore.store.actions.listActionStates(portalA, '123')).toEqual([]);
+    expect(await testStore.store.actions.listActionCompletions(portalA, '123')).toEqual([]);
+    expect(await testStore.store.stageChanges.listStageChanges(portalA, '123')).toEqual([]);
+    expect(await testStore.store.reminders.listOpenRemindersForDeal(portalA, '123')).toEqual([]);
+    expect(await testStore.store.snoozes.getActiveSnooze(portalA, '123', T0)).toBeNull();
+    expect(await testStore.store.snoozes.getActiveSnooze(portalB, '123', T0)).not.toBeNull();
   });
 
   it('the same webhook event in two portals is two events, not a duplicate', async () => {
     const shared = { eventId: 42, subscriptionId: 1, objectId: 123, occurredAt: T0.getTime() };
-    const result = await store.inbox.insertInboxEvents([
+    const result = await testStore.store.inbox.insertInboxEvents([
       buildStageEvent({ ...shared, portalId: portalA }),
       buildStageEvent({ ...shared, portalId: portalB }),
     ]);
@@ -116,51 +120,44 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
 });
 
 describe.each(DATABASES)('portals and stage history (%s)', (kind) => {
-  let testStore: TestStore;
-  let store: Store;
-
-  beforeAll(async () => {
-    testStore = await createTestStore(kind);
-    store = testStore.store;
-  });
-  afterAll(async () => {
-    await testStore.cleanup();
-  });
+  const testStore = useSharedTestStore(kind);
 
   it('an uninstalled portal drops out of the installed list and comes back on reinstall', async () => {
     const portalId = takePortalId();
-    await store.portals.upsertPortal({
+    await testStore.store.portals.upsertPortal({
       portalId,
       timeZone: 'America/New_York',
       hubDomain: 'acme.com',
       installedAt: T0,
     });
-    await store.portals.upsertPortal({
+    await testStore.store.portals.upsertPortal({
       portalId,
       timeZone: 'America/New_York',
       installedAt: T0,
       uninstalledAt: minutesAfter(T0, 10),
     });
 
-    expect((await store.portals.listPortals()).map((portal) => portal.portalId)).not.toContain(portalId);
-    expect(await store.portals.getPortal(portalId)).toMatchObject({
+    expect((await testStore.store.portals.listPortals()).map((portal) => portal.portalId)).not.toContain(
+      portalId,
+    );
+    expect(await testStore.store.portals.getPortal(portalId)).toMatchObject({
       hubDomain: 'acme.com',
       uninstalledAt: minutesAfter(T0, 10),
     });
 
-    await store.portals.upsertPortal({
+    await testStore.store.portals.upsertPortal({
       portalId,
       timeZone: 'Europe/Berlin',
       installedAt: minutesAfter(T0, 20),
     });
-    expect(await store.portals.listPortals()).toContainEqual({
+    expect(await testStore.store.portals.listPortals()).toContainEqual({
       portalId,
       timeZone: 'Europe/Berlin',
       hubDomain: 'acme.com',
       installedAt: minutesAfter(T0, 20),
       uninstalledAt: null,
     });
-    expect(await store.portals.getPortal(takePortalId())).toBeNull();
+    expect(await testStore.store.portals.getPortal(takePortalId())).toBeNull();
   });
 
   it('a redelivered stage event is recorded in the history once', async () => {
@@ -175,16 +172,26 @@ describe.each(DATABASES)('portals and stage history (%s)', (kind) => {
       dedupeKey: '12345:1:123:1',
     };
 
-    expect(await store.stageChanges.recordStageChange(change)).toEqual({ recorded: true });
-    expect(await store.stageChanges.recordStageChange(change)).toEqual({ recorded: false });
-    await store.stageChanges.recordStageChange({ ...change, dedupeKey: null, occurredAt: T0, toStage: 'x' });
-    await store.stageChanges.recordStageChange({ ...change, dedupeKey: null, occurredAt: T0, toStage: 'x' });
+    expect(await testStore.store.stageChanges.recordStageChange(change)).toEqual({ recorded: true });
+    expect(await testStore.store.stageChanges.recordStageChange(change)).toEqual({ recorded: false });
+    await testStore.store.stageChanges.recordStageChange({
+      ...change,
+      dedupeKey: null,
+      occurredAt: T0,
+      toStage: 'x',
+    });
+    await testStore.store.stageChanges.recordStageChange({
+      ...change,
+      dedupeKey: null,
+      occurredAt: T0,
+      toStage: 'x',
+    });
 
     expect(
-      (await store.stageChanges.listStageChanges(portalId, '123')).map((entry) => entry.toStage),
+      (await testStore.store.stageChanges.listStageChanges(portalId, '123')).map((entry) => entry.toStage),
     ).toEqual(['x', 'x', 'qualifiedtobuy']);
     expect(
-      await store.stageChanges.listStageChanges(portalId, '123', { since: minutesAfter(T0, 1) }),
+      await testStore.store.stageChanges.listStageChanges(portalId, '123', { since: minutesAfter(T0, 1) }),
     ).toMatchObject([{ toStage: 'qualifiedtobuy', dedupeKey: '12345:1:123:1', source: 'webhook' }]);
   });
 });

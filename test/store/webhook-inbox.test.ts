@@ -1,6 +1,7 @@
 import { createInboxWriter } from '../../src/processing/inbox-writer';
 import { createStore, type Store } from '../../src/store';
-import { createTestStore, DATABASES, type TestStore } from '../support/test-databases';
+import { createTestStore, DATABASES } from '../support/test-databases';
+import { useSharedTestStore } from './support/shared-test-store';
 import { runStoreProcess } from './support/run-store-process';
 import { buildStageEvent, minutesAfter, T0, takePortalId } from './support/store-builders';
 
@@ -19,27 +20,20 @@ function outcomeOf(write: Promise<unknown>): Promise<'stored' | 'failed'> {
 }
 
 describe.each(DATABASES)('webhook inbox (%s)', (kind) => {
-  let testStore: TestStore;
-  let store: Store;
-
-  beforeAll(async () => {
-    testStore = await createTestStore(kind);
-    store = testStore.store;
-  });
-  afterAll(async () => {
-    await testStore.cleanup();
-  });
+  const testStore = useSharedTestStore(kind);
 
   it('stores a batch once: redelivered and repeated events are counted as duplicates', async () => {
     const portalId = takePortalId();
     const first = buildStageEvent({ portalId, eventId: 1 });
     const second = buildStageEvent({ portalId, eventId: 2 });
 
-    expect(await store.inbox.insertInboxEvents([first, second, first])).toEqual({
+    expect(await testStore.store.inbox.insertInboxEvents([first, second, first])).toEqual({
       inserted: 2,
       duplicates: 1,
     });
-    expect(await store.inbox.insertInboxEvents([second, buildStageEvent({ portalId, eventId: 3 })])).toEqual({
+    expect(
+      await testStore.store.inbox.insertInboxEvents([second, buildStageEvent({ portalId, eventId: 3 })]),
+    ).toEqual({
       inserted: 1,
       duplicates: 1,
     });
@@ -47,7 +41,7 @@ describe.each(DATABASES)('webhook inbox (%s)', (kind) => {
 
   it('treats events sharing an eventId but not the other dedupe fields as distinct', async () => {
     const portalId = takePortalId();
-    const result = await store.inbox.insertInboxEvents([
+    const result = await testStore.store.inbox.insertInboxEvents([
       buildStageEvent({ portalId, eventId: 7, objectId: 1 }),
       buildStageEvent({ portalId, eventId: 7, objectId: 2 }),
       buildStageEvent({ portalId, eventId: 7, objectId: 1, occurredAt: T0.getTime() + 1 }),
@@ -82,7 +76,7 @@ describe.each(DATABASES)('webhook inbox (%s)', (kind) => {
     const portalId = takePortalId();
     const [e1, e2, e3] = [1, 2, 3].map((eventId) => buildStageEvent({ portalId, eventId }));
 
-    const outcomes = await store.inbox.insertInboxBatches([
+    const outcomes = await testStore.store.inbox.insertInboxBatches([
       { events: [e1!, e2!] },
       { events: [e2!, e3!] },
       { events: [e1!] },
