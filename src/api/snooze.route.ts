@@ -49,7 +49,7 @@ export function createSnoozeRouter({
       now,
     });
     // Parsed with the card's own schema: a drift is a server bug, not a broken card.
-    res.json(snoozeResponseSchema.parse(await guidance.getGuidance(portalId, dealId, now)));
+    res.json(snoozeResponseSchema.parse(await guidance.getGuidanceOfDeal(deal, now)));
   });
   return router;
 }

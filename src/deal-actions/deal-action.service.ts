@@ -85,7 +85,7 @@ export function createDealActionService(deps: {
           });
         });
       }
-      return guidance.getGuidance(portalId, dealId, now);
+      return guidance.getGuidanceOfDeal(deal, now);
     },
   };
 }

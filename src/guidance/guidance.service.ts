@@ -18,6 +18,8 @@ import type { DealRecord, Store } from '../store';
  */
 export interface GuidanceService {
   getGuidance(portalId: number, dealId: string, now: Date): Promise<DealGuidance>;
+  /** The guidance of a deal already loaded with loadDeal: a write that loaded it need not read it again. */
+  getGuidanceOfDeal(deal: DealRecord, now: Date): Promise<DealGuidance>;
   /** The projected deal, read on demand when unknown; 404 for a deal this portal does not have. */
   loadDeal(portalId: number, dealId: string, now: Date): Promise<DealRecord>;
 }
@@ -49,31 +51,36 @@ export function createGuidanceService(deps: {
     return deal ?? readFromHubSpot(portalId, dealId, now);
   };
 
+  const getGuidanceOfDeal = async (loaded: DealRecord, now: Date) => {
+    const { portalId, dealId } = loaded;
+    let deal = loaded;
+    let { version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion);
+    // A playbook that reads a property the projection never fetched: read the deal again, once.
+    if (listPropertiesReadByPlaybook(playbook).some((name) => !(name in deal.properties))) {
+      deal = await readFromHubSpot(portalId, dealId, now);
+      ({ version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion));
+    }
+    const [stageLabel, actionStates, snooze] = await Promise.all([
+      hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
+      store.actions.listActionStates(portalId, dealId, { stageEnteredAt: deal.stageEnteredAt }),
+      store.snoozes.getActiveSnooze(portalId, dealId, now, { stageEnteredAt: deal.stageEnteredAt }),
+    ]);
+    return evaluateDealGuidance({
+      deal,
+      playbook,
+      playbookVersion: version,
+      stageLabel,
+      actionStates,
+      now,
+      calendar: buildBusinessCalendar(playbook, portals.timeZoneOf(portalId)),
+      snoozedUntil: snooze?.until ?? null,
+    });
+  };
+
   return {
     loadDeal,
-    async getGuidance(portalId, dealId, now) {
-      let deal = await loadDeal(portalId, dealId, now);
-      let { version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion);
-      // A playbook that reads a property the projection never fetched: read the deal again, once.
-      if (listPropertiesReadByPlaybook(playbook).some((name) => !(name in deal.properties))) {
-        deal = await readFromHubSpot(portalId, dealId, now);
-        ({ version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion));
-      }
-      const [stageLabel, actionStates, snooze] = await Promise.all([
-        hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
-        store.actions.listActionStates(portalId, dealId, { stageEnteredAt: deal.stageEnteredAt }),
-        store.snoozes.getActiveSnooze(portalId, dealId, now, { stageEnteredAt: deal.stageEnteredAt }),
-      ]);
-      return evaluateDealGuidance({
-        deal,
-        playbook,
-        playbookVersion: version,
-        stageLabel,
-        actionStates,
-        now,
-        calendar: buildBusinessCalendar(playbook, portals.timeZoneOf(portalId)),
-        snoozedUntil: snooze?.until ?? null,
-      });
-    },
+    getGuidanceOfDeal,
+    getGuidance: async (portalId, dealId, now) =>
+      getGuidanceOfDeal(await loadDeal(portalId, dealId, now), now),
   };
 }
