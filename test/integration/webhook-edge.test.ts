@@ -43,7 +43,7 @@ describe.each(DATABASES)('the webhook edge of the running service (%s)', (databa
     });
 
     expect(response.status).toBe(401);
-    expect(response.body.error.code).toBeDefined();
+    expect(response.body.error.code).toBe('UNAUTHENTICATED');
     expect(await storedEvents()).toBe(before);
   });
 
