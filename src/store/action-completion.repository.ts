@@ -47,7 +47,7 @@ export interface ActionCompletionRepository {
   ): Promise<ActionCompletion[]>;
 }
 
-function toActionCompletion(row: ActionCompletionsTable): ActionCompletion {
+export function toActionCompletion(row: ActionCompletionsTable): ActionCompletion {
   return {
     id: row.id,
     portalId: row.portal_id,

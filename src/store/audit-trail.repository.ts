@@ -1,6 +1,6 @@
-import type { ActionCompletion } from './action-completion.repository';
-import type { Snooze } from './snooze.repository';
-import type { StageChange } from './stage-change.repository';
+import { toActionCompletion, type ActionCompletion } from './action-completion.repository';
+import { toSnooze, type Snooze } from './snooze.repository';
+import { toStageChange, type StageChange } from './stage-change.repository';
 import { toEpochMs, type StoreContext } from './store-context';
 
 /**
@@ -49,41 +49,9 @@ export function createAuditTrailRepository(ctx: StoreContext): AuditTrailReposit
       const snoozeRows = await snoozeQuery.orderBy('created_at').orderBy('id').execute();
 
       return {
-        stageChanges: stageRows.map((row) => ({
-          id: row.id,
-          portalId: row.portal_id,
-          dealId: row.deal_id,
-          pipelineId: row.pipeline_id,
-          fromStage: row.from_stage,
-          toStage: row.to_stage,
-          occurredAt: new Date(row.occurred_at),
-          source: row.source,
-          dedupeKey: row.dedupe_key,
-          recordedAt: new Date(row.recorded_at),
-        })),
-        actionCompletions: actionRows.map((row) => ({
-          id: row.id,
-          portalId: row.portal_id,
-          dealId: row.deal_id,
-          stageEnteredAt: new Date(row.stage_entered_at),
-          stepId: row.step_id,
-          actionId: row.action_id,
-          done: row.done === 1,
-          userId: row.user_id,
-          userEmail: row.user_email,
-          note: row.note,
-          at: new Date(row.at),
-        })),
-        snoozes: snoozeRows.map((row) => ({
-          id: row.id,
-          portalId: row.portal_id,
-          dealId: row.deal_id,
-          stageEnteredAt: row.stage_entered_at === null ? null : new Date(row.stage_entered_at),
-          until: new Date(row.until),
-          reason: row.reason,
-          userId: row.user_id,
-          createdAt: new Date(row.created_at),
-        })),
+        stageChanges: stageRows.map(toStageChange),
+        actionCompletions: actionRows.map(toActionCompletion),
+        snoozes: snoozeRows.map(toSnooze),
       };
     },
   };

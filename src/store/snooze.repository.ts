@@ -41,7 +41,7 @@ export interface SnoozeRepository {
   listSnoozesForDeals(portalId: number, dealIds: readonly string[]): Promise<Snooze[]>;
 }
 
-function toSnooze(row: SnoozesTable): Snooze {
+export function toSnooze(row: SnoozesTable): Snooze {
   return {
     id: row.id,
     portalId: row.portal_id,

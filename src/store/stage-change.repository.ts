@@ -33,7 +33,7 @@ export interface StageChangeRepository {
   listStageChanges(portalId: number, dealId: string, options?: { since?: Date }): Promise<StageChange[]>;
 }
 
-function toStageChange(row: StageChangesTable): StageChange {
+export function toStageChange(row: StageChangesTable): StageChange {
   return {
     id: row.id,
     portalId: row.portal_id,
