@@ -1,8 +1,7 @@
 import { formatAuditCsvHeader, formatAuditCsvRow } from '../audit/audit-csv.util';
 import { AppError } from '../errors/app-error';
 import { parseIsoFlag, stringFlag } from './cli-args';
-import type { CliCommand } from './cli-context';
-import { openServices } from './cli-context';
+import { withServices, type CliCommand } from './cli-context';
 
 /**
  * `sop-guide audit --portal <id> [--since <date>]`: the audit trail of every deal of a portal as CSV on
@@ -19,14 +18,11 @@ export const auditCommand: CliCommand = {
       throw new AppError('BAD_REQUEST', '--portal: expected a HubSpot portal id (digits)');
     }
     const since = parseIsoFlag(args, 'since');
-    const services = await openServices(io);
-    try {
+    return withServices(io, async (services) => {
       const entries = await services.audit.listPortalAudit(Number(portal), since ? { since } : {});
       io.out(formatAuditCsvHeader());
       for (const entry of entries) io.out(formatAuditCsvRow(entry));
       return 0;
-    } finally {
-      await services.store.close();
-    }
+    });
   },
 };

@@ -1,5 +1,4 @@
-import type { CliCommand } from './cli-context';
-import { openServices } from './cli-context';
+import { withServices, type CliCommand } from './cli-context';
 
 /**
  * Projects the deals that predate the install: page through HubSpot's deals with the stage timing
@@ -10,9 +9,8 @@ export const backfillCommand: CliCommand = {
   usage: 'sop-guide backfill',
   summary: 'read every deal of the installed portal(s) from HubSpot into the local projection',
   flags: {},
-  async run(_args, io) {
-    const services = await openServices(io);
-    try {
+  run(_args, io) {
+    return withServices(io, async (services) => {
       for (const portalId of services.portals.installedPortalIds()) {
         let total = 0;
         for await (const ids of services.hubspot.pageDealIds(portalId)) {
@@ -22,8 +20,6 @@ export const backfillCommand: CliCommand = {
         io.out(`portal ${portalId}: ${total} deals projected`);
       }
       return 0;
-    } finally {
-      await services.store.close();
-    }
+    });
   },
 };

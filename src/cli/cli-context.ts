@@ -20,11 +20,23 @@ export interface CliCommand {
   run(args: ParsedArgs, io: CliIo): Promise<number>;
 }
 
-/** Builds the service graph for a command; the caller closes the store. Logs go to stderr, quietly. */
-export async function openServices(io: CliIo, options: { now?: Date | null } = {}): Promise<Services> {
+/**
+ * Runs a command's work on the same service graph as the server, and closes the store however the work
+ * ends. Logs go to stderr, quietly; `now` fixes the clock (a sweep as of another time).
+ */
+export async function withServices<T>(
+  io: CliIo,
+  work: (services: Services) => Promise<T>,
+  options: { now?: Date | null } = {},
+): Promise<T> {
   const config: Config = parseConfig({ LOG_LEVEL: 'warn', ...io.env });
-  return createServices(config, {
+  const services = await createServices(config, {
     clock: options.now ? createFixedClock(options.now) : systemClock,
     logger: createLogger(config.logLevel, (line) => io.err(line)),
   });
+  try {
+    return await work(services);
+  } finally {
+    await services.store.close();
+  }
 }

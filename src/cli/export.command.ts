@@ -1,7 +1,7 @@
 import { AppError } from '../errors/app-error';
 import { formatPlaybookYaml } from '../playbooks/playbook-file.util';
 import { stringFlag } from './cli-args';
-import { openServices, type CliCommand } from './cli-context';
+import { withServices, type CliCommand } from './cli-context';
 import { resolvePortal } from './import.command';
 
 /** Writes a portal's playbook as YAML on stdout, ready to edit and `import` again. */
@@ -15,8 +15,7 @@ export const exportCommand: CliCommand = {
     if (versionFlag !== null && !/^[1-9]\d*$/.test(versionFlag)) {
       throw new AppError('BAD_REQUEST', `--version: expected a positive integer, got "${versionFlag}"`);
     }
-    const services = await openServices(io);
-    try {
+    return withServices(io, async (services) => {
       const portalId = resolvePortal(services, args);
       const version = versionFlag === null ? undefined : Number(versionFlag);
       const found = await services.playbooks.describeVersion(portalId, version);
@@ -30,8 +29,6 @@ export const exportCommand: CliCommand = {
       }
       io.out(formatPlaybookYaml(found.playbook, found.version).trimEnd());
       return 0;
-    } finally {
-      await services.store.close();
-    }
+    });
   },
 };

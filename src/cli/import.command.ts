@@ -1,7 +1,7 @@
 import type { Services } from '../app/services';
 import { AppError } from '../errors/app-error';
 import { readPlaybookFile } from '../playbooks/playbook-file.util';
-import { openServices, type CliCommand } from './cli-context';
+import { withServices, type CliCommand } from './cli-context';
 import { stringFlag, type ParsedArgs } from './cli-args';
 import { reportPlaybookErrors } from './validate.command';
 
@@ -50,8 +50,7 @@ export const importCommand: CliCommand = {
       reportPlaybookErrors(result, io);
       return 1;
     }
-    const services = await openServices(io);
-    try {
+    return withServices(io, async (services) => {
       const portalId = resolvePortal(services, args);
       const { published, warnings, dealsRepinned } = await services.playbookPublishing.publish(
         portalId,
@@ -69,8 +68,6 @@ export const importCommand: CliCommand = {
           (args.flags['apply-to-deals-in-progress'] === true ? ` (${dealsRepinned} deals re-pinned)` : ''),
       );
       return 0;
-    } finally {
-      await services.store.close();
-    }
+    });
   },
 };

@@ -1,7 +1,6 @@
 import type { SweepReport } from '../reminders/stall-sweep.service';
 import { formatTable, parseIsoFlag, type ParsedArgs } from './cli-args';
-import type { CliCommand } from './cli-context';
-import { openServices } from './cli-context';
+import { withServices, type CliCommand } from './cli-context';
 
 /**
  * One stalled-deal sweep by hand, as the service's timer would run it: `--dry-run` says what it would
@@ -32,16 +31,17 @@ export const sweepCommand: CliCommand = {
   flags: { 'dry-run': 'boolean', now: 'string' },
   async run(args: ParsedArgs, io) {
     const now = parseIsoFlag(args, 'now');
-    const services = await openServices(io, { now });
-    try {
-      const report = await services.reminders.sweep({
-        now: services.clock.now(),
-        dryRun: args.flags['dry-run'] === true,
-      });
-      io.out(formatSweepReport(report));
-      return 0;
-    } finally {
-      await services.store.close();
-    }
+    return withServices(
+      io,
+      async (services) => {
+        const report = await services.reminders.sweep({
+          now: services.clock.now(),
+          dryRun: args.flags['dry-run'] === true,
+        });
+        io.out(formatSweepReport(report));
+        return 0;
+      },
+      { now },
+    );
   },
 };
