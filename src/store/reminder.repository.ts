@@ -1,4 +1,5 @@
-import type { ReminderKind, RemindersTable, ReminderStatus } from './database.types';
+import type { Kysely } from 'kysely';
+import type { Database, ReminderKind, RemindersTable, ReminderStatus } from './database.types';
 import { runWriteTransaction, toEpochMs, toEpochMsOrNull, type StoreContext } from './store-context';
 
 /** Large `IN (...)` lists are split so that no query exceeds SQLite's bound-parameter limit. */
@@ -113,6 +114,40 @@ function toReminder(row: RemindersTable): Reminder {
   };
 }
 
+/** A new reminder, not yet sent: what recordReminderIntent(s) insert. */
+function toIntentRow(key: string, input: RecordReminderIntentInput): RemindersTable {
+  const nowMs = toEpochMs(input.now);
+  return {
+    reminder_key: key,
+    portal_id: input.portalId,
+    deal_id: input.dealId,
+    stage_entered_at: toEpochMs(input.stageEnteredAt),
+    kind: input.kind,
+    round: input.round,
+    status: 'intent',
+    hubspot_task_id: null,
+    attempts: 0,
+    last_error: null,
+    due_at: toEpochMsOrNull(input.dueAt),
+    created_at: nowMs,
+    updated_at: nowMs,
+  };
+}
+
+async function markSent(db: Kysely<Database>, key: string, hubspotTaskId: string, now: Date): Promise<void> {
+  await db
+    .updateTable('reminders')
+    .set((eb) => ({
+      status: 'sent',
+      hubspot_task_id: hubspotTaskId,
+      attempts: eb('attempts', '+', 1),
+      last_error: null,
+      updated_at: toEpochMs(now),
+    }))
+    .where('reminder_key', '=', key)
+    .execute();
+}
+
 export function createReminderRepository(ctx: StoreContext): ReminderRepository {
   const { db } = ctx;
 
@@ -127,24 +162,9 @@ export function createReminderRepository(ctx: StoreContext): ReminderRepository 
 
   return {
     async recordReminderIntent(key, input) {
-      const nowMs = toEpochMs(input.now);
       const inserted = await db
         .insertInto('reminders')
-        .values({
-          reminder_key: key,
-          portal_id: input.portalId,
-          deal_id: input.dealId,
-          stage_entered_at: toEpochMs(input.stageEnteredAt),
-          kind: input.kind,
-          round: input.round,
-          status: 'intent',
-          hubspot_task_id: null,
-          attempts: 0,
-          last_error: null,
-          due_at: toEpochMsOrNull(input.dueAt),
-          created_at: nowMs,
-          updated_at: nowMs,
-        })
+        .values(toIntentRow(key, input))
         .onConflict((oc) => oc.column('reminder_key').doNothing())
         .returningAll()
         .executeTakeFirst();
@@ -161,21 +181,9 @@ export function createReminderRepository(ctx: StoreContext): ReminderRepository 
         const inserted = await trx
           .insertInto('reminders')
           .values(
-            [...new Map(inputs.map((input) => [input.key, input])).values()].map((input) => ({
-              reminder_key: input.key,
-              portal_id: input.portalId,
-              deal_id: input.dealId,
-              stage_entered_at: toEpochMs(input.stageEnteredAt),
-              kind: input.kind,
-              round: input.round,
-              status: 'intent' as const,
-              hubspot_task_id: null,
-              attempts: 0,
-              last_error: null,
-              due_at: toEpochMsOrNull(input.dueAt),
-              created_at: toEpochMs(input.now),
-              updated_at: toEpochMs(input.now),
-            })),
+            [...new Map(inputs.map((input) => [input.key, input])).values()].map((input) =>
+              toIntentRow(input.key, input),
+            ),
           )
           .onConflict((oc) => oc.column('reminder_key').doNothing())
           .returning('reminder_key')
@@ -196,34 +204,12 @@ export function createReminderRepository(ctx: StoreContext): ReminderRepository 
     async markRemindersSent(sent, now) {
       if (sent.length === 0) return;
       await runWriteTransaction(ctx, async (trx) => {
-        for (const { key, hubspotTaskId } of sent) {
-          await trx
-            .updateTable('reminders')
-            .set((eb) => ({
-              status: 'sent',
-              hubspot_task_id: hubspotTaskId,
-              attempts: eb('attempts', '+', 1),
-              last_error: null,
-              updated_at: toEpochMs(now),
-            }))
-            .where('reminder_key', '=', key)
-            .execute();
-        }
+        for (const { key, hubspotTaskId } of sent) await markSent(trx, key, hubspotTaskId, now);
       });
     },
 
     async markReminderSent(key, hubspotTaskId, now) {
-      await db
-        .updateTable('reminders')
-        .set((eb) => ({
-          status: 'sent',
-          hubspot_task_id: hubspotTaskId,
-          attempts: eb('attempts', '+', 1),
-          last_error: null,
-          updated_at: toEpochMs(now),
-        }))
-        .where('reminder_key', '=', key)
-        .execute();
+      await markSent(db, key, hubspotTaskId, now);
     },
 
     async markReminderFailed(key, error, now = new Date()) {
