@@ -1,6 +1,7 @@
 import { parseConfig, type Config } from '../config/env.schema';
 import type { Services } from '../app/services';
-import type { ParsedArgs } from './cli-args';
+import { AppError } from '../errors/app-error';
+import { stringFlag, type ParsedArgs } from './cli-args';
 import { createServices } from '../main';
 import { createFixedClock, systemClock } from '../platform/clock';
 import { createLogger } from '../platform/logger';
@@ -39,4 +40,31 @@ export async function withServices<T>(
   } finally {
     await services.store.close();
   }
+}
+
+/** The portal a command acts on: --portal, or the only installed one. */
+export function resolvePortal(services: Services, args: ParsedArgs): number {
+  const installed = services.portals.installedPortalIds();
+  const flag = stringFlag(args, 'portal');
+  if (flag !== null) {
+    const portalId = Number(flag);
+    if (!Number.isInteger(portalId) || !installed.includes(portalId)) {
+      throw new AppError(
+        'BAD_REQUEST',
+        `--portal: SOP Guide is not installed in portal ${flag} (installed: ${installed.join(', ') || 'none'})`,
+      );
+    }
+    return portalId;
+  }
+  const [only, ...others] = installed;
+  if (only === undefined) {
+    throw new AppError('BAD_REQUEST', 'No installed portal: set HUBSPOT_ACCESS_TOKEN');
+  }
+  if (others.length > 0) {
+    throw new AppError(
+      'BAD_REQUEST',
+      `Several portals are installed (${installed.join(', ')}): pass --portal`,
+    );
+  }
+  return only;
 }

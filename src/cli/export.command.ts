@@ -1,8 +1,7 @@
 import { AppError } from '../errors/app-error';
 import { formatPlaybookYaml } from '../playbooks/playbook-file.util';
 import { stringFlag } from './cli-args';
-import { withServices, type CliCommand } from './cli-context';
-import { resolvePortal } from './import.command';
+import { resolvePortal, withServices, type CliCommand } from './cli-context';
 
 /** Writes a portal's playbook as YAML on stdout, ready to edit and `import` again. */
 export const exportCommand: CliCommand = {

@@ -2,10 +2,7 @@ import type { SweepReport } from '../reminders/stall-sweep.service';
 import { formatTable, parseIsoFlag, type ParsedArgs } from './cli-args';
 import { withServices, type CliCommand } from './cli-context';
 
-/**
- * One stalled-deal sweep by hand, as the service's timer would run it: `--dry-run` says what it would
- * do and creates nothing, `--now` evaluates as of another time (to see what next Monday's sweep sends).
- */
+/** The sweep report as the CLI and the demo print it: a summary line, then one row per reminder. */
 export function formatSweepReport(report: SweepReport): string {
   if (!report.ran) return 'Another instance is sweeping right now; nothing was done.';
   const rows = report.rows.map((row) => [
@@ -24,6 +21,10 @@ export function formatSweepReport(report: SweepReport): string {
   return `${summary}\n\n${formatTable(['deal', 'owner', 'step', 'days stalled', 'kind', 'action'], rows)}`;
 }
 
+/**
+ * One stalled-deal sweep by hand, as the service's timer would run it: `--dry-run` says what it would
+ * do and creates nothing, `--now` evaluates as of another time (to see what next Monday's sweep sends).
+ */
 export const sweepCommand: CliCommand = {
   name: 'sweep',
   usage: 'sop-guide sweep [--dry-run] [--now <ISO time>]',
