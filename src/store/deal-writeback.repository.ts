@@ -33,8 +33,6 @@ export interface DealWritebackRepository {
     error: string,
     now: Date,
   ): Promise<void>;
-  /** The values last written for a deal (null before the first write), for diagnostics and tests. */
-  getWrittenValues(portalId: number, dealId: string): Promise<Record<string, string | null> | null>;
 }
 
 const MAX_ERROR_LENGTH = 1000;
@@ -136,16 +134,6 @@ export function createDealWritebackRepository(ctx: StoreContext): DealWritebackR
         .where('portal_id', '=', portalId)
         .where('deal_id', 'in', [...dealIds])
         .execute();
-    },
-
-    async getWrittenValues(portalId, dealId) {
-      const row = await db
-        .selectFrom('deal_writebacks')
-        .select('written_values')
-        .where('portal_id', '=', portalId)
-        .where('deal_id', '=', dealId)
-        .executeTakeFirst();
-      return row ? parseValues(row.written_values) : null;
     },
   };
 }
