@@ -42,7 +42,7 @@ export function readDealId(req: Request): string {
 }
 
 /** Turn a zod failure into the one error vocabulary, naming each field's path. */
-export function parseBody<T>(schema: z.ZodType<T>, body: unknown, code: 'BAD_REQUEST' = 'BAD_REQUEST'): T {
+export function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((issue) => ({
@@ -50,7 +50,7 @@ export function parseBody<T>(schema: z.ZodType<T>, body: unknown, code: 'BAD_REQ
     message: issue.message,
   }));
   throw new AppError(
-    code,
+    'BAD_REQUEST',
     `Invalid request body: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
     {
       issues,
