@@ -37,6 +37,13 @@ export interface WritebackFlushResult {
 
 const WRITEBACK_LOCK_NAME = 'sop-writeback-flush';
 
+/** Clears a deal's mark without writing anything: its values need no write, or it is gone. */
+const clearMark = (entry: PendingWriteback): CompletedWriteback => ({
+  dealId: entry.dealId,
+  markRevision: entry.markRevision,
+  writtenValues: null,
+});
+
 const emptyResult = (): WritebackFlushResult => ({
   deals: 0,
   written: 0,
@@ -102,14 +109,14 @@ export function createDealWritebackService(deps: {
         const values = computeSopPropertyValues(await guidance.getGuidance(portalId, entry.dealId, now));
         const changed = listChangedSopProperties(entry.writtenValues, values);
         if (Object.keys(changed).length === 0) {
-          done.push({ dealId: entry.dealId, markRevision: entry.markRevision, writtenValues: null });
+          done.push(clearMark(entry));
           result.unchanged += 1;
         } else {
           updates.push({ pending: entry, values, changed });
         }
       } catch (error) {
         if (isAppError(error) && error.code === 'NOT_FOUND') {
-          done.push({ dealId: entry.dealId, markRevision: entry.markRevision, writtenValues: null });
+          done.push(clearMark(entry));
           result.gone += 1;
         } else {
           // One deal's trouble never holds up the others; it stays marked.
@@ -170,15 +177,7 @@ export function createDealWritebackService(deps: {
   ) {
     if (!portals.isInstalled(portalId)) {
       // Uninstalled since the mark: nothing may be written with another portal's token, so drop the marks.
-      await store.writebacks.completeWritebacks(
-        portalId,
-        pending.map((entry) => ({
-          dealId: entry.dealId,
-          markRevision: entry.markRevision,
-          writtenValues: null,
-        })),
-        now,
-      );
+      await store.writebacks.completeWritebacks(portalId, pending.map(clearMark), now);
       result.gone += pending.length;
       return;
     }
