@@ -746,19 +746,16 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     };
   }
 
+  /** One portal's pass, adding its rows to `report` (whose dryRun it follows). */
+  function startPortalSweep(portalId: number, now: Date, report: SweepReport): PortalSweep {
+    return { portalId, now, dryRun: report.dryRun, report, due: [], pending: [], playbooks: new Map() };
+  }
+
   async function sweepAll(now: Date, dryRun: boolean): Promise<SweepReport> {
     const report = emptyReport(now, dryRun);
     for (const portalId of portals.installedPortalIds()) {
       report.portals += 1;
-      const sweep: PortalSweep = {
-        portalId,
-        now,
-        dryRun,
-        report,
-        due: [],
-        pending: [],
-        playbooks: new Map(),
-      };
+      const sweep = startPortalSweep(portalId, now, report);
       try {
         await sweepPortal(sweep);
       } catch (error) {
@@ -785,15 +782,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     },
 
     async completeRemindersOfMovedDeals(portalId, dealIds, now) {
-      const sweep: PortalSweep = {
-        portalId,
-        now,
-        dryRun: false,
-        report: emptyReport(now, false),
-        due: [],
-        pending: [],
-        playbooks: new Map(),
-      };
+      const sweep = startPortalSweep(portalId, now, emptyReport(now, false));
       await closeMovedOnReminders(sweep, dealIds);
       return sweep.report.rows;
     },
