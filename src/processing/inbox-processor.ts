@@ -7,11 +7,6 @@ import type { PortalRegistry } from '../portals/portal-registry';
 import type { InboxEvent, Store } from '../store';
 
 /**
- * Drains the webhook inbox. Rows are claimed with a lease, so a crashed worker's rows come back; every
- * step is idempotent (the projection is written from HubSpot's truth under a time guard, stage changes
- * are recorded once per event key), so applying a row twice after a crash changes nothing.
- */
-/**
  * Events claimed at once. HubSpot's deals batch read takes 100 ids but its associations batch read takes
  * 1,000: a claim of 500 events (a few hundred deals) needs a few deal reads and one association read per
  * object type, where claims of 100 paid an association read per type every 100 events.
@@ -59,6 +54,11 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
   return Math.round(base * (0.5 + random() / 2));
 }
 
+/**
+ * Drains the webhook inbox. Rows are claimed with a lease, so a crashed worker's rows come back; every
+ * step is idempotent (the projection is written from HubSpot's truth under a time guard, stage changes
+ * are recorded once per event key), so applying a row twice after a crash changes nothing.
+ */
 export function createInboxProcessor(deps: InboxProcessorDeps) {
   const { store, dealSync, portals, metrics, logger } = deps;
   const processed = metrics.counter('sop_inbox_events_total', 'Webhook inbox events by outcome');
