@@ -59,13 +59,11 @@ export function createDealSyncService(deps: {
 
   const readPlan = async (portalId: number) => {
     const { version, playbook } = await playbooks.current(portalId);
-    const properties = [
-      ...new Set([...DEAL_BASE_PROPERTIES, ...listPropertiesReadByPlaybook(playbook)]),
-    ].sort();
+    const checkedProperties = listPropertiesReadByPlaybook(playbook);
     return {
       version,
-      properties,
-      checkedProperties: new Set(listPropertiesReadByPlaybook(playbook)),
+      properties: [...new Set([...DEAL_BASE_PROPERTIES, ...checkedProperties])].sort(),
+      checkedProperties: new Set(checkedProperties),
       associationTypes: listAssociationTypesReadByPlaybook(playbook),
     };
   };
