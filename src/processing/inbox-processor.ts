@@ -1,3 +1,4 @@
+import { describeError } from '../errors/app-error';
 import { z } from 'zod';
 import type { DealSyncService } from '../deals/deal-sync.service';
 import { isHubSpotError } from '../hubspot/hubspot-error';
@@ -162,7 +163,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   }
 
   async function retryOrPark(rows: InboxEvent[], error: unknown, now: Date, result: InboxBatchResult) {
-    const message = error instanceof Error ? error.message : String(error);
+    const message = describeError(error);
     // A HubSpot answer that retrying cannot change (400, 403...) makes the events poison right away.
     const permanent = isHubSpotError(error) && !error.retryable;
     for (const row of rows) {
@@ -201,7 +202,11 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
         parked: 0,
       };
       const byPortal = new Map<number, InboxEvent[]>();
-      for (const row of rows) byPortal.set(row.portalId, [...(byPortal.get(row.portalId) ?? []), row]);
+      for (const row of rows) {
+        const portalRows = byPortal.get(row.portalId);
+        if (portalRows) portalRows.push(row);
+        else byPortal.set(row.portalId, [row]);
+      }
       for (const [portalId, portalRows] of byPortal) {
         // One portal's trouble never holds up another's events.
         await processPortal(portalId, portalRows, options.now, result).catch(async (error) => {
