@@ -1,4 +1,4 @@
-import { isAppError } from './errors/app-error';
+import { isAppError, describeError } from './errors/app-error';
 import { ConfigError } from './config/env.schema';
 import { parseCliArgs } from './cli/cli-args';
 import type { CliIo } from './cli/cli-context';
@@ -42,7 +42,7 @@ export async function runCli(
       io.err(`sop-guide ${name}: ${error.message}`);
       return 1;
     }
-    io.err(`sop-guide ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+    io.err(`sop-guide ${name} failed: ${describeError(error)}`);
     return 1;
   }
 }

@@ -1,3 +1,4 @@
+import { describeError } from './errors/app-error';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { guidanceResponseSchema } from '../extensions/app/cards/src/guidance-response.schema';
@@ -165,9 +166,7 @@ async function runDemo(argv: string[]): Promise<void> {
 
 runDemo(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(
-    error instanceof ConfigError
-      ? `${error.message}\n`
-      : `Demo failed: ${error instanceof Error ? error.message : String(error)}\n`,
+    error instanceof ConfigError ? `${error.message}\n` : `Demo failed: ${describeError(error)}\n`,
   );
   process.exit(1);
 });

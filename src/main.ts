@@ -1,3 +1,4 @@
+import { describeError } from './errors/app-error';
 import type { Server } from 'node:http';
 import { createApp } from './app/create-app';
 import type { Services } from './app/services';
@@ -220,9 +221,7 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    process.stderr.write(
-      `SOP Guide failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`SOP Guide failed to start: ${describeError(error)}\n`);
     process.exit(1);
   });
 }

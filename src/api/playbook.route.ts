@@ -7,7 +7,7 @@ import {
   publishResponseSchema,
 } from '../../extensions/app/settings/src/playbook-api.schema';
 import type { Services } from '../app/services';
-import { AppError } from '../errors/app-error';
+import { AppError, describeError } from '../errors/app-error';
 import { describeVersionMeta, toPlaybookBody } from '../playbooks/playbook-response';
 import type { PublishResult } from '../playbooks/playbook-publishing.service';
 import { parseBody, readCardRequestContext } from './card-request-context';
@@ -105,7 +105,7 @@ export function createPlaybookRouter(services: PlaybookRouteServices): Router {
     const [access, hubspotPipelines] = await Promise.all([
       managerAccess.describeAccess(portalId, userId).catch((error: unknown) => ({
         canEdit: false,
-        reason: `Your HubSpot permissions could not be checked: ${error instanceof Error ? error.message : String(error)}`,
+        reason: `Your HubSpot permissions could not be checked: ${describeError(error)}`,
       })),
       hubspot.getDealPipelines(portalId).catch(() => []),
     ]);

@@ -51,3 +51,8 @@ export class AppError extends Error {
 export function isAppError(value: unknown): value is AppError {
   return value instanceof AppError;
 }
+
+/** A thrown value as one line for logs, stored errors and messages (anything can be thrown in JS). */
+export function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,3 +1,4 @@
+import { describeError } from '../errors/app-error';
 import { Client } from '@hubspot/api-client';
 import {
   AssociationSpecAssociationCategoryEnum,
@@ -242,7 +243,7 @@ function observe(error: unknown): Observed {
     observed: { kind: 'unexpected', status: 0 },
     category: 'UNEXPECTED',
     label: 'error',
-    message: error instanceof Error ? error.message : String(error),
+    message: describeError(error),
   };
 }
 

@@ -1,3 +1,4 @@
+import { describeError } from '../errors/app-error';
 import {
   buildBusinessCalendar,
   evaluateDealGuidance,
@@ -57,7 +58,7 @@ export function createImpactPreviewService(deps: {
       } catch (error) {
         warnings.push({
           path: 'pipelines',
-          message: `HubSpot's pipelines could not be read, so closed deals are counted too: ${error instanceof Error ? error.message : String(error)}`,
+          message: `HubSpot's pipelines could not be read, so closed deals are counted too: ${describeError(error)}`,
         });
       }
       const tally = createImpactTally(candidate, pipelines);

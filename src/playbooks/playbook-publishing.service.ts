@@ -1,5 +1,5 @@
 import { parsePlaybook, type Playbook } from '../domain';
-import { AppError } from '../errors/app-error';
+import { AppError, describeError } from '../errors/app-error';
 import type { HubSpotGateway } from '../hubspot/hubspot-gateway.types';
 import type { Store } from '../store';
 import type { PlaybookService, PublishedPlaybook } from './playbook.service';
@@ -62,7 +62,7 @@ export function createPlaybookPublishingService(deps: {
       return [
         {
           path: 'pipelines',
-          message: `Stage ids were not checked against HubSpot: ${error instanceof Error ? error.message : String(error)}`,
+          message: `Stage ids were not checked against HubSpot: ${describeError(error)}`,
         },
       ];
     }

@@ -1,3 +1,4 @@
+import { describeError } from '../errors/app-error';
 import {
   buildBusinessCalendar,
   countBusinessDaysBetween,
@@ -189,10 +190,6 @@ interface PortalSweep {
   pending: PendingTask[];
   /** Playbooks by pinned version (null: the current one), read once per sweep. */
   playbooks: Map<number | null, Promise<JudgingPlaybook>>;
-}
-
-function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function chunk<T>(items: readonly T[], size: number): T[][] {

@@ -1,3 +1,4 @@
+import { describeError } from '../errors/app-error';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
@@ -159,7 +160,7 @@ export async function createStore(databaseUrl: string): Promise<Store> {
             });
       if (error) {
         const failed = results?.find((result) => result.status === 'Error')?.migrationName;
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = describeError(error);
         throw new Error(`database migration ${failed ?? ''} failed: ${reason}`, { cause: error });
       }
     },
@@ -169,7 +170,7 @@ export async function createStore(databaseUrl: string): Promise<Store> {
         await sql`select 1`.execute(db);
         return { ok: true, dialect };
       } catch (error) {
-        return { ok: false, dialect, error: error instanceof Error ? error.message : String(error) };
+        return { ok: false, dialect, error: describeError(error) };
       }
     },
 

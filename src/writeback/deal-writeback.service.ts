@@ -1,5 +1,5 @@
 import { computeSopPropertyValues, listChangedSopProperties, type SopPropertyValues } from '../domain';
-import { isAppError } from '../errors/app-error';
+import { isAppError, describeError } from '../errors/app-error';
 import type { GuidanceService } from '../guidance/guidance.service';
 import { isHubSpotError } from '../hubspot/hubspot-error';
 import type { DealUpdate, HubSpotGateway } from '../hubspot/hubspot-gateway.types';
@@ -93,8 +93,6 @@ export function createDealWritebackService(deps: {
     return ensuring;
   };
 
-  const describe = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
   async function planPortal(
     portalId: number,
     pending: PendingWriteback[],
@@ -121,7 +119,7 @@ export function createDealWritebackService(deps: {
         } else {
           // One deal's trouble never holds up the others; it stays marked.
           logger.warn('write-back could not evaluate a deal', { portalId, dealId: entry.dealId, error });
-          await store.writebacks.recordWritebackFailure(portalId, [entry.dealId], describe(error), now);
+          await store.writebacks.recordWritebackFailure(portalId, [entry.dealId], describeError(error), now);
           failed.push(entry.dealId);
         }
       }
@@ -162,7 +160,7 @@ export function createDealWritebackService(deps: {
       await store.writebacks.recordWritebackFailure(
         portalId,
         batch.map(({ pending }) => pending.dealId),
-        describe(error),
+        describeError(error),
         now,
       );
       result.failed += batch.length;
@@ -194,7 +192,7 @@ export function createDealWritebackService(deps: {
       await store.writebacks.recordWritebackFailure(
         portalId,
         updates.map(({ pending: entry }) => entry.dealId),
-        describe(error),
+        describeError(error),
         now,
       );
       result.failed += updates.length;
