@@ -87,6 +87,19 @@ function objectTypeOr404(raw: string | undefined): CrmObjectType | FakeResponse 
   return type;
 }
 
+/** The preamble of every CRM batch endpoint: a known object type and 1..100 inputs, as HubSpot checks them. */
+function batchInputsOr4xx(
+  ctx: { body: unknown },
+  rawType: string | undefined,
+): { type: CrmObjectType; inputs: unknown[] } | FakeResponse {
+  const type = objectTypeOr404(rawType);
+  if (isResponse(type)) return type;
+  const inputs = asRecord(ctx.body)?.inputs;
+  if (!Array.isArray(inputs)) return validationError('Invalid input JSON: "inputs" is required');
+  if (inputs.length > BATCH_LIMIT) return batchTooLarge(inputs.length);
+  return { type, inputs };
+}
+
 function isResponse(value: unknown): value is FakeResponse {
   return (
     asRecord(value) !== null &&
@@ -343,12 +356,10 @@ const routes: Route[] = [
     method: 'POST',
     pattern: /^\/crm\/v3\/objects\/([^/]+)\/batch\/read$/,
     handler: (ctx, [rawType]) => {
-      const type = objectTypeOr404(rawType);
-      if (isResponse(type)) return type;
-      const body = asRecord(ctx.body);
-      const inputs = Array.isArray(body?.inputs) ? body.inputs : null;
-      if (!body || !inputs) return validationError('Invalid input JSON: "inputs" is required');
-      if (inputs.length > BATCH_LIMIT) return batchTooLarge(inputs.length);
+      const batch = batchInputsOr4xx(ctx, rawType);
+      if (isResponse(batch)) return batch;
+      const { type, inputs } = batch;
+      const body = asRecord(ctx.body) ?? {};
       const startedAt = now();
       const archived = ctx.query.get('archived') === 'true';
       const ids = [...new Set(inputs.map((i) => String(asRecord(i)?.id ?? '')))];
@@ -376,11 +387,9 @@ const routes: Route[] = [
     method: 'POST',
     pattern: /^\/crm\/v3\/objects\/([^/]+)\/batch\/update$/,
     handler: (ctx, [rawType]) => {
-      const type = objectTypeOr404(rawType);
-      if (isResponse(type)) return type;
-      const inputs = asRecord(ctx.body)?.inputs;
-      if (!Array.isArray(inputs)) return validationError('Invalid input JSON: "inputs" is required');
-      if (inputs.length > BATCH_LIMIT) return batchTooLarge(inputs.length);
+      const batch = batchInputsOr4xx(ctx, rawType);
+      if (isResponse(batch)) return batch;
+      const { type, inputs } = batch;
       const ids = inputs.map((i) => String(asRecord(i)?.id ?? ''));
       const duplicates = [...new Set(ids.filter((id, index) => ids.indexOf(id) !== index))];
       if (duplicates.length > 0) {
@@ -421,11 +430,9 @@ const routes: Route[] = [
     method: 'POST',
     pattern: /^\/crm\/v3\/objects\/([^/]+)\/batch\/create$/,
     handler: (ctx, [rawType]) => {
-      const type = objectTypeOr404(rawType);
-      if (isResponse(type)) return type;
-      const inputs = asRecord(ctx.body)?.inputs;
-      if (!Array.isArray(inputs)) return validationError('Invalid input JSON: "inputs" is required');
-      if (inputs.length > BATCH_LIMIT) return batchTooLarge(inputs.length);
+      const batch = batchInputsOr4xx(ctx, rawType);
+      if (isResponse(batch)) return batch;
+      const { type, inputs } = batch;
       const startedAt = now();
       const created = createObjects(ctx, type, inputs);
       if (isResponse(created)) return created;
