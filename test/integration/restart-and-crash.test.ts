@@ -1,17 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { RunningService } from '../../src/main';
 import { INBOX_LEASE_MS } from '../../src/processing/inbox-processor';
 import { createStore } from '../../src/store';
-import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../hubspot-fake';
-import {
-  SAMPLE_PORTAL_ID,
-  SAMPLE_TOKEN,
-  startTestService,
-  type TestService,
-} from '../support/service-harness';
+import type { LocalHubSpot } from '../hubspot-fake';
+import { SAMPLE_PORTAL_ID, startTestService, type TestService } from '../support/service-harness';
 import { DATABASES } from '../support/test-databases';
 import {
   DEALS_BATCH_READ,
@@ -19,7 +12,13 @@ import {
   postSignedWebhook,
   startAnotherInstance,
 } from './support/integration-helpers';
-import { startServiceProcess, waitUntil, type ServiceProcess } from './support/service-process';
+import {
+  startCrashRig,
+  startServiceProcess,
+  stopCrashRig,
+  waitUntil,
+  type ServiceProcess,
+} from './support/service-process';
 import { WALK_STAGES, addWalkDeals, inBatches, walkRound, type StageMove } from './support/stage-walk';
 
 /**
@@ -92,15 +91,9 @@ describe('a real crash: kill -9 of `npx tsx src/main.ts` while it processes', ()
   let service: ServiceProcess | null = null;
 
   beforeAll(async () => {
-    hubspot = await startLocalHubSpot({ port: 0, rateLimit: false });
-    seedSamplePortal(hubspot.state, { portalId: SAMPLE_PORTAL_ID, token: SAMPLE_TOKEN });
-    folder = mkdtempSync(path.join(tmpdir(), 'sop-crash-'));
+    ({ hubspot, folder } = await startCrashRig('sop-crash-'));
   });
-  afterAll(async () => {
-    await service?.crash();
-    await hubspot.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(async () => stopCrashRig({ hubspot, folder }, service));
 
   it('every acknowledged event is applied exactly once after a restart', async () => {
     const file = path.join(folder, 'crash.db');

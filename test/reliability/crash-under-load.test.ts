@@ -1,11 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { INBOX_LEASE_MS } from '../../src/processing/inbox-processor';
 import { createStore } from '../../src/store';
-import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../hubspot-fake';
+import type { LocalHubSpot } from '../hubspot-fake';
 import { DEALS_BATCH_READ, metricValue, postSignedWebhook } from '../integration/support/integration-helpers';
-import { startServiceProcess, waitUntil, type ServiceProcess } from '../integration/support/service-process';
+import {
+  startCrashRig,
+  startServiceProcess,
+  stopCrashRig,
+  waitUntil,
+  type ServiceProcess,
+} from '../integration/support/service-process';
 import {
   WALK_STAGES,
   addWalkDeals,
@@ -13,7 +17,7 @@ import {
   walkRound,
   type StageMove,
 } from '../integration/support/stage-walk';
-import { SAMPLE_PORTAL_ID, SAMPLE_TOKEN } from '../support/service-harness';
+import { SAMPLE_PORTAL_ID } from '../support/service-harness';
 
 /**
  * SOAK=1 only (it waits out real leases): `kill -9` of the service under sustained webhook load, twice,
@@ -30,15 +34,9 @@ describeSoak('kill -9 under sustained webhook load (soak)', () => {
   let service: ServiceProcess | null = null;
 
   beforeAll(async () => {
-    hubspot = await startLocalHubSpot({ port: 0, rateLimit: false });
-    seedSamplePortal(hubspot.state, { portalId: SAMPLE_PORTAL_ID, token: SAMPLE_TOKEN });
-    folder = mkdtempSync(path.join(tmpdir(), 'sop-soak-'));
+    ({ hubspot, folder } = await startCrashRig('sop-soak-'));
   });
-  afterAll(async () => {
-    await service?.crash();
-    await hubspot.close();
-    rmSync(folder, { recursive: true, force: true });
-  });
+  afterAll(async () => stopCrashRig({ hubspot, folder }, service));
 
   it(
     'every event is applied exactly once across crashes and restarts',

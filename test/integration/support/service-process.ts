@@ -1,6 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { SAMPLE_TOKEN, TEST_CLIENT_SECRET, TEST_PUBLIC_BASE_URL } from '../../support/service-harness';
+import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../hubspot-fake';
+import {
+  SAMPLE_PORTAL_ID,
+  SAMPLE_TOKEN,
+  TEST_CLIENT_SECRET,
+  TEST_PUBLIC_BASE_URL,
+} from '../../support/service-harness';
 
 /**
  * The service as `npm start` runs it: `npx tsx src/main.ts` in its own process group, so that a test
@@ -97,4 +105,24 @@ export async function waitUntil(
     await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 50));
   }
   throw new Error(`gave up waiting for ${options.what}`);
+}
+
+/** What a crash test runs against: a local HubSpot with the sample portal, and a folder for the SQLite file. */
+export interface CrashRig {
+  hubspot: LocalHubSpot;
+  folder: string;
+}
+
+export async function startCrashRig(folderPrefix: string): Promise<CrashRig> {
+  // No rate limit: the tests slow HubSpot down on purpose and must not also be refused by it.
+  const hubspot = await startLocalHubSpot({ port: 0, rateLimit: false });
+  seedSamplePortal(hubspot.state, { portalId: SAMPLE_PORTAL_ID, token: SAMPLE_TOKEN });
+  return { hubspot, folder: mkdtempSync(path.join(tmpdir(), folderPrefix)) };
+}
+
+/** Kills the service if one is still running, then closes the local HubSpot and removes the folder. */
+export async function stopCrashRig(rig: CrashRig, service: ServiceProcess | null): Promise<void> {
+  await service?.crash();
+  await rig.hubspot.close();
+  rmSync(rig.folder, { recursive: true, force: true });
 }
