@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseConfig } from '../../src/config/env.schema';
 import { startService, type RunningService } from '../../src/main';
 import { silentLogger } from '../../src/platform/logger';
 import { signRequestV3 } from '../../webhooks/signature-v3';
@@ -11,6 +10,7 @@ import {
   SAMPLE_TOKEN,
   TEST_CLIENT_SECRET,
   TEST_PUBLIC_BASE_URL,
+  testServiceConfig,
 } from '../../test/support/service-harness';
 import { testDatabaseUrl, type TestDatabaseKind } from '../../test/support/test-databases';
 
@@ -32,16 +32,7 @@ export async function startBenchService(options: {
   seedSamplePortal(hubspot.state, { portalId: SAMPLE_PORTAL_ID, token: SAMPLE_TOKEN });
   const database = await testDatabaseUrl(options.database);
   await options.prepare?.(database.url);
-  const config = parseConfig({
-    PORT: '0',
-    DATABASE_URL: database.url,
-    HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
-    HUBSPOT_ACCESS_TOKEN: SAMPLE_TOKEN,
-    HUBSPOT_API_BASE_URL: hubspot.url,
-    PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
-    SWEEP_INTERVAL_SECONDS: '0',
-    LOG_LEVEL: 'silent',
-  });
+  const config = testServiceConfig(database.url, hubspot.url);
   const running = await startService(config, {
     logger: silentLogger,
     workers: options.workers ?? false,

@@ -74,6 +74,21 @@ export function stageChangeEvent(
   };
 }
 
+/** The service's environment for tests and benches: the sample portal's token, the local HubSpot, no timers. */
+export function testServiceConfig(databaseUrl: string, hubspotUrl: string, env: Record<string, string> = {}) {
+  return parseConfig({
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
+    HUBSPOT_ACCESS_TOKEN: SAMPLE_TOKEN,
+    HUBSPOT_API_BASE_URL: hubspotUrl,
+    PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+    SWEEP_INTERVAL_SECONDS: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+}
+
 export async function startTestService(options: HarnessOptions = {}): Promise<TestService> {
   const now = options.now ?? new Date('2026-11-26T15:00:00.000Z');
   const clock = createFixedClock(now);
@@ -88,17 +103,7 @@ export async function startTestService(options: HarnessOptions = {}): Promise<Te
       })
     : null;
   const database = await testDatabaseUrl(options.database ?? 'sqlite');
-  const config = parseConfig({
-    PORT: '0',
-    DATABASE_URL: database.url,
-    HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
-    HUBSPOT_ACCESS_TOKEN: SAMPLE_TOKEN,
-    HUBSPOT_API_BASE_URL: hubspot.url,
-    PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
-    SWEEP_INTERVAL_SECONDS: '0',
-    LOG_LEVEL: 'silent',
-    ...options.env,
-  });
+  const config = testServiceConfig(database.url, hubspot.url, options.env);
   const running = await startService(config, {
     clock,
     logger: silentLogger,
