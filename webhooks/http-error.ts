@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 
 /**
  * The service's error shape, `{"error": {code, message, details?}}` (DESIGN.md §3). webhooks/ cannot
@@ -17,7 +17,22 @@ export interface WebhookErrorBody {
   error: { code: WebhookErrorCode; message: string; details?: unknown };
 }
 
-export function sendError(res: Response, code: WebhookErrorCode, message: string, details?: unknown): void {
+/**
+ * Answers with the error shape on a plain node ServerResponse, so the webhook intake (no express) and
+ * the signed express routes (express's Response extends it) answer alike. The same content type as
+ * express's `res.json`, and an explicit length so the answer is not chunked.
+ */
+export function sendError(
+  res: ServerResponse,
+  code: WebhookErrorCode,
+  message: string,
+  details?: unknown,
+): void {
   const body: WebhookErrorBody = { error: { code, message, ...(details === undefined ? {} : { details }) } };
-  res.status(HTTP_STATUS_BY_WEBHOOK_ERROR_CODE[code]).json(body);
+  const text = JSON.stringify(body);
+  res.writeHead(HTTP_STATUS_BY_WEBHOOK_ERROR_CODE[code], {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
 }

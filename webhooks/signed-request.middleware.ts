@@ -1,7 +1,7 @@
-import express from 'express';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { sendError } from './http-error';
 import type { WebhookErrorCode } from './http-error';
+import { RawBodyError, readRawBody } from './raw-body';
 import {
   REQUEST_TIMESTAMP_HEADER,
   SIGNATURE_V3_HEADER,
@@ -43,23 +43,21 @@ export interface RequireSignatureV3Options {
   onRejected?: (rejection: SignedRequestRejection) => void;
 }
 
-const EMPTY_BODY = Buffer.alloc(0);
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
- * Lets through only requests signed by HubSpot with the app's client secret (v3), for webhooks and
- * for the card's `hubspot.fetch` calls alike. In order: the body is read raw with a 1 MB limit (413),
- * the signature is checked over those exact bytes (401), and only then is the body JSON-parsed (400),
- * so nothing unauthenticated is ever parsed. Afterwards `req.rawBody` holds the bytes and
- * `res.locals.json` (also `req.body`) the parsed JSON, `undefined` when there was no body.
+ * Lets through only requests signed by HubSpot with the app's client secret (v3): the card's
+ * `hubspot.fetch` calls to /api/v1 (the webhook intake takes the same steps outside express).
+ * In order: the body is read raw with a 1 MB limit (413), the signature is checked over those exact
+ * bytes (401), and only then is the body JSON-parsed (400), so nothing unauthenticated is ever parsed.
+ * Afterwards `req.rawBody` holds the bytes and `res.locals.json` (also `req.body`) the parsed JSON,
+ * `undefined` when there was no body.
  *
  * It must run before any other body parser: a body already consumed cannot be verified, and such a
- * request is refused rather than trusted.
+ * request is refused (400) rather than trusted.
  */
 export function requireSignatureV3(options: RequireSignatureV3Options): RequestHandler {
   const { clientSecret, publicBaseUrl, clock, onRejected } = options;
-  // Every content type is read raw: the signature covers the bytes, whatever the client called them.
-  const readRawBody = express.raw({ type: () => true, limit: MAX_SIGNED_BODY_BYTES });
 
   const reject = (
     res: Response,
@@ -71,65 +69,51 @@ export function requireSignatureV3(options: RequireSignatureV3Options): RequestH
     onRejected?.({ status: res.statusCode, code, reason });
   };
 
-  return (req: Request, res: Response, next: NextFunction) => {
-    readRawBody(req, res, (readError?: unknown) => {
-      if (readError) {
-        const status = statusOf(readError);
-        if (status === 413) {
-          reject(
-            res,
-            'PAYLOAD_TOO_LARGE',
-            'too-large',
-            `Request body is over ${MAX_SIGNED_BODY_BYTES} bytes`,
-          );
-        } else {
-          reject(res, 'BAD_REQUEST', 'unreadable-body', 'Request body could not be read');
-        }
-        return;
-      }
+  // Async so that express 5 turns anything unexpected into next(error) rather than an unhandled rejection.
+  return async (req: Request, res: Response, next: NextFunction) => {
+    // Every content type is read raw: the signature covers the bytes, whatever the client called them.
+    let rawBody: Buffer;
+    try {
+      rawBody = await readRawBody(req, MAX_SIGNED_BODY_BYTES);
+    } catch (error) {
+      if (!(error instanceof RawBodyError)) throw error;
+      reject(res, error.code, error.reason, error.message);
+      return;
+    }
+    req.rawBody = rawBody;
 
-      const rawBody = Buffer.isBuffer(req.body) ? req.body : EMPTY_BODY;
-      req.rawBody = rawBody;
-
-      const verdict = verifySignatureV3({
-        clientSecret,
-        method: req.method,
-        uri: uriForRequest(publicBaseUrl, req.originalUrl),
-        rawBody,
-        signature: req.get(SIGNATURE_V3_HEADER),
-        timestamp: req.get(REQUEST_TIMESTAMP_HEADER),
-        nowMs: clock(),
-      });
-      if (!verdict.valid) {
-        reject(res, 'UNAUTHENTICATED', verdict.reason, UNAUTHENTICATED_MESSAGES[verdict.reason]);
-        return;
-      }
-
-      let json: unknown = undefined;
-      if (rawBody.length > 0) {
-        try {
-          json = JSON.parse(utf8.decode(rawBody));
-        } catch {
-          reject(res, 'BAD_REQUEST', 'malformed-json', 'Request body is not valid JSON');
-          return;
-        }
-      }
-      res.locals.json = json;
-      req.body = json;
-      next();
+    const verdict = verifySignatureV3({
+      clientSecret,
+      method: req.method,
+      uri: uriForRequest(publicBaseUrl, req.originalUrl),
+      rawBody,
+      signature: req.get(SIGNATURE_V3_HEADER),
+      timestamp: req.get(REQUEST_TIMESTAMP_HEADER),
+      nowMs: clock(),
     });
+    if (!verdict.valid) {
+      reject(res, 'UNAUTHENTICATED', verdict.reason, UNAUTHENTICATED_MESSAGES[verdict.reason]);
+      return;
+    }
+
+    let json: unknown = undefined;
+    if (rawBody.length > 0) {
+      try {
+        json = JSON.parse(utf8.decode(rawBody));
+      } catch {
+        reject(res, 'BAD_REQUEST', 'malformed-json', 'Request body is not valid JSON');
+        return;
+      }
+    }
+    res.locals.json = json;
+    req.body = json;
+    next();
   };
 }
 
-const UNAUTHENTICATED_MESSAGES = {
+/** What a refused signature is told, by reason; the webhook intake answers with the same words. */
+export const UNAUTHENTICATED_MESSAGES = {
   'missing-headers': 'Missing or unreadable X-HubSpot-Signature-v3 / X-HubSpot-Request-Timestamp headers',
   'stale-timestamp': 'X-HubSpot-Request-Timestamp is more than 5 minutes away from now',
   'bad-signature': 'X-HubSpot-Signature-v3 does not match the request',
 } as const;
-
-function statusOf(error: unknown): number | undefined {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { status, statusCode } = error as { status?: unknown; statusCode?: unknown };
-  if (typeof status === 'number') return status;
-  return typeof statusCode === 'number' ? statusCode : undefined;
-}
