@@ -75,8 +75,8 @@ export default tseslint.config(
     },
   },
   {
-    // CommonJS entry points and tool configs.
-    files: ['bin/**/*.cjs', '*.js'],
+    // CommonJS entry points, tool configs, and worker-thread scripts (no TypeScript loader in a worker).
+    files: ['bin/**/*.cjs', 'src/**/*.worker.cjs', '*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', module: 'writable', process: 'readonly' },

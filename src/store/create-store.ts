@@ -21,6 +21,7 @@ import { createSnoozeRepository, type SnoozeRepository } from './snooze.reposito
 import { createStageChangeRepository, type StageChangeRepository } from './stage-change.repository';
 import { runWriteTransaction, type StoreContext, type StoreDialect } from './store-context';
 import { createWebhookInboxRepository, type WebhookInboxRepository } from './webhook-inbox.repository';
+import { createWebhookJournalRepository, type WebhookJournalRepository } from './webhook-journal.repository';
 
 /** How long a SQLite writer waits for another process's write lock before failing. */
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -34,6 +35,8 @@ export interface Store {
   readonly deals: DealRepository;
   readonly stageChanges: StageChangeRepository;
   readonly inbox: WebhookInboxRepository;
+  /** Acknowledged webhook batches, whole, until the inbox processor moves their events into the inbox. */
+  readonly journal: WebhookJournalRepository;
   readonly actions: ActionCompletionRepository;
   readonly reminders: ReminderRepository;
   readonly snoozes: SnoozeRepository;
@@ -83,6 +86,7 @@ function openSqlite(databaseUrl: string): StoreContext {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
     dialect: 'sqlite',
     sqlite: database,
+    sqliteFilePath: filePath === ':memory:' ? undefined : path.resolve(filePath),
   };
 }
 
@@ -122,6 +126,7 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     throw new StoreConfigError('DATABASE_URL: expected sqlite:<path> or postgres://...');
   }
   const { db, dialect } = ctx;
+  const journal = createWebhookJournalRepository(ctx, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
 
   return {
     dialect,
@@ -130,6 +135,7 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     deals: createDealRepository(ctx),
     stageChanges: createStageChangeRepository(ctx),
     inbox: createWebhookInboxRepository(ctx),
+    journal,
     actions: createActionCompletionRepository(ctx),
     reminders: createReminderRepository(ctx),
     snoozes: createSnoozeRepository(ctx),
@@ -175,6 +181,8 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     },
 
     async close() {
+      // The writer thread first: the appends it holds are answered before the connection goes.
+      await journal.close();
       await db.destroy();
     },
   };

@@ -63,6 +63,20 @@ export interface StageChangesTable {
 
 export type InboxStatus = 'pending' | 'processing' | 'done' | 'parked';
 
+export type JournalStatus = 'pending' | 'parked';
+
+export interface WebhookJournalTable {
+  /** Sortable: creation order is the order batches are moved into the inbox. */
+  id: string;
+  received_at: number;
+  /** A JSON array of HubSpot webhook events, as received (minus events of portals without an installation). */
+  body: string;
+  /** Deal events in the body, for backlog metrics without parsing it. */
+  event_count: number;
+  status: JournalStatus;
+  last_error: string | null;
+}
+
 export interface WebhookInboxTable {
   id: string;
   portal_id: number;
@@ -150,6 +164,7 @@ export interface Database {
   deals: DealsTable;
   stage_changes: StageChangesTable;
   webhook_inbox: WebhookInboxTable;
+  webhook_journal: WebhookJournalTable;
   action_completions: ActionCompletionsTable;
   reminders: RemindersTable;
   snoozes: SnoozesTable;

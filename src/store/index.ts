@@ -23,6 +23,13 @@ export {
   type ClaimInboxOptions,
   type WebhookInboxRepository,
 } from './webhook-inbox.repository';
+export type {
+  ExplodeJournalBody,
+  JournalBatchInput,
+  JournalCounts,
+  JournalTransfer,
+  WebhookJournalRepository,
+} from './webhook-journal.repository';
 export {
   foldActionCompletions,
   type ActionCompletion,

@@ -15,6 +15,8 @@ export interface StoreContext {
    * statement run while one of its transactions waits on an await would land inside that transaction.
    */
   sqlite?: SqliteDatabase.Database;
+  /** On SQLite, the database file (absent for `:memory:`), for connections of other threads. */
+  sqliteFilePath?: string;
 }
 
 /**

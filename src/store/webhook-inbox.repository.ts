@@ -1,5 +1,5 @@
 import type SqliteDatabase from 'better-sqlite3';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Database, InboxStatus, WebhookInboxTable } from './database.types';
 import {
   generateSortableId,
@@ -27,7 +27,7 @@ export interface InboxEventInput {
   payload: unknown;
 }
 
-/** One webhook batch (one HTTP request's events) for insertInboxBatches. */
+/** One webhook batch (one HTTP request's events), as it goes into the inbox. */
 export interface InboxBatchInput {
   events: readonly InboxEventInput[];
   /** When the request arrived; defaults to now. */
@@ -38,9 +38,6 @@ export interface InboxInsertCounts {
   inserted: number;
   duplicates: number;
 }
-
-/** What became of one batch of a shared transaction: stored (with its own counts), or not at all. */
-export type InboxBatchOutcome = ({ ok: true } & InboxInsertCounts) | { ok: false; error: unknown };
 
 export interface InboxEvent {
   id: string;
@@ -74,14 +71,6 @@ export interface WebhookInboxRepository {
     events: readonly InboxEventInput[],
     options?: { receivedAt?: Date },
   ): Promise<InboxInsertCounts>;
-  /**
-   * Stores several batches in ONE transaction (one commit, one fsync: group commit), each batch all or
-   * nothing on its own: a batch that cannot be stored is rolled back alone (a savepoint) and reported
-   * as failed, while the others are committed. Outcomes come back in the order of `batches`; the whole
-   * call rejects only when the transaction itself fails, and then nothing of any batch was stored.
-   * Batches are inserted in order, so an event repeated in a later batch counts as its duplicate.
-   */
-  insertInboxBatches(batches: readonly InboxBatchInput[]): Promise<InboxBatchOutcome[]>;
   /**
    * Takes up to `limit` due events, oldest occurredAt first, for `workerId`. Concurrent claimers (even
    * in other processes) never receive the same row while its lease holds.
@@ -131,7 +120,7 @@ function byOccurrence(a: WebhookInboxTable, b: WebhookInboxTable): number {
   return a.occurred_at - b.occurred_at || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-function toInboxRows({ events, receivedAt }: InboxBatchInput): WebhookInboxTable[] {
+export function toInboxRows({ events, receivedAt }: InboxBatchInput): WebhookInboxTable[] {
   const receivedAtMs = toEpochMs(receivedAt ?? new Date());
   return events.map((event) => ({
     // Ids in creation order, not random UUIDs: each insert lands at the end of the primary-key index
@@ -163,100 +152,53 @@ const INBOX_INSERT_SQL = `insert into webhook_inbox
 const inboxInsertStatements = new WeakMap<SqliteDatabase.Database, SqliteDatabase.Statement>();
 
 /**
- * The SQLite hot path: one prepared statement run synchronously per row inside one IMMEDIATE
+ * The SQLite hot path: one prepared statement run synchronously per row, inside the caller's
  * transaction. Going through Kysely cost ~5 ms a batch (compiling a 3,000-parameter statement, plus an
- * await per query); this is a few microseconds a row. Nothing else runs on the connection meanwhile.
+ * await per query); this is a few microseconds a row. Returns how many rows were new.
  */
-function insertRowBatchesSqlite(
+export function insertInboxRowsSqlite(
   database: SqliteDatabase.Database,
-  rowBatches: readonly WebhookInboxTable[][],
-  isolate: boolean,
-): InboxBatchOutcome[] {
-  let insert = inboxInsertStatements.get(database);
-  if (!insert) {
-    insert = database.prepare(INBOX_INSERT_SQL);
-    inboxInsertStatements.set(database, insert);
+  rows: readonly WebhookInboxTable[],
+): number {
+  let statement = inboxInsertStatements.get(database);
+  if (!statement) {
+    statement = database.prepare(INBOX_INSERT_SQL);
+    inboxInsertStatements.set(database, statement);
   }
-  const statement = insert;
-  const insertRows = (rows: readonly WebhookInboxTable[]): number => {
-    let inserted = 0;
-    for (const row of rows) {
-      inserted += statement.run(
-        row.id,
-        row.portal_id,
-        row.dedupe_key,
-        row.subscription_type,
-        row.object_id,
-        row.occurred_at,
-        row.payload,
-        row.received_at,
-        row.available_at,
-        row.updated_at,
-      ).changes;
-    }
-    return inserted;
-  };
-  // Nested inside the outer transaction, better-sqlite3 runs this as a savepoint.
-  const insertIsolated = database.transaction(insertRows);
-
-  return database
-    .transaction(() =>
-      rowBatches.map((rows): InboxBatchOutcome => {
-        if (!isolate) return countsOf(rows, insertRows(rows));
-        try {
-          return countsOf(rows, insertIsolated(rows));
-        } catch (error) {
-          // Some errors (disk full, I/O) make SQLite roll the whole transaction back by itself: carrying
-          // on would run the next batches outside any transaction, so the whole write fails instead.
-          if (!database.inTransaction) throw error;
-          return { ok: false, error };
-        }
-      }),
-    )
-    .immediate();
+  let inserted = 0;
+  for (const row of rows) {
+    inserted += statement.run(
+      row.id,
+      row.portal_id,
+      row.dedupe_key,
+      row.subscription_type,
+      row.object_id,
+      row.occurred_at,
+      row.payload,
+      row.received_at,
+      row.available_at,
+      row.updated_at,
+    ).changes;
+  }
+  return inserted;
 }
 
-async function insertRowBatchesWithKysely(
+/** The same on any dialect, inside the caller's transaction; returns how many rows were new. */
+export async function insertInboxRowsWithKysely(
   trx: Kysely<Database>,
-  rowBatches: readonly WebhookInboxTable[][],
-  isolate: boolean,
-): Promise<InboxBatchOutcome[]> {
-  const insertRows = async (rows: readonly WebhookInboxTable[]) => {
-    let inserted = 0;
-    for (let start = 0; start < rows.length; start += INBOX_ROWS_PER_INSERT) {
-      const stored = await trx
-        .insertInto('webhook_inbox')
-        .values(rows.slice(start, start + INBOX_ROWS_PER_INSERT))
-        .onConflict((oc) => oc.columns(['portal_id', 'dedupe_key']).doNothing())
-        .returning('id')
-        .execute();
-      inserted += stored.length;
-    }
-    return inserted;
-  };
-  const outcomes: InboxBatchOutcome[] = [];
-  for (const rows of rowBatches) {
-    if (!isolate) {
-      outcomes.push(countsOf(rows, await insertRows(rows)));
-      continue;
-    }
-    await sql`savepoint inbox_batch`.execute(trx);
-    try {
-      const inserted = await insertRows(rows);
-      await sql`release savepoint inbox_batch`.execute(trx);
-      outcomes.push(countsOf(rows, inserted));
-    } catch (error) {
-      // If even this fails, the transaction is beyond repair and the whole write fails.
-      await sql`rollback to savepoint inbox_batch`.execute(trx);
-      await sql`release savepoint inbox_batch`.execute(trx);
-      outcomes.push({ ok: false, error });
-    }
+  rows: readonly WebhookInboxTable[],
+): Promise<number> {
+  let inserted = 0;
+  for (let start = 0; start < rows.length; start += INBOX_ROWS_PER_INSERT) {
+    const stored = await trx
+      .insertInto('webhook_inbox')
+      .values(rows.slice(start, start + INBOX_ROWS_PER_INSERT))
+      .onConflict((oc) => oc.columns(['portal_id', 'dedupe_key']).doNothing())
+      .returning('id')
+      .execute();
+    inserted += stored.length;
   }
-  return outcomes;
-}
-
-function countsOf(rows: readonly unknown[], inserted: number): InboxBatchOutcome {
-  return { ok: true, inserted, duplicates: rows.length - inserted };
+  return inserted;
 }
 
 export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRepository {
@@ -278,26 +220,18 @@ export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRep
       .limit(limit);
   }
 
-  async function insertInboxBatches(batches: readonly InboxBatchInput[]): Promise<InboxBatchOutcome[]> {
-    if (batches.every((batch) => batch.events.length === 0)) {
-      return batches.map(() => ({ ok: true as const, inserted: 0, duplicates: 0 }));
-    }
-    const rowBatches = batches.map((batch) => toInboxRows(batch));
-    // A lone batch needs no savepoint: its failure is the transaction's, and the caller gets the error.
-    const isolate = batches.length > 1;
-    return dialect === 'sqlite' && ctx.sqlite
-      ? withSqliteConnection(ctx, (database) => insertRowBatchesSqlite(database, rowBatches, isolate))
-      : runWriteTransaction(ctx, (trx) => insertRowBatchesWithKysely(trx, rowBatches, isolate));
-  }
-
   return {
     async insertInboxEvents(events, options = {}) {
-      const [outcome] = await insertInboxBatches([{ events, receivedAt: options.receivedAt }]);
-      if (!outcome!.ok) throw outcome!.error;
-      return { inserted: outcome!.inserted, duplicates: outcome!.duplicates };
+      if (events.length === 0) return { inserted: 0, duplicates: 0 };
+      const rows = toInboxRows({ events, receivedAt: options.receivedAt });
+      const inserted =
+        dialect === 'sqlite' && ctx.sqlite
+          ? await withSqliteConnection(ctx, (database) =>
+              database.transaction(() => insertInboxRowsSqlite(database, rows)).immediate(),
+            )
+          : await runWriteTransaction(ctx, (trx) => insertInboxRowsWithKysely(trx, rows));
+      return { inserted, duplicates: rows.length - inserted };
     },
-
-    insertInboxBatches,
 
     async claimInboxEvents({ workerId, limit, now, leaseMs }) {
       if (limit <= 0) return [];

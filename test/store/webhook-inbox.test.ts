@@ -1,4 +1,3 @@
-import { createInboxWriter } from '../../src/processing/inbox-writer';
 import { createStore, type Store } from '../../src/store';
 import { createTestStore, DATABASES } from '../support/test-databases';
 import { useSharedTestStore } from './support/shared-test-store';
@@ -67,92 +66,6 @@ describe.each(DATABASES)('webhook inbox (%s)', (kind) => {
         done: 0,
         parked: 0,
       });
-    } finally {
-      await cleanup();
-    }
-  });
-
-  it('stores several batches in one transaction, each with its own counts', async () => {
-    const portalId = takePortalId();
-    const [e1, e2, e3] = [1, 2, 3].map((eventId) => buildStageEvent({ portalId, eventId }));
-
-    const outcomes = await testStore.store.inbox.insertInboxBatches([
-      { events: [e1!, e2!] },
-      { events: [e2!, e3!] },
-      { events: [e1!] },
-    ]);
-
-    expect(outcomes).toEqual([
-      { ok: true, inserted: 2, duplicates: 0 },
-      { ok: true, inserted: 1, duplicates: 1 },
-      { ok: true, inserted: 0, duplicates: 1 },
-    ]);
-  });
-
-  it('rolls back only the batch that cannot be stored when batches share a transaction', async () => {
-    const { store: isolated, cleanup } = await createTestStore(kind);
-    try {
-      const portalId = takePortalId();
-      const broken = Array.from({ length: 250 }, (_, index) =>
-        buildStageEvent({ portalId, eventId: 1000 + index }),
-      );
-      // In its second INSERT chunk, so the savepoint has to undo a chunk already written.
-      broken[249] = { ...broken[249]!, occurredAt: Number.NaN };
-
-      const outcomes = await isolated.inbox.insertInboxBatches([
-        { events: [buildStageEvent({ portalId, eventId: 1 })], receivedAt: T0 },
-        { events: broken, receivedAt: T0 },
-        { events: [buildStageEvent({ portalId, eventId: 2 })], receivedAt: T0 },
-      ]);
-
-      expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, true]);
-      expect(await isolated.inbox.countInboxByStatus()).toMatchObject({ pending: 2 });
-    } finally {
-      await cleanup();
-    }
-  });
-
-  it('coalesces concurrent writes: a bad batch fails only its own request, the others keep their counts', async () => {
-    const { store: isolated, cleanup } = await createTestStore(kind);
-    try {
-      const writer = createInboxWriter((batches) => isolated.inbox.insertInboxBatches(batches));
-      const portalId = takePortalId();
-      const event = (eventId: number) => buildStageEvent({ portalId, eventId });
-
-      const [first, bad, second, repeat] = await Promise.allSettled([
-        writer.write({ events: [event(1), event(2)], receivedAt: T0 }),
-        writer.write({ events: [event(3), { ...event(4), occurredAt: Number.NaN }], receivedAt: T0 }),
-        writer.write({ events: [event(5)], receivedAt: T0 }),
-        writer.write({ events: [event(2), event(6)], receivedAt: T0 }),
-      ]);
-
-      expect(first).toEqual({ status: 'fulfilled', value: { inserted: 2, duplicates: 0 } });
-      expect(bad!.status).toBe('rejected');
-      expect(second).toEqual({ status: 'fulfilled', value: { inserted: 1, duplicates: 0 } });
-      expect(repeat).toEqual({ status: 'fulfilled', value: { inserted: 1, duplicates: 1 } });
-      // Events 1, 2, 5 and 6; event 3 went down with its batch's broken neighbour.
-      expect(await isolated.inbox.countInboxByStatus()).toMatchObject({ pending: 4 });
-    } finally {
-      await cleanup();
-    }
-  });
-
-  it('stores concurrent deliveries of the same batch once', async () => {
-    const { store: isolated, cleanup } = await createTestStore(kind);
-    try {
-      const writer = createInboxWriter((batches) => isolated.inbox.insertInboxBatches(batches));
-      const portalId = takePortalId();
-      const events = Array.from({ length: 40 }, (_, index) =>
-        buildStageEvent({ portalId, eventId: index + 1 }),
-      );
-
-      const results = await Promise.all(
-        Array.from({ length: 8 }, () => writer.write({ events, receivedAt: T0 })),
-      );
-
-      expect(results.reduce((sum, result) => sum + result.inserted, 0)).toBe(40);
-      expect(results.reduce((sum, result) => sum + result.duplicates, 0)).toBe(7 * 40);
-      expect(await isolated.inbox.countInboxByStatus()).toMatchObject({ pending: 40 });
     } finally {
       await cleanup();
     }

@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import { initialSchemaMigration } from './0001-initial-schema.migration';
 import { dealWritebackMigration } from './0002-deal-writeback.migration';
 import { dealStageEntryKeysetMigration } from './0003-deal-stage-entry-keyset.migration';
+import { webhookJournalMigration } from './0004-webhook-journal.migration';
 
 /**
  * Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0001-initial-schema': initialSchemaMigration,
   '0002-deal-writeback': dealWritebackMigration,
   '0003-deal-stage-entry-keyset': dealStageEntryKeysetMigration,
+  '0004-webhook-journal': webhookJournalMigration,
 };
 
 export const migrationProvider: MigrationProvider = {

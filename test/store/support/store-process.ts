@@ -1,9 +1,16 @@
 /**
  * A second (or third) service instance for concurrency tests: a real OS process with its own store on
- * the same database. Run with tsx: `store-process.ts <databaseUrl> migrate` or
- * `store-process.ts <databaseUrl> claim <workerId> <batchSize> <now ISO> <leaseMs>`, which claims until
- * nothing is left and prints the claimed ids as JSON.
+ * the same database. Run with tsx:
+ * - `store-process.ts <databaseUrl> migrate`;
+ * - `store-process.ts <databaseUrl> claim <workerId> <batchSize> <now ISO> <leaseMs>`: claims until
+ *   nothing is left and prints the claimed ids as JSON;
+ * - `store-process.ts <databaseUrl> move <rowsPerCall>`: moves journal rows into the inbox until none is
+ *   left and prints how many it moved;
+ * - `store-process.ts <databaseUrl> append-then-crash <bodiesJsonFile>`: journals every body, prints
+ *   how many were acknowledged, then kills itself with SIGKILL without closing anything.
  */
+import { readFileSync } from 'node:fs';
+import { explodeJournalBody } from '../../../src/processing/webhook-journal';
 import { createStore } from '../../../src/store';
 
 async function main(): Promise<void> {
@@ -32,6 +39,34 @@ async function main(): Promise<void> {
       }
       process.stdout.write(JSON.stringify({ claimed }));
       return;
+    }
+    if (command === 'move') {
+      const [rowsPerCall = '3'] = args;
+      let moved = 0;
+      for (;;) {
+        const transfer = await store.journal.moveToInbox({
+          limit: Number(rowsPerCall),
+          now: new Date(),
+          explode: explodeJournalBody,
+        });
+        if (transfer.moved === 0) break;
+        moved += transfer.moved;
+      }
+      process.stdout.write(JSON.stringify({ moved }));
+      return;
+    }
+    if (command === 'append-then-crash') {
+      const bodies = JSON.parse(readFileSync(args[0]!, 'utf8')) as string[];
+      const acknowledged = await Promise.all(
+        bodies.map((body) =>
+          store.journal.append({ body, eventCount: 1, receivedAt: new Date() }).then(() => 1),
+        ),
+      );
+      // What a webhook request's 2xx stands for, and then a crash with nothing closed or flushed.
+      process.stdout.write(JSON.stringify({ acknowledged: acknowledged.length }), () =>
+        process.kill(process.pid, 'SIGKILL'),
+      );
+      await new Promise(() => undefined);
     }
     throw new Error(`unknown command ${command}`);
   } finally {

@@ -1,0 +1,109 @@
+import path from 'node:path';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+
+/** One webhook request's row in the journal. */
+export interface JournalRow {
+  id: string;
+  /** Epoch milliseconds. */
+  receivedAt: number;
+  body: string;
+  eventCount: number;
+}
+
+export interface SqliteJournalWriter {
+  /** Resolves once `rows` are committed (fsynced); rejects if they were not stored. */
+  append(rows: JournalRow[]): Promise<void>;
+  /** Waits for the writes in flight, then stops the thread. */
+  close(): Promise<void>;
+}
+
+/** Above this many rows (webhook requests) a commit takes no more: a commit's latency stays bounded. */
+export const MAX_JOURNAL_ROWS_PER_WRITE = 256;
+
+const WORKER_SCRIPT = path.join(__dirname, 'sqlite-journal-writer.worker.cjs');
+
+interface Pending {
+  resolve(): void;
+  reject(error: Error): void;
+}
+
+/**
+ * Appends to the SQLite webhook journal from a worker thread with its own connection.
+ *
+ * better-sqlite3 is synchronous: on the main thread every commit held the event loop for its fsync
+ * (with synchronous=FULL, most of a commit), and no request could be read meanwhile. On its own thread
+ * the fsync overlaps with HTTP, and requests that arrive during one share the next commit. The thread is
+ * started on the first append (after migrations have run) and again after a failure; a request whose
+ * write failed is rejected, so the webhook edge answers 503 and HubSpot retries it.
+ */
+export function createSqliteJournalWriter(
+  filePath: string,
+  options: { busyTimeoutMs: number },
+): SqliteJournalWriter {
+  let current: { worker: Worker; port: MessagePort } | undefined;
+  const pending = new Map<number, Pending>();
+  let nextRequestId = 1;
+  let closed = false;
+
+  const failAll = (error: Error) => {
+    for (const waiting of pending.values()) waiting.reject(error);
+    pending.clear();
+  };
+
+  const start = () => {
+    const { port1, port2 } = new MessageChannel();
+    const worker = new Worker(WORKER_SCRIPT, {
+      workerData: {
+        filePath,
+        busyTimeoutMs: options.busyTimeoutMs,
+        maxRowsPerWrite: MAX_JOURNAL_ROWS_PER_WRITE,
+        port: port2,
+      },
+      transferList: [port2],
+    });
+    port1.on('message', (reply: { requestIds: number[]; error?: string }) => {
+      const error =
+        reply.error === undefined ? undefined : new Error(`webhook journal write failed: ${reply.error}`);
+      for (const requestId of reply.requestIds) {
+        const waiting = pending.get(requestId);
+        pending.delete(requestId);
+        if (error) waiting?.reject(error);
+        else waiting?.resolve();
+      }
+    });
+    const started = { worker, port: port1 };
+    const stop = (error: Error) => {
+      if (current === started) current = undefined;
+      port1.close();
+      failAll(error);
+    };
+    worker.on('error', (error) => stop(error));
+    worker.on('exit', (code) => stop(new Error(`webhook journal writer exited with code ${code}`)));
+    // The thread must not keep the process alive on its own; pending appends keep their requests open.
+    worker.unref();
+    current = started;
+    return started;
+  };
+
+  return {
+    append(rows) {
+      if (closed) return Promise.reject(new Error('the webhook journal is closed'));
+      const { port } = current ?? start();
+      const requestId = nextRequestId++;
+      return new Promise<void>((resolve, reject) => {
+        pending.set(requestId, { resolve, reject });
+        port.postMessage({ requestId, rows });
+      });
+    },
+
+    async close() {
+      closed = true;
+      const running = current;
+      if (!running) return;
+      const exited = new Promise<void>((resolve) => running.worker.once('exit', () => resolve()));
+      // Queued behind every append already sent: those are committed and answered before it closes.
+      running.port.postMessage('close');
+      await exited;
+    },
+  };
+}

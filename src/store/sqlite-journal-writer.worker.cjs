@@ -1,0 +1,68 @@
+// @ts-check
+'use strict';
+/**
+ * The thread that appends to the SQLite webhook journal (see sqlite-journal-writer.ts for why it is a
+ * thread). Plain CommonJS with no imports from the app: a worker thread gets no TypeScript loader under
+ * jest, and esbuild copies this file next to the bundle as it is.
+ *
+ * Each message on `port` is one webhook request's journal rows. Every message waiting when a write
+ * starts joins it, so requests that arrive during a commit's fsync share the next commit (group commit);
+ * each one is answered only after the commit that holds it.
+ */
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
+const Database = require('better-sqlite3');
+
+/** @type {{ filePath: string; busyTimeoutMs: number; maxRowsPerWrite: number; port: import('node:worker_threads').MessagePort }} */
+const { filePath, busyTimeoutMs, maxRowsPerWrite, port } = workerData;
+
+const database = new Database(filePath);
+// The same durability as the main connection: a batch HubSpot got a 2xx for must survive power loss.
+database.pragma('synchronous = FULL');
+database.pragma(`busy_timeout = ${busyTimeoutMs}`);
+
+const insert = database.prepare(
+  `insert into webhook_journal (id, received_at, body, event_count, status, last_error)
+   values (?, ?, ?, ?, 'pending', null)`,
+);
+
+/** @typedef {{ id: string; receivedAt: number; body: string; eventCount: number }} JournalRow */
+/** @typedef {{ requestId: number; rows: JournalRow[] }} AppendRequest */
+
+const appendAll = database.transaction((/** @type {AppendRequest[]} */ requests) => {
+  for (const request of requests) {
+    for (const row of request.rows) insert.run(row.id, row.receivedAt, row.body, row.eventCount);
+  }
+});
+
+port.on('message', (/** @type {AppendRequest | 'close'} */ first) => {
+  if (first === 'close') {
+    database.close();
+    port.close();
+    return;
+  }
+  /** @type {AppendRequest[]} */
+  const group = [first];
+  let rows = first.rows.length;
+  let closing = false;
+  while (rows < maxRowsPerWrite) {
+    const next = receiveMessageOnPort(port);
+    if (!next) break;
+    if (next.message === 'close') {
+      closing = true;
+      break;
+    }
+    group.push(next.message);
+    rows += next.message.rows.length;
+  }
+  const requestIds = group.map((request) => request.requestId);
+  try {
+    appendAll.immediate(group);
+    port.postMessage({ requestIds });
+  } catch (error) {
+    port.postMessage({ requestIds, error: error instanceof Error ? error.message : String(error) });
+  }
+  if (closing) {
+    database.close();
+    port.close();
+  }
+});
