@@ -9,6 +9,10 @@ export function createHealthRouter({ store, metrics }: Pick<Services, 'store' | 
     'sop_inbox_oldest_pending_seconds',
     'Age of the oldest unprocessed webhook event',
   );
+  const journalGauge = metrics.gauge(
+    'sop_webhook_journal_batches',
+    'Acknowledged webhook batches not yet moved into the inbox, by status',
+  );
 
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -30,7 +34,13 @@ export function createHealthRouter({ store, metrics }: Pick<Services, 'store' | 
     // Inbox depth is read at scrape time: parked events must be visible without anyone looking for them.
     const counts = await store.inbox.countInboxByStatus();
     for (const [status, count] of Object.entries(counts)) inboxGauge.set({ status }, count);
-    oldestGauge.set({}, ((await store.inbox.oldestPendingAge(new Date())) ?? 0) / 1000);
+    const journal = await store.journal.counts();
+    journalGauge.set({ status: 'pending' }, journal.pendingBatches);
+    journalGauge.set({ status: 'parked' }, journal.parkedBatches);
+    // An event still in the journal is as unprocessed as one in the inbox: the older of the two counts.
+    const now = new Date();
+    const ages = [await store.inbox.oldestPendingAge(now), await store.journal.oldestPendingAge(now)];
+    oldestGauge.set({}, Math.max(0, ...ages.map((age) => age ?? 0)) / 1000);
     res.type('text/plain; version=0.0.4').send(metrics.renderPrometheusText());
   });
   return router;

@@ -33,7 +33,7 @@ export function startBackgroundWorkers(
     for (;;) {
       const result = await inbox.processBatch({ workerId, now: clock.now() });
       applied += result.applied;
-      if (result.claimed === 0) return applied;
+      if (result.claimed === 0 && result.moved === 0) return applied;
     }
   };
 
@@ -56,7 +56,7 @@ export function startBackgroundWorkers(
 
   schedule('inbox', 0, async () => {
     const result = await inbox.processBatch({ workerId, now: clock.now() });
-    return result.claimed > 0 ? 0 : INBOX_IDLE_POLL_MS;
+    return result.claimed > 0 || result.moved > 0 ? 0 : INBOX_IDLE_POLL_MS;
   });
   for (const task of options.periodic ?? []) {
     if (task.intervalMs <= 0) continue;

@@ -6,6 +6,7 @@ import type { MetricsRegistry } from '../observability/metrics.registry';
 import type { Logger } from '../platform/logger';
 import type { PortalRegistry } from '../portals/portal-registry';
 import type { InboxEvent, Store } from '../store';
+import { explodeJournalBody } from './webhook-journal';
 
 /**
  * Events claimed at once. HubSpot's deals batch read takes 100 ids but its associations batch read takes
@@ -14,6 +15,11 @@ import type { InboxEvent, Store } from '../store';
  */
 export const INBOX_BATCH_SIZE = 500;
 export const INBOX_LEASE_MS = 60_000;
+/**
+ * Journal rows (webhook requests, up to 100 events each) moved into the inbox per batch: more events
+ * than a claim takes, so the journal empties ahead of the inbox, and one transaction stays short.
+ */
+export const JOURNAL_ROWS_PER_BATCH = 20;
 /** After this many failed attempts (about a day with the backoff below) an event is parked. */
 export const MAX_INBOX_ATTEMPTS = 12;
 const MAX_BACKOFF_MS = 2 * 60 * 60 * 1000;
@@ -43,6 +49,8 @@ export interface InboxProcessorDeps {
 }
 
 export interface InboxBatchResult {
+  /** Journal rows (acknowledged requests) moved into the inbox before the claim. */
+  moved: number;
   claimed: number;
   applied: number;
   dropped: number;
@@ -63,6 +71,30 @@ export function backoffMs(attempts: number, random: () => number = Math.random):
 export function createInboxProcessor(deps: InboxProcessorDeps) {
   const { store, dealSync, portals, metrics, logger } = deps;
   const processed = metrics.counter('sop_inbox_events_total', 'Webhook inbox events by outcome');
+  const journaled = metrics.counter(
+    'sop_webhook_journal_events_total',
+    'Journaled webhook events moved into the inbox: new, or duplicates of events it already had',
+  );
+  const parkedBatches = metrics.counter(
+    'sop_webhook_journal_parked_total',
+    'Journaled webhook batches that no longer parse, kept and parked',
+  );
+
+  /** The acknowledged requests' events into the inbox, where redeliveries are recognised and dropped. */
+  async function moveJournalToInbox(now: Date): Promise<number> {
+    const transfer = await store.journal.moveToInbox({
+      limit: JOURNAL_ROWS_PER_BATCH,
+      now,
+      explode: explodeJournalBody,
+    });
+    if (transfer.inserted > 0) journaled.inc({ outcome: 'new' }, transfer.inserted);
+    if (transfer.duplicates > 0) journaled.inc({ outcome: 'duplicate' }, transfer.duplicates);
+    if (transfer.parked > 0) {
+      parkedBatches.inc({}, transfer.parked);
+      logger.error('journaled webhook batches parked: they no longer parse', { count: transfer.parked });
+    }
+    return transfer.moved + transfer.parked;
+  }
 
   async function processPortal(portalId: number, rows: InboxEvent[], now: Date, result: InboxBatchResult) {
     if (!portals.isInstalled(portalId)) {
@@ -186,8 +218,9 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   }
 
   return {
-    /** Claims and applies one batch; returns what happened. */
+    /** Moves journaled requests into the inbox, then claims and applies one batch; returns what happened. */
     async processBatch(options: { workerId: string; now: Date; limit?: number; leaseMs?: number }) {
+      const moved = await moveJournalToInbox(options.now);
       const rows = await store.inbox.claimInboxEvents({
         workerId: options.workerId,
         limit: options.limit ?? INBOX_BATCH_SIZE,
@@ -195,6 +228,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
         leaseMs: options.leaseMs ?? INBOX_LEASE_MS,
       });
       const result: InboxBatchResult = {
+        moved,
         claimed: rows.length,
         applied: 0,
         dropped: 0,
