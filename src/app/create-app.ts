@@ -1,6 +1,6 @@
 import express, { Router, type Express } from 'express';
 import { requireSignatureV3 } from '../../webhooks/signed-request.middleware';
-import { createWebhookIntakeRouter } from '../../webhooks/webhook-intake.route';
+import { createWebhookIntakeRouter } from '../../webhooks/webhook-intake.handler';
 import { createErrorHandler, notFoundHandler } from '../api/error-handler';
 import { createDealActionRouter } from '../api/deal-action.route';
 import { createDealAuditRouter } from '../api/deal-audit.route';

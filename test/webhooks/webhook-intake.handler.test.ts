@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import type { DealEvent } from '../../webhooks/hubspot-event.schema';
-import { WEBHOOK_PATH, createWebhookIntakeRouter } from '../../webhooks/webhook-intake.route';
-import type { StoreEvents, WebhookBatchStats } from '../../webhooks/webhook-intake.route';
+import { WEBHOOK_PATH, createWebhookIntakeRouter } from '../../webhooks/webhook-intake.handler';
+import type { StoreEvents, WebhookBatchStats } from '../../webhooks/webhook-intake.handler';
 import { CLIENT_SECRET, NOW_MS, PUBLIC_BASE_URL, fixedClock, hubspotHeaders } from './signed-http.helpers';
 import { aContactCreation, aDealStageChange, aGenericObjectEvent } from './webhook-event.builders';
 
