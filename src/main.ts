@@ -1,5 +1,5 @@
 import { describeError } from './errors/app-error';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app/create-app';
 import type { Services } from './app/services';
 import { ConfigError, parseConfig, type Config } from './config/env.schema';
@@ -143,10 +143,14 @@ export async function startService(
   overrides: ServiceOverrides & { workers?: boolean } = {},
 ): Promise<RunningService> {
   const services = await createServices(config, overrides);
-  const app = createApp(services);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const listening = app.listen(config.port, '0.0.0.0', () => resolve(listening));
-    listening.once('error', reject);
+  // A plain node server, not app.listen: the webhook intake answers before express is involved.
+  const server = createServer(createApp(services).requestListener);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, '0.0.0.0', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -1,311 +1,442 @@
 import http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express from 'express';
 import request from 'supertest';
-import type { DealEvent } from '../../webhooks/hubspot-event.schema';
-import { WEBHOOK_PATH, createWebhookIntakeRouter } from '../../webhooks/webhook-intake.handler';
-import type { StoreEvents, WebhookBatchStats } from '../../webhooks/webhook-intake.handler';
+import {
+  WEBHOOK_PATH,
+  createWebhookIntakeHandler,
+  isWebhookIntakeRequest,
+} from '../../webhooks/webhook-intake.handler';
+import type {
+  StoreBatch,
+  VerifiedWebhookBatch,
+  WebhookBatchStats,
+  WebhookIntakeOptions,
+} from '../../webhooks/webhook-intake.handler';
 import { CLIENT_SECRET, NOW_MS, PUBLIC_BASE_URL, fixedClock, hubspotHeaders } from './signed-http.helpers';
 import { aContactCreation, aDealStageChange, aGenericObjectEvent } from './webhook-event.builders';
 
-/** A test double of the persistence callback: keeps events in memory, deduplicating like the store. */
-function anInMemoryEventStore() {
-  const byKey = new Map<string, DealEvent>();
-  const calls: { events: DealEvent[]; receivedAt: number }[] = [];
-  const storeEvents: StoreEvents = async (events, { receivedAt }) => {
-    calls.push({ events, receivedAt });
-    let inserted = 0;
-    for (const event of events) {
-      if (byKey.has(event.dedupeKey)) continue;
-      byKey.set(event.dedupeKey, event);
-      inserted += 1;
-    }
-    return { inserted, duplicates: events.length - inserted };
+const ONE_MB = 1024 * 1024;
+
+/** A storeBatch written for the test: records every batch it is handed and keeps all its deal events. */
+function aRecordingStore() {
+  const batches: VerifiedWebhookBatch[] = [];
+  const storeBatch: StoreBatch = async (batch) => {
+    batches.push(batch);
+    return { stored: batch.events.length };
   };
-  return { storeEvents, calls, stored: () => [...byKey.values()] };
+  return { storeBatch, batches };
 }
 
-function anIntakeApp(storeEvents: StoreEvents) {
-  const batches: WebhookBatchStats[] = [];
-  const app = express();
-  app.use(
-    createWebhookIntakeRouter({
-      clientSecret: CLIENT_SECRET,
-      publicBaseUrl: PUBLIC_BASE_URL,
-      clock: fixedClock,
-      storeEvents,
-      onBatch: (stats) => batches.push(stats),
-    }),
+interface RunningIntake {
+  server: http.Server;
+  port: number;
+  /** What onBatch was told, one entry per answered request. */
+  stats: WebhookBatchStats[];
+  /** The server side of every response, in arrival order. */
+  responses: ServerResponse[];
+}
+
+const running: http.Server[] = [];
+afterEach(async () => {
+  await Promise.all(
+    running.splice(0).map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => resolve());
+        }),
+    ),
   );
-  return { app, batches };
+});
+
+/** The intake handler alone behind a real node:http server on 127.0.0.1, as the service mounts it. */
+async function startIntake(
+  storeBatch: StoreBatch,
+  options: Partial<WebhookIntakeOptions> = {},
+): Promise<RunningIntake> {
+  const stats: WebhookBatchStats[] = [];
+  const responses: ServerResponse[] = [];
+  const handler = createWebhookIntakeHandler({
+    clientSecret: CLIENT_SECRET,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    clock: fixedClock,
+    storeBatch,
+    onBatch: (batchStats) => stats.push(batchStats),
+    ...options,
+  });
+  const server = http.createServer((req, res) => {
+    responses.push(res);
+    handler(req, res);
+  });
+  running.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, stats, responses };
 }
 
 function postSigned(
-  app: express.Express,
-  body: string,
-  headers = hubspotHeaders('POST', WEBHOOK_PATH, body),
+  intake: RunningIntake,
+  body: string | Buffer,
+  {
+    path = WEBHOOK_PATH,
+    headers = hubspotHeaders('POST', path, body),
+    // supertest re-serialises a Buffer sent as JSON; raw bytes need another type (the intake ignores it).
+    contentType = Buffer.isBuffer(body) ? 'application/octet-stream' : 'application/json',
+  } = {},
 ) {
-  return request(app).post(WEBHOOK_PATH).set(headers).set('Content-Type', 'application/json').send(body);
+  return request(intake.server).post(path).set(headers).set('Content-Type', contentType).send(body);
+}
+
+/** A POST written chunk by chunk (so with no Content-Length), answered as status and parsed body. */
+function postChunked(port: number, chunks: string[], agent?: http.Agent) {
+  return new Promise<{ status: number; body: any }>((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1',
+      port,
+      method: 'POST',
+      path: WEBHOOK_PATH,
+      headers: { 'Content-Type': 'application/json' },
+      agent,
+    });
+    req.on('response', (response) => {
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) }));
+    });
+    req.on('error', reject);
+    for (const chunk of chunks) req.write(chunk);
+    req.end();
+  });
 }
 
 describe('POST /webhooks/hubspot', () => {
   it('stores a signed batch of deal events and then answers 200 with the counts', async () => {
-    const store = anInMemoryEventStore();
-    const { app, batches } = anIntakeApp(store.storeEvents);
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
     const body = JSON.stringify([
       aDealStageChange({ objectId: 1 }),
       aDealStageChange({ objectId: 2, propertyName: 'amount', propertyValue: '10' }),
     ]);
 
-    const res = await postSigned(app, body);
+    const res = await postSigned(intake, body);
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: 2, stored: 2, duplicates: 0, ignored: 0 });
-    expect(store.stored().map((event) => [event.objectId, event.kind])).toEqual([
-      ['1', 'stage-change'],
-      ['2', 'property-change'],
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body).toEqual({ received: 2, stored: 2, ignored: 0 });
+    expect(intake.stats).toEqual([{ outcome: 'stored', status: 200, received: 2, stored: 2, ignored: 0 }]);
+  });
+
+  it('hands storeBatch the body as received, its elements, the deal events and the arrival time', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
+    const elements = [aDealStageChange({ objectId: 1, propertyValue: 'closedwon — ✓' }), aContactCreation()];
+    // Spacing JSON.stringify would not produce: the text must be the bytes, not a re-serialisation.
+    const body = `[ ${JSON.stringify(elements[0])},\n  ${JSON.stringify(elements[1])} ]`;
+
+    await postSigned(intake, body).expect(200);
+
+    expect(store.batches).toHaveLength(1);
+    const [batch] = store.batches;
+    expect(batch!.text).toBe(body);
+    expect(batch!.elements).toEqual(elements);
+    expect(batch!.events).toEqual([
+      expect.objectContaining({
+        kind: 'stage-change',
+        objectId: '1',
+        propertyValue: 'closedwon — ✓',
+        dedupeKey: `12345:${elements[0]!.eventId}:1:1564113600000`,
+      }),
     ]);
-    expect(store.calls[0]?.receivedAt).toBe(NOW_MS);
-    expect(batches).toEqual([expect.objectContaining({ outcome: 'stored', status: 200, stored: 2 })]);
+    expect(batch!.receivedAt).toBe(NOW_MS);
   });
 
-  it('reports a redelivered batch as duplicates and still answers 200', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
-    const body = JSON.stringify([aDealStageChange(), aDealStageChange()]);
-
-    await postSigned(app, body).expect(200);
-    const again = await postSigned(app, body);
-
-    expect(again.status).toBe(200);
-    expect(again.body).toEqual({ received: 2, stored: 0, duplicates: 2, ignored: 0 });
-    expect(store.stored()).toHaveLength(2);
-  });
-
-  it('acknowledges unknown subscription types and other object types without storing them', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
+  it('acknowledges unknown subscription types and other object types, handing on only the deal events', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
     const body = JSON.stringify([
       aContactCreation(),
       aGenericObjectEvent('object.creation', '0-1'),
       aGenericObjectEvent('object.creation', '0-3'),
     ]);
 
-    const res = await postSigned(app, body);
+    const res = await postSigned(intake, body);
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: 3, stored: 1, duplicates: 0, ignored: 2 });
-    expect(store.stored().map((event) => event.kind)).toEqual(['creation']);
+    expect(res.body).toEqual({ received: 3, stored: 1, ignored: 2 });
+    expect(store.batches[0]!.elements).toHaveLength(3);
+    expect(store.batches[0]!.events.map((event) => event.kind)).toEqual(['creation']);
   });
 
-  it('answers 200 to a batch made only of ignored types, storing nothing', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
+  it('answers with the count storeBatch says it kept', async () => {
+    const keepsNone: StoreBatch = async () => ({ stored: 0 });
+    const intake = await startIntake(keepsNone);
 
-    const res = await postSigned(app, JSON.stringify([aContactCreation(), aContactCreation()]));
+    const res = await postSigned(intake, JSON.stringify([aDealStageChange(), aDealStageChange()]));
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: 2, stored: 0, duplicates: 0, ignored: 2 });
-    expect(store.stored()).toEqual([]);
+    expect(res.body).toEqual({ received: 2, stored: 0, ignored: 0 });
   });
 
-  it('refuses an unsigned batch with 401 and stores nothing', async () => {
-    const store = anInMemoryEventStore();
-    const { app, batches } = anIntakeApp(store.storeEvents);
+  it('answers 200 to a batch made only of ignored types without calling storeBatch', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
 
-    const res = await request(app)
+    const res = await postSigned(intake, JSON.stringify([aContactCreation(), aContactCreation()]));
+
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ received: 2, stored: 0, ignored: 2 });
+    expect(store.batches).toEqual([]);
+  });
+
+  it('verifies a signature made over the path with its query string', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
+    const path = `${WEBHOOK_PATH}?source=hubspot&tag=a%3Ab`;
+    const body = JSON.stringify([aDealStageChange()]);
+
+    const signedWithQuery = await postSigned(intake, body, { path });
+    const signedWithoutQuery = await postSigned(intake, body, {
+      path,
+      headers: hubspotHeaders('POST', WEBHOOK_PATH, body),
+    });
+
+    expect([signedWithQuery.status, signedWithoutQuery.status]).toEqual([200, 401]);
+    expect(store.batches).toHaveLength(1);
+  });
+
+  it('refuses an unsigned batch with 401 in the service error shape and stores nothing', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
+
+    const res = await request(intake.server)
       .post(WEBHOOK_PATH)
       .set('Content-Type', 'application/json')
       .send(JSON.stringify([aDealStageChange()]));
 
     expect(res.status).toBe(401);
-    expect(res.body.error.code).toBe('UNAUTHENTICATED');
-    expect(store.calls).toEqual([]);
-    expect(batches).toEqual([
+    expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.body).toEqual({ error: { code: 'UNAUTHENTICATED', message: expect.any(String) } });
+    expect(store.batches).toEqual([]);
+    expect(intake.stats).toEqual([
       expect.objectContaining({ outcome: 'rejected', status: 401, reason: 'missing-headers' }),
     ]);
   });
 
   it('refuses a batch whose body was changed after signing', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
     const body = JSON.stringify([aDealStageChange({ propertyValue: 'qualifiedtobuy' })]);
 
-    const res = await postSigned(
-      app,
-      body.replace('qualifiedtobuy', 'closedwon'),
-      hubspotHeaders('POST', WEBHOOK_PATH, body),
-    );
+    const res = await postSigned(intake, body.replace('qualifiedtobuy', 'closedwon'), {
+      headers: hubspotHeaders('POST', WEBHOOK_PATH, body),
+    });
 
     expect(res.status).toBe(401);
-    expect(store.calls).toEqual([]);
+    expect(res.body.error.code).toBe('UNAUTHENTICATED');
+    expect(store.batches).toEqual([]);
   });
 
   it('refuses a batch signed with another app’s secret or too long ago', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
     const body = JSON.stringify([aDealStageChange()]);
 
-    const wrongSecret = await postSigned(
-      app,
-      body,
-      hubspotHeaders('POST', WEBHOOK_PATH, body, { clientSecret: 'other' }),
-    );
-    const stale = await postSigned(
-      app,
-      body,
-      hubspotHeaders('POST', WEBHOOK_PATH, body, { timestampMs: NOW_MS - 5 * 60 * 1000 - 1 }),
-    );
+    const wrongSecret = await postSigned(intake, body, {
+      headers: hubspotHeaders('POST', WEBHOOK_PATH, body, { clientSecret: 'other' }),
+    });
+    const stale = await postSigned(intake, body, {
+      headers: hubspotHeaders('POST', WEBHOOK_PATH, body, { timestampMs: NOW_MS - 5 * 60 * 1000 - 1 }),
+    });
 
     expect([wrongSecret.status, stale.status]).toEqual([401, 401]);
-    expect(store.calls).toEqual([]);
+    expect(intake.stats.map((stats) => stats.reason)).toEqual(['bad-signature', 'stale-timestamp']);
+    expect(store.batches).toEqual([]);
   });
 
   it('answers 400 to a signed body that is not JSON', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
 
-    const res = await postSigned(app, '[{"eventId":1,');
+    const res = await postSigned(intake, '[{"eventId":1,');
 
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('BAD_REQUEST');
-    expect(store.calls).toEqual([]);
+    expect(res.body.error.message).toContain('JSON');
+    expect(store.batches).toEqual([]);
+  });
+
+  it('answers 400 to a signed body that is not valid UTF-8', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
+    const body = Buffer.concat([
+      Buffer.from('[{"propertyValue":"'),
+      Buffer.from([0xc3, 0x28]),
+      Buffer.from('"}]'),
+    ]);
+
+    const res = await postSigned(intake, body);
+
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('BAD_REQUEST');
+    expect(res.body.error.message).toContain('UTF-8');
+    expect(store.batches).toEqual([]);
   });
 
   it('answers 400 naming the path of each bad field', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
     const body = JSON.stringify([aDealStageChange(), aDealStageChange({ portalId: 'sixty-two' })]);
 
-    const res = await postSigned(app, body);
+    const res = await postSigned(intake, body);
 
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('BAD_REQUEST');
     expect(res.body.error.message).toContain('[1].portalId');
     expect(res.body.error.details.issues).toEqual([{ path: [1, 'portalId'], message: expect.any(String) }]);
-    expect(store.calls).toEqual([]);
+    expect(store.batches).toEqual([]);
+    expect(intake.stats).toEqual([
+      expect.objectContaining({ outcome: 'rejected', status: 400, received: 2, reason: 'invalid-batch' }),
+    ]);
   });
 
   it('answers 400 to a JSON body that is not an array of events', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
 
-    const res = await postSigned(app, JSON.stringify(aDealStageChange()));
+    const res = await postSigned(intake, JSON.stringify(aDealStageChange()));
 
     expect(res.status).toBe(400);
     expect(res.body.error.details.issues[0].path).toEqual([]);
+    expect(res.body.error.message).toContain('(body)');
   });
 
-  it('answers 413 to a body over 1 MB, before even checking the signature', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
-    const body = JSON.stringify([aDealStageChange({ propertyValue: 'x'.repeat(1024 * 1024) })]);
+  it('answers 413 to a body over 1 MB before even checking the signature, and then serves the next batch', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
+    const tooLarge = JSON.stringify([aDealStageChange({ propertyValue: 'x'.repeat(ONE_MB) })]);
 
-    const res = await postSigned(app, body);
+    const refused = await request(intake.server)
+      .post(WEBHOOK_PATH)
+      .set('Content-Type', 'application/json')
+      .send(tooLarge);
+    const next = await postSigned(intake, JSON.stringify([aDealStageChange()]));
 
-    expect(res.status).toBe(413);
-    expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
-    expect(store.calls).toEqual([]);
+    expect(refused.status).toBe(413);
+    expect(refused.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+    expect(intake.stats[0]).toEqual(
+      expect.objectContaining({ outcome: 'rejected', status: 413, reason: 'too-large' }),
+    );
+    expect(next.status).toBe(200);
+    expect(store.batches).toHaveLength(1);
   });
 
-  it('answers 413 to a chunked body that grows past 1 MB', async () => {
-    const store = anInMemoryEventStore();
-    const { app } = anIntakeApp(store.storeEvents);
-    const server = app.listen(0);
+  it('answers 413 to a chunked body that grows past 1 MB, and keeps the connection usable', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
     try {
-      const { port } = server.address() as AddressInfo;
-      const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const req = http.request({
-          port,
-          method: 'POST',
-          path: WEBHOOK_PATH,
-          headers: { 'Content-Type': 'application/json' },
-        });
-        req.on('response', (response) => {
-          let text = '';
-          response.on('data', (chunk) => (text += chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
-        });
-        req.on('error', reject);
-        const chunk = 'x'.repeat(64 * 1024);
-        for (let i = 0; i < 20; i++) req.write(chunk);
-        req.end();
-      });
-      expect(res.status).toBe(413);
-      expect(JSON.parse(res.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+      const chunk = 'x'.repeat(64 * 1024);
+      const refused = await postChunked(
+        intake.port,
+        Array.from({ length: 20 }, () => chunk),
+        agent,
+      );
+      // Unsigned, so 401: what matters is that it is answered on the connection the 413 used.
+      const next = await postChunked(intake.port, [JSON.stringify([aDealStageChange()])], agent);
+
+      expect(refused.status).toBe(413);
+      expect(refused.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+      expect(next.status).toBe(401);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      agent.destroy();
     }
   });
 
   it('answers 503 so HubSpot retries when the batch cannot be stored, and 200 once it can', async () => {
-    const store = anInMemoryEventStore();
+    const store = aRecordingStore();
     let failNext = true;
-    const flakyStore: StoreEvents = async (events, meta) => {
+    const flakyStore: StoreBatch = async (batch) => {
       if (failNext) {
         failNext = false;
         throw new Error('database is locked');
       }
-      return store.storeEvents(events, meta);
+      return store.storeBatch(batch);
     };
-    const { app, batches } = anIntakeApp(flakyStore);
+    const intake = await startIntake(flakyStore);
     const body = JSON.stringify([aDealStageChange()]);
 
-    const failed = await postSigned(app, body);
-    const retried = await postSigned(app, body);
+    const failed = await postSigned(intake, body);
+    const retried = await postSigned(intake, body);
 
     expect(failed.status).toBe(503);
     expect(failed.body).toEqual({ error: { code: 'UNAVAILABLE', message: expect.any(String) } });
     expect(JSON.stringify(failed.body)).not.toContain('database is locked');
     expect(retried.status).toBe(200);
-    expect(store.stored()).toHaveLength(1);
-    expect(batches.map((batch) => batch.outcome)).toEqual(['store-failed', 'stored']);
+    expect(store.batches).toHaveLength(1);
+    expect(intake.stats.map((stats) => stats.outcome)).toEqual(['store-failed', 'stored']);
+    expect(intake.stats[0]!.error).toEqual(new Error('database is locked'));
   });
 
-  it('does not acknowledge a batch before storeEvents has resolved', async () => {
-    let finishStoring: (result: { inserted: number; duplicates: number }) => void = () => {};
+  it('does not answer before storeBatch has resolved', async () => {
+    let finishStoring: (result: { stored: number }) => void = () => {};
     let storingStarted: () => void = () => {};
     const started = new Promise<void>((resolve) => (storingStarted = resolve));
-    const slowStore: StoreEvents = () =>
+    const slowStore: StoreBatch = () =>
       new Promise((resolve) => {
         storingStarted();
         finishStoring = resolve;
       });
-    const { app } = anIntakeApp(slowStore);
-    const body = JSON.stringify([aDealStageChange()]);
+    const intake = await startIntake(slowStore);
 
-    let answered = false;
-    const response = postSigned(app, body).then((res) => {
-      answered = true;
-      return res;
-    });
+    // supertest sends on then(), so the request is under way from here.
+    const response = postSigned(intake, JSON.stringify([aDealStageChange()])).then((res) => res);
     await started;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(answered).toBe(false);
+    // Let anything the handler would do right after calling storeBatch happen first.
+    await new Promise((resolve) => setImmediate(resolve));
+    const [serverSide] = intake.responses;
+    expect(serverSide!.headersSent).toBe(false);
 
-    finishStoring({ inserted: 1, duplicates: 0 });
+    finishStoring({ stored: 1 });
     const res = await response;
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: 1, stored: 1, duplicates: 0, ignored: 0 });
+    expect(res.body).toEqual({ received: 1, stored: 1, ignored: 0 });
   });
 
   it('keeps answering HubSpot when the stats callback throws', async () => {
-    const store = anInMemoryEventStore();
-    const app = express();
-    app.use(
-      createWebhookIntakeRouter({
-        clientSecret: CLIENT_SECRET,
-        publicBaseUrl: PUBLIC_BASE_URL,
-        clock: fixedClock,
-        storeEvents: store.storeEvents,
-        onBatch: () => {
-          throw new Error('metrics are down');
-        },
-      }),
-    );
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch, {
+      onBatch: () => {
+        throw new Error('metrics are down');
+      },
+    });
 
-    const res = await postSigned(app, JSON.stringify([aDealStageChange()]));
+    const ok = await postSigned(intake, JSON.stringify([aDealStageChange()]));
+    const refused = await postSigned(intake, '[', { headers: {} });
 
-    expect(res.status).toBe(200);
+    expect([ok.status, refused.status]).toEqual([200, 401]);
+  });
+});
+
+describe('telling webhook intake requests from the rest', () => {
+  const aRequest = (method: string, url: string) => ({ method, url }) as IncomingMessage;
+
+  it('matches a POST to the webhook path, with or without a query string', () => {
+    expect(isWebhookIntakeRequest(aRequest('POST', WEBHOOK_PATH))).toBe(true);
+    expect(isWebhookIntakeRequest(aRequest('POST', `${WEBHOOK_PATH}?portalId=62515`))).toBe(true);
+  });
+
+  it.each([
+    ['GET', WEBHOOK_PATH],
+    ['PUT', WEBHOOK_PATH],
+    ['POST', `${WEBHOOK_PATH}/`],
+    ['POST', `${WEBHOOK_PATH}/extra`],
+    ['POST', `${WEBHOOK_PATH}x`],
+    ['POST', '/webhooks'],
+    ['POST', '/api/v1/deals/123/actions/discovery-call'],
+    ['GET', '/healthz'],
+    ['POST', `/prefix${WEBHOOK_PATH}`],
+  ])('leaves %s %s to the rest of the app', (method, url) => {
+    expect(isWebhookIntakeRequest(aRequest(method, url))).toBe(false);
   });
 });
