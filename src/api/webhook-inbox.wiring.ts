@@ -1,38 +1,32 @@
-import type { DealEvent } from '../../webhooks/hubspot-event.schema';
+import type { StoreBatch } from '../../webhooks/webhook-intake.handler';
 import type { Services } from '../app/services';
-import { createInboxWriter } from '../processing/inbox-writer';
 
 /**
- * What the webhook edge calls before it acknowledges: store the batch durably. Concurrent batches share
- * one transaction (group commit, see inbox-writer.ts); each still resolves only after its commit, with
- * its own counts. Events for portals without an installation are acknowledged and dropped here, so
- * HubSpot stops retrying them and none of their data is kept.
+ * What the webhook edge calls before it acknowledges: journal the batch durably, whole (one row per
+ * request; the inbox processor later moves its events into the inbox, deduplicated). Concurrent
+ * requests share a commit. Events of portals without an installation are acknowledged and left out
+ * here, so HubSpot stops retrying them and none of their data is kept.
  */
-export function createStoreEvents({
+export function createStoreBatch({
   store,
   portals,
   metrics,
-}: Pick<Services, 'store' | 'portals' | 'metrics'>) {
+}: Pick<Services, 'store' | 'portals' | 'metrics'>): StoreBatch {
   const dropped = metrics.counter(
     'sop_webhook_events_dropped_total',
     'Webhook events for portals without an installation',
   );
-  const writer = createInboxWriter((batches) => store.inbox.insertInboxBatches(batches));
-  return async (events: DealEvent[], meta: { receivedAt: number }) => {
-    const ours = events.filter((event) => portals.isInstalled(event.portalId));
-    if (ours.length < events.length) dropped.inc({}, events.length - ours.length);
-    if (ours.length === 0) return { inserted: 0, duplicates: 0 };
-    return writer.write({
-      events: ours.map((event) => ({
-        portalId: event.portalId,
-        subscriptionId: event.subscriptionId,
-        eventId: event.eventId,
-        objectId: event.objectId,
-        occurredAt: event.occurredAt,
-        subscriptionType: event.kind,
-        payload: event,
-      })),
-      receivedAt: new Date(meta.receivedAt),
-    });
+  // Elements passed the envelope check at the edge: portalId is a number on every one.
+  const isOurs = (element: unknown) => portals.isInstalled((element as { portalId: number }).portalId);
+
+  return async ({ text, elements, events, receivedAt }) => {
+    let ours = 0;
+    for (const event of events) if (portals.isInstalled(event.portalId)) ours += 1;
+    if (ours < events.length) dropped.inc({}, events.length - ours);
+    if (ours === 0) return { stored: 0 };
+    // The common case keeps the body as received: no re-serialising on the hot path.
+    const body = elements.every(isOurs) ? text : JSON.stringify(elements.filter(isOurs));
+    await store.journal.append({ body, eventCount: ours, receivedAt: new Date(receivedAt) });
+    return { stored: ours };
   };
 }
