@@ -99,7 +99,7 @@ async function runDemo(argv: string[]): Promise<void> {
   const redelivery = await signed('POST', '/webhooks/hubspot', [{ ...event, attemptNumber: 1 }]);
   say(`POST /webhooks/hubspot -> ${first.status} ${JSON.stringify(first.body)}`);
   say(
-    `HubSpot retries the same batch -> ${redelivery.status} ${JSON.stringify(redelivery.body)} (stored once)`,
+    `HubSpot retries the same batch -> ${redelivery.status} ${JSON.stringify(redelivery.body)} (journaled again, applied once)`,
   );
   await running.workers.drainInbox();
 

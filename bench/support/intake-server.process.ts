@@ -2,19 +2,28 @@
  * The server under test of the intake benchmark, in its own process (see webhook-intake.bench.ts for
  * why): `bare` (node:http that only parses the JSON) or `service` (the whole service on a fresh SQLite
  * database). Started with `fork`; sends `{url}` when listening, and on the message 'stop' answers
- * `{stored}` (inbox rows; 0 for bare), shuts down and exits.
+ * `{stored, moved}` (events journaled, and how fast they then moved into the inbox; zeros for bare),
+ * shuts down and exits.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { explodeJournalBody } from '../../src/processing/webhook-journal';
 import { startBenchService } from './bench-service';
 
 export type IntakeServerKind = 'bare' | 'service';
 
-export type IntakeServerMessage = { url: string } | { stored: number };
+export interface JournalMove {
+  events: number;
+  seconds: number;
+}
+
+export type IntakeServerMessage = { url: string } | { stored: number; moved: JournalMove };
 
 interface Running {
   url: string;
   stored(): Promise<number>;
+  /** Moves every journaled request into the inbox (the processor's first step) and times it. */
+  moveJournal(): Promise<JournalMove>;
   close(): Promise<void>;
 }
 
@@ -32,6 +41,7 @@ async function startBareServer(): Promise<Running> {
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     stored: async () => 0,
+    moveJournal: async () => ({ events: 0, seconds: 0 }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -45,8 +55,22 @@ async function startService(): Promise<Running> {
   return {
     url: service.running.url,
     async stored() {
-      const counts = await service.running.services.store.inbox.countInboxByStatus();
-      return Object.values(counts).reduce((sum, count) => sum + count, 0);
+      return (await service.running.services.store.journal.counts()).pendingEvents;
+    },
+    async moveJournal() {
+      const { journal } = service.running.services.store;
+      const started = process.hrtime.bigint();
+      let events = 0;
+      for (;;) {
+        const transfer = await journal.moveToInbox({
+          limit: 20,
+          now: new Date(),
+          explode: explodeJournalBody,
+        });
+        if (transfer.moved === 0) break;
+        events += transfer.inserted + transfer.duplicates;
+      }
+      return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
     },
     close: () => service.stop(),
   };
@@ -60,8 +84,9 @@ async function main(): Promise<void> {
     if (message !== 'stop') return;
     void (async () => {
       const stored = await running.stored();
+      const moved = await running.moveJournal();
       await running.close();
-      process.send!({ stored } satisfies IntakeServerMessage, () => process.exit(0));
+      process.send!({ stored, moved } satisfies IntakeServerMessage, () => process.exit(0));
     })();
   });
   process.send({ url: running.url } satisfies IntakeServerMessage);

@@ -20,6 +20,7 @@ import {
   type ServiceProcess,
 } from './support/service-process';
 import { WALK_STAGES, addWalkDeals, inBatches, walkRound, type StageMove } from './support/stage-walk';
+import { explodeJournalBody } from '../../src/processing/webhook-journal';
 
 /**
  * A service that dies in the middle of processing loses nothing: the rows it had claimed come back
@@ -51,6 +52,12 @@ describe.each(DATABASES)('a restart in the middle of processing (%s)', (database
       moves.push(...roundMoves);
       expect((await t.sendWebhook(roundMoves.map((move) => move.event))).body.stored).toBe(30);
     }
+    // The dying instance got as far as moving the journal into the inbox and claiming 60 events.
+    await t.running.services.store.journal.moveToInbox({
+      limit: 10,
+      now: t.clock.now(),
+      explode: explodeJournalBody,
+    });
     const claimed = await t.running.services.store.inbox.claimInboxEvents({
       workerId: 'instance-that-dies',
       limit: 60,
