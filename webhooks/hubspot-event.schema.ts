@@ -1,3 +1,4 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { z } from 'zod';
 
 /**
@@ -96,21 +97,39 @@ type DealFormSchema =
   | typeof objectDealCreationEventSchema
   | typeof objectDealDeletionEventSchema;
 
+/**
+ * The intake's fast check: each zod schema here compiled, through its own JSON Schema
+ * (z.toJSONSchema), into a validator that allocates nothing. zod stays the definition and the only
+ * source of error messages: the compiled form only ever accepts, and anything it does not accept is
+ * decided by zod (see checkWebhookBatch). Checking a batch of 100 events this way costs ~6 µs against
+ * ~140 µs through zod, and it runs for every batch before the ack. test/webhooks proves the two agree.
+ */
+const ajv = new Ajv2020({ strict: false, allErrors: false });
+function compileFastCheck(schema: z.ZodType): ValidateFunction {
+  return ajv.compile(z.toJSONSchema(schema, { io: 'input' }) as object);
+}
+
+type DealFormAction = 'property-change' | 'creation' | 'deletion';
+
+function dealForm(schema: DealFormSchema, action: DealFormAction) {
+  return { schema, action, fastCheck: compileFastCheck(schema) };
+}
+
 // A Map, not an object literal: a subscriptionType such as "constructor" must not find Object's prototype.
-const DEAL_FORMS = new Map<
-  string,
-  { schema: DealFormSchema; action: 'property-change' | 'creation' | 'deletion' }
->([
-  ['deal.propertyChange', { schema: dealPropertyChangeEventSchema, action: 'property-change' }],
-  ['deal.creation', { schema: dealCreationEventSchema, action: 'creation' }],
-  ['deal.deletion', { schema: dealDeletionEventSchema, action: 'deletion' }],
-  ['object.propertyChange', { schema: objectDealPropertyChangeEventSchema, action: 'property-change' }],
-  ['object.creation', { schema: objectDealCreationEventSchema, action: 'creation' }],
-  ['object.deletion', { schema: objectDealDeletionEventSchema, action: 'deletion' }],
+const DEAL_FORMS = new Map<string, ReturnType<typeof dealForm>>([
+  ['deal.propertyChange', dealForm(dealPropertyChangeEventSchema, 'property-change')],
+  ['deal.creation', dealForm(dealCreationEventSchema, 'creation')],
+  ['deal.deletion', dealForm(dealDeletionEventSchema, 'deletion')],
+  ['object.propertyChange', dealForm(objectDealPropertyChangeEventSchema, 'property-change')],
+  ['object.creation', dealForm(objectDealCreationEventSchema, 'creation')],
+  ['object.deletion', dealForm(objectDealDeletionEventSchema, 'deletion')],
 ]);
 
 // The generic object.* forms need objectTypeId before we can tell a deal from anything else.
 const genericObjectTypeSchema = z.looseObject({ objectTypeId: z.string().min(1) });
+
+const fastEnvelopeCheck = compileFastCheck(webhookEnvelopeSchema);
+const fastGenericObjectTypeCheck = compileFastCheck(genericObjectTypeSchema);
 
 export type DealEventKind = 'stage-change' | 'property-change' | 'creation' | 'deletion';
 
@@ -210,6 +229,57 @@ export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
   return issues.length > 0 ? { ok: false, issues } : { ok: true, events, ignored };
 }
 
+/** A deal event as received, known to be valid; typed only as far as the intake reads it. */
+export interface ReceivedDealEvent {
+  portalId: number;
+}
+
+export type WebhookBatchCheck =
+  | { ok: true; dealEvents: readonly ReceivedDealEvent[]; ignored: number }
+  | { ok: false; issues: WebhookIssue[] };
+
+/**
+ * Exactly parseWebhookBatch's verdict, for the intake, which stores a batch as received and needs only
+ * to know that it is valid, which elements are deal events and how many were ignored. The compiled
+ * checks accept the common case without zod and without copying anything; whatever they do not accept
+ * (invalid batches included) is decided by parseWebhookBatch itself, which names the issues.
+ */
+export function checkWebhookBatch(json: unknown): WebhookBatchCheck {
+  const fast = fastCheckBatch(json);
+  if (fast) return fast;
+  const parsed = parseWebhookBatch(json);
+  return parsed.ok ? { ok: true, dealEvents: parsed.events, ignored: parsed.ignored } : parsed;
+}
+
+/** The verdict when every element passes a compiled check; undefined as soon as one does not. Exported for the test that holds it to parseWebhookBatch. */
+export function fastCheckBatch(json: unknown): WebhookBatchCheck | undefined {
+  if (!Array.isArray(json) || json.length === 0 || json.length > MAX_EVENTS_PER_BATCH) return undefined;
+  const dealEvents: ReceivedDealEvent[] = [];
+  let ignored = 0;
+  for (const element of json as unknown[]) {
+    const form = dealFormNamedBy(element);
+    if (form) {
+      if (!form.fastCheck(element)) return undefined;
+      dealEvents.push(element as ReceivedDealEvent);
+      continue;
+    }
+    if (!fastEnvelopeCheck(element)) return undefined;
+    // The same decisions as parseWebhookBatch's step-by-step path, in the same order.
+    const { subscriptionType, objectTypeId } = element as {
+      subscriptionType: string;
+      objectTypeId?: unknown;
+    };
+    if (!DEAL_FORMS.has(subscriptionType)) {
+      ignored += 1;
+      continue;
+    }
+    if (!subscriptionType.startsWith('object.') || !fastGenericObjectTypeCheck(element)) return undefined;
+    if (objectTypeId === DEAL_OBJECT_TYPE_ID) return undefined;
+    ignored += 1;
+  }
+  return { ok: true, dealEvents, ignored };
+}
+
 /**
  * The deal form an element claims to be, read without validating anything: a deal subscription type,
  * and for the generic object.* forms the deals' objectTypeId. Undefined for everything else.
@@ -248,7 +318,7 @@ function textOrNull(value: OptionalText): string | null {
   return value === undefined || value === null ? null : String(value);
 }
 
-function toDealEvent(event: ParsedDealForm, action: 'property-change' | 'creation' | 'deletion'): DealEvent {
+function toDealEvent(event: ParsedDealForm, action: DealFormAction): DealEvent {
   const propertyName = event.propertyName ?? null;
   const objectId = String(event.objectId);
   const kind: DealEventKind =

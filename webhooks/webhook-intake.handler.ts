@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parseWebhookBatch } from './hubspot-event.schema';
-import type { DealEvent, WebhookIssue } from './hubspot-event.schema';
+import { checkWebhookBatch } from './hubspot-event.schema';
+import type { ReceivedDealEvent, WebhookIssue } from './hubspot-event.schema';
 import { HTTP_STATUS_BY_WEBHOOK_ERROR_CODE, sendError } from './http-error';
 import type { WebhookErrorCode } from './http-error';
 import { RawBodyError, readRawBody } from './raw-body';
@@ -37,8 +37,11 @@ export interface VerifiedWebhookBatch {
   text: string;
   /** That array's elements as parsed (every one passed the envelope check). */
   elements: readonly unknown[];
-  /** The deal events among them, validated and normalised. */
-  events: DealEvent[];
+  /**
+   * The deal events among them, as received (valid: they passed the event schema). The intake stores
+   * the batch as it came; the events are normalised when the journal is moved into the inbox.
+   */
+  dealEvents: readonly ReceivedDealEvent[];
   /** When the request arrived, epoch milliseconds. */
   receivedAt: number;
 }
@@ -173,7 +176,7 @@ export function createWebhookIntakeHandler(
         return;
       }
 
-      const batch = parseWebhookBatch(json);
+      const batch = checkWebhookBatch(json);
       if (!batch.ok) {
         const received = Array.isArray(json) ? json.length : 0;
         refuse(res, 'BAD_REQUEST', 'invalid-batch', describeIssues(batch.issues), received, {
@@ -181,15 +184,15 @@ export function createWebhookIntakeHandler(
         });
         return;
       }
-      // A valid batch is a JSON array (parseWebhookBatch checked it).
+      // A valid batch is a JSON array (checkWebhookBatch checked it).
       const elements = json as unknown[];
       const received = elements.length;
 
       let stored = 0;
       // A batch of ignored types only has nothing to store, and is still acknowledged.
-      if (batch.events.length > 0) {
+      if (batch.dealEvents.length > 0) {
         try {
-          ({ stored } = await storeBatch({ text, elements, events: batch.events, receivedAt }));
+          ({ stored } = await storeBatch({ text, elements, dealEvents: batch.dealEvents, receivedAt }));
         } catch (error) {
           // 503 makes HubSpot retry; a 2xx here would drop the batch. What failed stays in our logs.
           sendError(res, 'UNAVAILABLE', 'The batch could not be stored; retry later');

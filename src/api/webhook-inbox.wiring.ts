@@ -19,10 +19,10 @@ export function createStoreBatch({
   // Elements passed the envelope check at the edge: portalId is a number on every one.
   const isOurs = (element: unknown) => portals.isInstalled((element as { portalId: number }).portalId);
 
-  return async ({ text, elements, events, receivedAt }) => {
+  return async ({ text, elements, dealEvents, receivedAt }) => {
     let ours = 0;
-    for (const event of events) if (portals.isInstalled(event.portalId)) ours += 1;
-    if (ours < events.length) dropped.inc({}, events.length - ours);
+    for (const event of dealEvents) if (portals.isInstalled(event.portalId)) ours += 1;
+    if (ours < dealEvents.length) dropped.inc({}, dealEvents.length - ours);
     if (ours === 0) return { stored: 0 };
     // The common case keeps the body as received: no re-serialising on the hot path.
     const body = elements.every(isOurs) ? text : JSON.stringify(elements.filter(isOurs));
