@@ -89,11 +89,14 @@ export function readRawBody(req: IncomingMessage, limitBytes: number): Promise<B
       resolve(rest ? Buffer.concat(rest, received) : (first ?? EMPTY_BODY));
     });
     // An aborted request errors (ECONNRESET) and then closes; either without 'end' means a partial body.
+    // Checked before the error is built: 'close' also comes after every body read in full, and an
+    // Error's stack trace is not free on a path that runs for every request.
     req.on('error', (error) => {
-      fail(new RawBodyError('unreadable-body', 'Request body could not be read', { cause: error }));
+      if (!settled)
+        fail(new RawBodyError('unreadable-body', 'Request body could not be read', { cause: error }));
     });
     req.on('close', () => {
-      fail(new RawBodyError('unreadable-body', 'Request body could not be read'));
+      if (!settled) fail(new RawBodyError('unreadable-body', 'Request body could not be read'));
     });
   });
 }
