@@ -17,6 +17,10 @@ export interface SqliteJournalWriter {
   close(): Promise<void>;
 }
 
+/** One journal row; bound as (id, received_at, body, event_count), on the writer thread and off it. */
+export const JOURNAL_INSERT_SQL = `insert into webhook_journal (id, received_at, body, event_count, status, last_error)
+  values (?, ?, ?, ?, 'pending', null)`;
+
 /** Above this many rows (webhook requests) a commit takes no more: a commit's latency stays bounded. */
 export const MAX_JOURNAL_ROWS_PER_WRITE = 256;
 
@@ -57,6 +61,7 @@ export function createSqliteJournalWriter(
         filePath,
         busyTimeoutMs: options.busyTimeoutMs,
         maxRowsPerWrite: MAX_JOURNAL_ROWS_PER_WRITE,
+        insertSql: JOURNAL_INSERT_SQL,
         port: port2,
       },
       transferList: [port2],

@@ -12,18 +12,16 @@
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const Database = require('better-sqlite3');
 
-/** @type {{ filePath: string; busyTimeoutMs: number; maxRowsPerWrite: number; port: import('node:worker_threads').MessagePort }} */
-const { filePath, busyTimeoutMs, maxRowsPerWrite, port } = workerData;
+/** @type {{ filePath: string; busyTimeoutMs: number; maxRowsPerWrite: number; insertSql: string; port: import('node:worker_threads').MessagePort }} */
+const { filePath, busyTimeoutMs, maxRowsPerWrite, insertSql, port } = workerData;
 
 const database = new Database(filePath);
 // The same durability as the main connection: a batch HubSpot got a 2xx for must survive power loss.
 database.pragma('synchronous = FULL');
 database.pragma(`busy_timeout = ${busyTimeoutMs}`);
 
-const insert = database.prepare(
-  `insert into webhook_journal (id, received_at, body, event_count, status, last_error)
-   values (?, ?, ?, ?, 'pending', null)`,
-);
+// The statement comes from sqlite-journal-writer.ts, so there is one copy of it.
+const insert = database.prepare(insertSql);
 
 /** @typedef {{ id: string; receivedAt: number; body: string; eventCount: number }} JournalRow */
 /** @typedef {{ requestId: number; rows: JournalRow[] }} AppendRequest */

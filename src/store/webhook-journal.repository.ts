@@ -2,7 +2,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database, JournalStatus, WebhookInboxTable } from './database.types';
 import { createGroupCommit } from './group-commit';
-import { createSqliteJournalWriter, type JournalRow } from './sqlite-journal-writer';
+import { createSqliteJournalWriter, JOURNAL_INSERT_SQL, type JournalRow } from './sqlite-journal-writer';
 import {
   generateSortableId,
   runWriteTransaction,
@@ -70,9 +70,6 @@ interface JournalRowRead {
   body: string;
   received_at: number;
 }
-
-const JOURNAL_INSERT_SQL = `insert into webhook_journal (id, received_at, body, event_count, status, last_error)
-  values (?, ?, ?, ?, 'pending', null)`;
 
 function toJournalRow(batch: JournalBatchInput): JournalRow {
   return {

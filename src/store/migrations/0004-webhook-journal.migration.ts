@@ -12,10 +12,12 @@ export const webhookJournalMigration: Migration = {
       .createTable('webhook_journal')
       .addColumn('id', 'text', (col) => col.primaryKey())
       .addColumn('received_at', 'bigint', (col) => col.notNull())
-      .addColumn('body', 'text', (col) => col.notNull())
       .addColumn('event_count', 'integer', (col) => col.notNull())
       .addColumn('status', 'text', (col) => col.notNull())
       .addColumn('last_error', 'text')
+      // Last: SQLite keeps a long value in overflow pages and walks them to reach any column after it,
+      // so the backlog counts (event_count, status) would read every body.
+      .addColumn('body', 'text', (col) => col.notNull())
       .execute();
     // The processor takes pending rows oldest first.
     await db.schema
