@@ -3,6 +3,7 @@ import { ConfigError } from './config/env.schema';
 import { parseCliArgs } from './cli/cli-args';
 import type { CliIo } from './cli/cli-context';
 import { COMMANDS } from './cli/commands';
+import { isEntryPoint } from './platform/entry-point';
 
 /**
  * `npx sop-guide <command>`: the same environment as the service. Exit 0 on success, 1 with a clear
@@ -47,7 +48,7 @@ export async function runCli(
   }
 }
 
-if (require.main === module) {
+if (isEntryPoint('cli')) {
   runCli(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -22,6 +22,7 @@ import { createStore } from './store';
 import { createDealAuditService } from './audit/deal-audit.service';
 import { createDealActionService } from './deal-actions/deal-action.service';
 import { createDealWritebackService, WRITEBACK_FLUSH_INTERVAL_MS } from './writeback/deal-writeback.service';
+import { isEntryPoint } from './platform/entry-point';
 
 /**
  * The one composition root: everything the service, the CLI and the demo run on is built here.
@@ -223,7 +224,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => shutdown('SIGTERM'));
 }
 
-if (require.main === module) {
+if (isEntryPoint('main')) {
   main().catch((error: unknown) => {
     process.stderr.write(`SOP Guide failed to start: ${describeError(error)}\n`);
     process.exit(1);
