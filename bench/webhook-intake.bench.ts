@@ -104,59 +104,76 @@ function describeLoad(load: LoadResult) {
   };
 }
 
-export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
-  const durationMs = benchSeconds() * 1000;
-
-  const bare = await startIntakeServer('bare');
-  let baseline: LoadResult;
-  try {
-    baseline = await runClosedLoop({
-      baseUrl: bare.url,
-      concurrency: CONCURRENCY,
-      durationMs,
-      next: webhookRequest,
-      warmup: 50,
-    });
-  } finally {
-    await bare.stop();
-  }
-
-  const service = await startIntakeServer('service');
-  let measured: LoadResult;
+/** One measured run of one server: its load figures and, for the service, what it journaled. */
+async function measure(kind: IntakeServerKind, durationMs: number) {
+  const server = await startIntakeServer(kind);
+  let load: LoadResult;
   let stopped = { stored: 0, moved: { events: 0, seconds: 0 } };
   try {
-    measured = await runClosedLoop({
-      baseUrl: service.url,
+    load = await runClosedLoop({
+      baseUrl: server.url,
       concurrency: CONCURRENCY,
       durationMs,
       next: webhookRequest,
       warmup: 50,
     });
   } finally {
-    stopped = await service.stop();
+    stopped = await server.stop();
   }
+  return { load, ...stopped };
+}
 
-  const ratio = measured.perSecond / baseline.perSecond;
+/**
+ * Bare and service runs alternate for a few rounds (bare first, then service first, ...) and the
+ * round with the median ratio is reported. On this shared 2-core machine one pair of runs swung the
+ * ratio by ±0.1 from one minute to the next; alternating cancels drift between the two sides, and the
+ * median keeps one disturbed run from deciding the verdict. Every round's figures are kept.
+ */
+const DEFAULT_INTAKE_ROUNDS = 3;
+
+export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
+  const durationMs = benchSeconds() * 1000;
+  const roundCount = Number(process.env.BENCH_INTAKE_ROUNDS ?? DEFAULT_INTAKE_ROUNDS);
+
+  const rounds = [];
+  for (let round = 0; round < roundCount; round += 1) {
+    const bareFirst = round % 2 === 0;
+    const first = await measure(bareFirst ? 'bare' : 'service', durationMs);
+    const second = await measure(bareFirst ? 'service' : 'bare', durationMs);
+    const [baseline, service] = bareFirst ? [first, second] : [second, first];
+    rounds.push({ baseline, service, ratio: service.load.perSecond / baseline.load.perSecond });
+  }
+  const byRatio = [...rounds].sort((a, b) => a.ratio - b.ratio);
+  const median = byRatio[Math.floor((byRatio.length - 1) / 2)]!;
+  const measured = median.service.load;
+  const baseline = median.baseline.load;
+  const { moved } = median.service;
+
   return [
     {
       name: 'webhook intake (SQLite, batches of 100, concurrency 32, server in its own process)',
       figures: {
         service: describeLoad(measured),
         baseline: describeLoad(baseline),
-        eventsStored: stopped.stored,
+        eventsStored: median.service.stored,
         seconds: durationMs / 1000,
         // Not part of the ratio: the processor's first step, after the ack. It runs behind the intake
         // (as HubSpot calls do) and sets how long a burst takes to reach the inbox.
-        journalToInboxEventsPerSecond:
-          stopped.moved.seconds > 0 ? Math.round(stopped.moved.events / stopped.moved.seconds) : 0,
+        journalToInboxEventsPerSecond: moved.seconds > 0 ? Math.round(moved.events / moved.seconds) : 0,
+        rounds: rounds.map((round) => ({
+          serviceEventsPerSecond: Math.round(round.service.load.perSecond * EVENTS_PER_BATCH),
+          bareEventsPerSecond: Math.round(round.baseline.load.perSecond * EVENTS_PER_BATCH),
+          ratio: Number(round.ratio.toFixed(3)),
+        })),
       },
       summary:
         `${Math.round(measured.perSecond * EVENTS_PER_BATCH)} events/s vs ` +
-        `${Math.round(baseline.perSecond * EVENTS_PER_BATCH)} bare; ack p50 ${measured.p50Ms.toFixed(1)} ms, ` +
+        `${Math.round(baseline.perSecond * EVENTS_PER_BATCH)} bare (median of ${roundCount} rounds: ` +
+        `${rounds.map((round) => round.ratio.toFixed(2)).join(', ')}); ack p50 ${measured.p50Ms.toFixed(1)} ms, ` +
         `p99 ${measured.p99Ms.toFixed(1)} ms`,
-      ratio,
+      ratio: median.ratio,
       target: `≥ ${TARGET_RATIO} × bare JSON server`,
-      pass: ratio >= TARGET_RATIO && measured.errors === 0,
+      pass: median.ratio >= TARGET_RATIO && rounds.every((round) => round.service.load.errors === 0),
     },
   ];
 }
