@@ -64,13 +64,18 @@ export interface StageChangesTable {
 export type InboxStatus = 'pending' | 'processing' | 'done' | 'parked';
 
 export type JournalStatus = 'pending' | 'parked';
+export type JournalBodyEncoding = 'utf8' | 'deflate-raw';
 
 export interface WebhookJournalTable {
   /** Sortable: creation order is the order batches are moved into the inbox. */
   id: string;
   received_at: number;
-  /** A JSON array of HubSpot webhook events, as received (minus events of portals without an installation). */
-  body: string;
+  /**
+   * A JSON array of HubSpot webhook events, as received (minus events of portals without an
+   * installation): the text itself, or on SQLite those UTF-8 bytes deflated (see body_encoding).
+   */
+  body: string | Uint8Array;
+  body_encoding: JournalBodyEncoding;
   /** Deal events in the body, for backlog metrics without parsing it. */
   event_count: number;
   status: JournalStatus;

@@ -1,6 +1,7 @@
+import { inflateRawSync } from 'node:zlib';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
-import type { Database, JournalStatus, WebhookInboxTable } from './database.types';
+import type { Database, JournalBodyEncoding, JournalStatus, WebhookInboxTable } from './database.types';
 import { createGroupCommit } from './group-commit';
 import { createSqliteJournalWriter, JOURNAL_INSERT_SQL, type JournalRow } from './sqlite-journal-writer';
 import {
@@ -67,8 +68,18 @@ export interface WebhookJournalRepository {
 
 interface JournalRowRead {
   id: string;
-  body: string;
+  body: string | Uint8Array;
+  body_encoding: JournalBodyEncoding;
   received_at: number;
+}
+
+/** The body's JSON text, whichever form it was stored in. */
+function bodyText(row: JournalRowRead): string {
+  if (row.body_encoding === 'deflate-raw' && typeof row.body !== 'string') {
+    return inflateRawSync(row.body).toString('utf8');
+  }
+  if (row.body_encoding === 'utf8' && typeof row.body === 'string') return row.body;
+  throw new Error(`journal row ${row.id}: a ${typeof row.body} body stored as ${row.body_encoding}`);
 }
 
 function toJournalRow(batch: JournalBatchInput): JournalRow {
@@ -82,7 +93,13 @@ function toJournalRow(batch: JournalBatchInput): JournalRow {
 
 /** What a journal row turns into: its events as inbox rows, received when the request was. */
 function explodeRow(row: JournalRowRead, explode: ExplodeJournalBody) {
-  const exploded = explode(row.body);
+  let text: string;
+  try {
+    text = bodyText(row);
+  } catch (error) {
+    return { ok: false as const, error: error instanceof Error ? error.message : String(error) };
+  }
+  const exploded = explode(text);
   if (!exploded.ok) return exploded;
   return {
     ok: true as const,
@@ -105,6 +122,7 @@ export function createWebhookJournalRepository(
             id: row.id,
             received_at: row.receivedAt,
             body: row.body,
+            body_encoding: 'utf8' as const,
             event_count: row.eventCount,
             status: 'pending' as const,
             last_error: null,
@@ -118,7 +136,7 @@ export function createWebhookJournalRepository(
       const insert = database.prepare(JOURNAL_INSERT_SQL);
       database
         .transaction(() => {
-          for (const row of rows) insert.run(row.id, row.receivedAt, row.body, row.eventCount);
+          for (const row of rows) insert.run(row.id, row.receivedAt, row.eventCount, 'utf8', row.body);
         })
         .immediate();
     });
@@ -137,7 +155,8 @@ export function createWebhookJournalRepository(
 
   function moveOnSqlite(database: SqliteDatabase.Database, limit: number, explode: ExplodeJournalBody) {
     const select = database.prepare(
-      `select id, body, received_at from webhook_journal where status = 'pending' order by id limit ?`,
+      `select id, body, body_encoding, received_at from webhook_journal
+       where status = 'pending' order by id limit ?`,
     );
     const remove = database.prepare('delete from webhook_journal where id = ?');
     const park = database.prepare(
@@ -168,7 +187,7 @@ export function createWebhookJournalRepository(
     const transfer: JournalTransfer = { moved: 0, parked: 0, inserted: 0, duplicates: 0 };
     const rows = await trx
       .selectFrom('webhook_journal')
-      .select(['id', 'body', 'received_at'])
+      .select(['id', 'body', 'body_encoding', 'received_at'])
       .where('status', '=', 'pending')
       .orderBy('id')
       .limit(limit)

@@ -15,6 +15,8 @@ export const webhookJournalMigration: Migration = {
       .addColumn('event_count', 'integer', (col) => col.notNull())
       .addColumn('status', 'text', (col) => col.notNull())
       .addColumn('last_error', 'text')
+      // 'utf8' (the JSON text) or 'deflate-raw' (those bytes compressed: the SQLite writer thread's form).
+      .addColumn('body_encoding', 'text', (col) => col.notNull())
       // Last: SQLite keeps a long value in overflow pages and walks them to reach any column after it,
       // so the backlog counts (event_count, status) would read every body.
       .addColumn('body', 'text', (col) => col.notNull())
