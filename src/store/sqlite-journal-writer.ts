@@ -87,10 +87,22 @@ export function createSqliteJournalWriter(
     };
     worker.on('error', (error) => stop(error));
     worker.on('exit', (code) => stop(new Error(`webhook journal writer exited with code ${code}`)));
-    // The thread must not keep the process alive on its own; pending appends keep their requests open.
-    worker.unref();
     current = started;
+    holdProcess(pending.size > 0);
     return started;
+  };
+
+  // The thread and its port keep the process alive only while an append waits for its commit: an idle
+  // writer must not stop a CLI or a test from exiting, and a waiting append must not be cut short.
+  const holdProcess = (hold: boolean) => {
+    if (!current) return;
+    if (hold) {
+      current.worker.ref();
+      current.port.ref();
+    } else {
+      current.worker.unref();
+      current.port.unref();
+    }
   };
 
   return {
@@ -99,6 +111,7 @@ export function createSqliteJournalWriter(
       const { port } = current ?? start();
       const requestId = nextRequestId++;
       return new Promise<void>((resolve, reject) => {
+        if (pending.size === 0) holdProcess(true);
         pending.set(requestId, { resolve, reject });
         port.postMessage({ requestId, rows });
       });
