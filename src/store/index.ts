@@ -28,6 +28,7 @@ export type {
   JournalBatchInput,
   JournalCounts,
   JournalTransfer,
+  MoveToInboxOptions,
   WebhookJournalRepository,
 } from './webhook-journal.repository';
 export {

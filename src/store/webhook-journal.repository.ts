@@ -41,6 +41,18 @@ export interface JournalTransfer {
   duplicates: number;
 }
 
+export interface MoveToInboxOptions {
+  /** Rows read at most. */
+  limit: number;
+  /**
+   * Stops taking rows once this many events were moved (the row that crosses it included, and always
+   * at least one row): on SQLite a move runs on the event loop, so this bounds how long it holds it.
+   */
+  maxEvents?: number;
+  now: Date;
+  explode: ExplodeJournalBody;
+}
+
 export interface JournalCounts {
   pendingBatches: number;
   pendingEvents: number;
@@ -58,7 +70,7 @@ export interface WebhookJournalRepository {
    * dropped by their dedupe key, and deletes them: all in one transaction, so a row is moved exactly
    * once even across a crash. Concurrent callers (other instances on PostgreSQL) never take the same row.
    */
-  moveToInbox(options: { limit: number; now: Date; explode: ExplodeJournalBody }): Promise<JournalTransfer>;
+  moveToInbox(options: MoveToInboxOptions): Promise<JournalTransfer>;
   counts(): Promise<JournalCounts>;
   /** Milliseconds since the oldest pending row was received; null when none. */
   oldestPendingAge(now: Date): Promise<number | null>;
@@ -153,7 +165,10 @@ export function createWebhookJournalRepository(
         dialect === 'sqlite' ? appendOnSqliteConnection(rows) : appendWithKysely(rows),
       );
 
-  function moveOnSqlite(database: SqliteDatabase.Database, limit: number, explode: ExplodeJournalBody) {
+  function moveOnSqlite(
+    database: SqliteDatabase.Database,
+    { limit, maxEvents, explode }: MoveToInboxOptions,
+  ) {
     const select = database.prepare(
       `select id, body, body_encoding, received_at from webhook_journal
        where status = 'pending' order by id limit ?`,
@@ -166,6 +181,7 @@ export function createWebhookJournalRepository(
       .transaction((): JournalTransfer => {
         const transfer: JournalTransfer = { moved: 0, parked: 0, inserted: 0, duplicates: 0 };
         for (const row of select.all(limit) as JournalRowRead[]) {
+          if (maxEvents !== undefined && transfer.inserted + transfer.duplicates >= maxEvents) break;
           const exploded = explodeRow(row, explode);
           if (!exploded.ok) {
             park.run(exploded.error, row.id);
@@ -183,7 +199,7 @@ export function createWebhookJournalRepository(
       .immediate();
   }
 
-  async function moveWithKysely(trx: Kysely<Database>, limit: number, explode: ExplodeJournalBody) {
+  async function moveWithKysely(trx: Kysely<Database>, { limit, maxEvents, explode }: MoveToInboxOptions) {
     const transfer: JournalTransfer = { moved: 0, parked: 0, inserted: 0, duplicates: 0 };
     const rows = await trx
       .selectFrom('webhook_journal')
@@ -197,6 +213,8 @@ export function createWebhookJournalRepository(
     const movedIds: string[] = [];
     const inboxRows: WebhookInboxTable[] = [];
     for (const row of rows) {
+      // Rows read but not taken stay pending; their locks go with this transaction.
+      if (maxEvents !== undefined && inboxRows.length >= maxEvents) break;
       const exploded = explodeRow(row, explode);
       if (!exploded.ok) {
         await trx
@@ -225,10 +243,10 @@ export function createWebhookJournalRepository(
       return sqliteWriter ? sqliteWriter.append([row]) : grouped!.submit(row);
     },
 
-    async moveToInbox({ limit, explode }) {
+    async moveToInbox(options) {
       return dialect === 'sqlite' && ctx.sqlite
-        ? withSqliteConnection(ctx, (database) => moveOnSqlite(database, limit, explode))
-        : runWriteTransaction(ctx, (trx) => moveWithKysely(trx, limit, explode));
+        ? withSqliteConnection(ctx, (database) => moveOnSqlite(database, options))
+        : runWriteTransaction(ctx, (trx) => moveWithKysely(trx, options));
     },
 
     async counts() {

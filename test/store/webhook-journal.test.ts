@@ -82,6 +82,21 @@ describe.each(DATABASES)('webhook journal (%s)', (kind) => {
     expect(first!.payload).toMatchObject({ kind: 'stage-change', portalId, eventId: 100, objectId: '500' });
   });
 
+  it('stops taking rows once maxEvents were moved, always taking at least one', async () => {
+    const { store } = testStore;
+    const portalId = takePortalId();
+    for (let index = 0; index < 6; index += 1) {
+      const body = bodyOf(stageEvents(portalId, index * 10, 4));
+      await store.journal.append({ body, eventCount: 4, receivedAt: T0 });
+    }
+    const move = (maxEvents: number) =>
+      store.journal.moveToInbox({ limit: 50, maxEvents, now: T0, explode: explodeJournalBody });
+
+    expect(await move(10)).toEqual({ moved: 3, parked: 0, inserted: 12, duplicates: 0 });
+    expect(await move(1)).toEqual({ moved: 1, parked: 0, inserted: 4, duplicates: 0 });
+    expect(await store.journal.counts()).toMatchObject({ pendingBatches: 2, pendingEvents: 8 });
+  });
+
   it('recognises a redelivered batch as duplicates when it moves it', async () => {
     const { store } = testStore;
     const body = bodyOf(stageEvents(takePortalId(), 1, 5));
