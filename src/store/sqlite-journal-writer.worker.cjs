@@ -3,7 +3,7 @@
 /**
  * The thread that appends to the SQLite webhook journal (see sqlite-journal-writer.ts for why it is a
  * thread). Plain CommonJS with no imports from the app: a worker thread gets no TypeScript loader under
- * jest, and esbuild copies this file next to the bundle as it is.
+ * jest, and `npm run build` copies this file next to the bundle as it is.
  *
  * Each message on `port` is one webhook request's journal rows. Every message waiting when a write
  * starts joins it, so requests that arrive during a commit's fsync share the next commit (group commit);
