@@ -3,15 +3,7 @@ import { checkWebhookBatch } from './hubspot-event.schema';
 import type { ReceivedDealEvent, WebhookIssue } from './hubspot-event.schema';
 import { HTTP_STATUS_BY_WEBHOOK_ERROR_CODE, sendError } from './http-error';
 import type { WebhookErrorCode } from './http-error';
-import { RawBodyError, readRawBody } from './raw-body';
-import {
-  REQUEST_TIMESTAMP_HEADER,
-  SIGNATURE_V3_HEADER,
-  uriForRequest,
-  verifySignatureV3,
-} from './signature-v3';
-import { MAX_SIGNED_BODY_BYTES, UNAUTHENTICATED_MESSAGES } from './signed-request.middleware';
-import type { SignedRequestRejectionReason } from './signed-request.middleware';
+import { readSignedBody, type SignedRequestRejectionReason } from './signed-body';
 
 /**
  * HubSpot's webhook target, served by a plain node:http handler rather than an express route: with
@@ -76,10 +68,6 @@ export interface WebhookIntakeOptions {
   onBatch?: (stats: WebhookBatchStats) => void;
 }
 
-/** HubSpot's webhooks cap bodies at 1 MB, like hubspot.fetch (DESIGN.md §4). */
-export const MAX_WEBHOOK_BODY_BYTES = MAX_SIGNED_BODY_BYTES;
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
 /**
@@ -140,41 +128,18 @@ export function createWebhookIntakeHandler(
       // against (HubSpot signed it before sending, so arrival is the fairer instant anyway).
       const receivedAt = clock();
 
-      let raw: Buffer;
-      try {
-        raw = await readRawBody(req, MAX_WEBHOOK_BODY_BYTES);
-      } catch (error) {
-        if (!(error instanceof RawBodyError)) throw error;
-        refuse(res, error.code, error.reason, error.message, 0);
-        return;
-      }
-
-      const verdict = verifySignatureV3({
+      const signed = await readSignedBody(req, {
         clientSecret,
-        method: req.method ?? '',
-        uri: uriForRequest(publicBaseUrl, req.url ?? '/'),
-        rawBody: raw,
-        signature: headerText(req.headers[SIGNATURE_V3_HEADER]),
-        timestamp: headerText(req.headers[REQUEST_TIMESTAMP_HEADER]),
+        publicBaseUrl,
+        pathAndQuery: req.url ?? '/',
         nowMs: receivedAt,
+        emptyBody: 'refused',
       });
-      if (!verdict.valid) {
-        refuse(res, 'UNAUTHENTICATED', verdict.reason, UNAUTHENTICATED_MESSAGES[verdict.reason], 0);
+      if (!signed.ok) {
+        refuse(res, signed.code, signed.reason, signed.message, 0);
         return;
       }
-
-      // Only signed bytes get this far: decoding and parsing them is work an attacker cannot make us do.
-      let text: string | undefined;
-      let json: unknown;
-      try {
-        text = utf8.decode(raw);
-        json = JSON.parse(text);
-      } catch {
-        const message =
-          text === undefined ? 'Request body is not valid UTF-8' : 'Request body is not valid JSON';
-        refuse(res, 'BAD_REQUEST', 'malformed-json', message, 0);
-        return;
-      }
+      const { text, json } = signed;
 
       const batch = checkWebhookBatch(json);
       if (!batch.ok) {
@@ -221,11 +186,6 @@ export function createWebhookIntakeHandler(
   return (req, res) => {
     void intake(req, res);
   };
-}
-
-/** Node joins repeated custom headers into one string; anything else is as good as absent. */
-function headerText(value: string | string[] | undefined): string | undefined {
-  return typeof value === 'string' ? value : undefined;
 }
 
 const MAX_ISSUES_IN_MESSAGE = 3;
