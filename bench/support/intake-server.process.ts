@@ -64,7 +64,6 @@ async function startService(): Promise<Running> {
       for (;;) {
         const transfer = await journal.moveToInbox({
           limit: 20,
-          now: new Date(),
           explode: explodeJournalBody,
         });
         if (transfer.moved === 0) break;

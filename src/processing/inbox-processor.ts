@@ -83,11 +83,10 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   );
 
   /** The acknowledged requests' events into the inbox, where redeliveries are recognised and dropped. */
-  async function moveJournalToInbox(now: Date): Promise<number> {
+  async function moveJournalToInbox(): Promise<number> {
     const transfer = await store.journal.moveToInbox({
       limit: JOURNAL_ROWS_PER_BATCH,
       maxEvents: INBOX_BATCH_SIZE,
-      now,
       explode: explodeJournalBody,
     });
     if (transfer.inserted > 0) journaled.inc({ outcome: 'new' }, transfer.inserted);
@@ -223,7 +222,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   return {
     /** Moves journaled requests into the inbox, then claims and applies one batch; returns what happened. */
     async processBatch(options: { workerId: string; now: Date; limit?: number; leaseMs?: number }) {
-      const moved = await moveJournalToInbox(options.now);
+      const moved = await moveJournalToInbox();
       const rows = await store.inbox.claimInboxEvents({
         workerId: options.workerId,
         limit: options.limit ?? INBOX_BATCH_SIZE,

@@ -1,4 +1,5 @@
 import { inflateRawSync } from 'node:zlib';
+import { describeError } from '../errors/app-error';
 import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database, JournalBodyEncoding, JournalStatus, WebhookInboxTable } from './database.types';
@@ -49,7 +50,6 @@ export interface MoveToInboxOptions {
    * at least one row): on SQLite a move runs on the event loop, so this bounds how long it holds it.
    */
   maxEvents?: number;
-  now: Date;
   explode: ExplodeJournalBody;
 }
 
@@ -109,7 +109,7 @@ function explodeRow(row: JournalRowRead, explode: ExplodeJournalBody) {
   try {
     text = bodyText(row);
   } catch (error) {
-    return { ok: false as const, error: error instanceof Error ? error.message : String(error) };
+    return { ok: false as const, error: describeError(error) };
   }
   const exploded = explode(text);
   if (!exploded.ok) return exploded;

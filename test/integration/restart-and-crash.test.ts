@@ -55,7 +55,6 @@ describe.each(DATABASES)('a restart in the middle of processing (%s)', (database
     // The dying instance got as far as moving the journal into the inbox and claiming 60 events.
     await t.running.services.store.journal.moveToInbox({
       limit: 10,
-      now: t.clock.now(),
       explode: explodeJournalBody,
     });
     const claimed = await t.running.services.store.inbox.claimInboxEvents({

@@ -22,7 +22,7 @@ function stageEvents(portalId: number, firstEventId: number, count: number): Inb
 }
 
 function moveAll(store: Store, explode: ExplodeJournalBody = explodeJournalBody, limit = 50) {
-  return store.journal.moveToInbox({ limit, now: T0, explode });
+  return store.journal.moveToInbox({ limit, explode });
 }
 
 describe.each(DATABASES)('webhook journal (%s)', (kind) => {
@@ -90,7 +90,7 @@ describe.each(DATABASES)('webhook journal (%s)', (kind) => {
       await store.journal.append({ body, eventCount: 4, receivedAt: T0 });
     }
     const move = (maxEvents: number) =>
-      store.journal.moveToInbox({ limit: 50, maxEvents, now: T0, explode: explodeJournalBody });
+      store.journal.moveToInbox({ limit: 50, maxEvents, explode: explodeJournalBody });
 
     expect(await move(10)).toEqual({ moved: 3, parked: 0, inserted: 12, duplicates: 0 });
     expect(await move(1)).toEqual({ moved: 1, parked: 0, inserted: 4, duplicates: 0 });

@@ -46,7 +46,6 @@ async function main(): Promise<void> {
       for (;;) {
         const transfer = await store.journal.moveToInbox({
           limit: Number(rowsPerCall),
-          now: new Date(),
           explode: explodeJournalBody,
         });
         if (transfer.moved === 0) break;
