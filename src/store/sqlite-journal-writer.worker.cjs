@@ -34,10 +34,14 @@ const appendAll = database.transaction((/** @type {Array<{ row: JournalRow; body
   for (const { row, body } of rows) insert.run(row.id, row.receivedAt, row.eventCount, 'deflate-raw', body);
 });
 
+function close() {
+  database.close();
+  port.close();
+}
+
 port.on('message', (/** @type {AppendRequest | 'close'} */ first) => {
   if (first === 'close') {
-    database.close();
-    port.close();
+    close();
     return;
   }
   /** @type {AppendRequest[]} */
@@ -65,8 +69,5 @@ port.on('message', (/** @type {AppendRequest | 'close'} */ first) => {
   } catch (error) {
     port.postMessage({ requestIds, error: error instanceof Error ? error.message : String(error) });
   }
-  if (closing) {
-    database.close();
-    port.close();
-  }
+  if (closing) close();
 });
