@@ -1,10 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startService, type RunningService } from '../../src/main';
-import { silentLogger } from '../../src/platform/logger';
+import { startService, type RunningService } from '../../src/app/compose';
+import { silentLogger } from '../../src/platform/observability/logger';
 import { signRequestV3 } from '../../webhooks/signature-v3';
-import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../test/hubspot-fake';
+import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../sandbox/local-hubspot';
 import {
   SAMPLE_PORTAL_ID,
   SAMPLE_TOKEN,

@@ -1,7 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { createStore } from '../../src/store';
-import type { LocalHubSpotState } from '../../test/hubspot-fake';
+import { createStore } from '../../src/platform/db';
+import type { LocalHubSpotState } from '../../sandbox/local-hubspot';
 import { SAMPLE_PORTAL_ID } from '../../test/support/service-harness';
 
 /**

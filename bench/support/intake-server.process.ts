@@ -7,7 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { explodeJournalBody } from '../../src/processing/webhook-journal';
+import { explodeJournalBody } from '../../src/modules/intake/webhook-journal';
 import { startBenchService } from './bench-service';
 
 export type IntakeServerKind = 'bare' | 'service';

@@ -1,4 +1,4 @@
-import { MAX_INBOX_ATTEMPTS } from '../../src/processing/inbox-processor';
+import { MAX_INBOX_ATTEMPTS } from '../../src/modules/intake/inbox-processor';
 import {
   SAMPLE_PORTAL_ID,
   stageChangeEvent,

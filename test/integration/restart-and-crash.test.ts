@@ -1,9 +1,9 @@
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import type { RunningService } from '../../src/main';
-import { INBOX_LEASE_MS } from '../../src/processing/inbox-processor';
-import { createStore } from '../../src/store';
-import type { LocalHubSpot } from '../hubspot-fake';
+import type { RunningService } from '../../src/app/compose';
+import { INBOX_LEASE_MS } from '../../src/modules/intake/inbox-processor';
+import { createStore } from '../../src/platform/db';
+import type { LocalHubSpot } from '../../sandbox/local-hubspot';
 import { SAMPLE_PORTAL_ID, startTestService, type TestService } from '../support/service-harness';
 import { DATABASES } from '../support/test-databases';
 import {
@@ -20,7 +20,7 @@ import {
   type ServiceProcess,
 } from './support/service-process';
 import { WALK_STAGES, addWalkDeals, inBatches, walkRound, type StageMove } from './support/stage-walk';
-import { explodeJournalBody } from '../../src/processing/webhook-journal';
+import { explodeJournalBody } from '../../src/modules/intake/webhook-journal';
 
 /**
  * A service that dies in the middle of processing loses nothing: the rows it had claimed come back
@@ -88,7 +88,7 @@ describe.each(DATABASES)('a restart in the middle of processing (%s)', (database
   });
 });
 
-describe('a real crash: kill -9 of `npx tsx src/main.ts` while it processes', () => {
+describe('a real crash: kill -9 of `npx tsx src/entrypoints/server.ts` while it processes', () => {
   // More events than one claim takes (INBOX_BATCH_SIZE), so the kill lands between two claims' reads.
   const DEALS = 150;
   const ROUNDS = WALK_STAGES.length;

@@ -1,4 +1,4 @@
-import { DEFAULT_DEAL_PIPELINE_STAGES } from '../hubspot-fake';
+import { DEFAULT_DEAL_PIPELINE_STAGES } from '../../sandbox/local-hubspot';
 import {
   SAMPLE_PORTAL_ID,
   stageChangeEvent,

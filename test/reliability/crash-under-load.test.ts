@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { INBOX_LEASE_MS } from '../../src/processing/inbox-processor';
-import { createStore } from '../../src/store';
-import type { LocalHubSpot } from '../hubspot-fake';
+import { INBOX_LEASE_MS } from '../../src/modules/intake/inbox-processor';
+import { createStore } from '../../src/platform/db';
+import type { LocalHubSpot } from '../../sandbox/local-hubspot';
 import { DEALS_BATCH_READ, metricValue, postSignedWebhook } from '../integration/support/integration-helpers';
 import {
   startCrashRig,

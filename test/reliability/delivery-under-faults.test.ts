@@ -1,4 +1,4 @@
-import type { RunningService } from '../../src/main';
+import type { RunningService } from '../../src/app/compose';
 import {
   DEALS_BATCH_READ,
   metricValue,
@@ -13,7 +13,7 @@ import {
   type StageMove,
 } from '../integration/support/stage-walk';
 import { SAMPLE_PORTAL_ID, startTestService, type TestService } from '../support/service-harness';
-import type { Store } from '../../src/store';
+import type { Store } from '../../src/platform/db';
 import { createRandom, FUZZ_SEED, int, pick } from './support/seeded-random';
 
 /**

@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../hubspot-fake';
+import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../sandbox/local-hubspot';
 import { testDatabaseUrl, type TestDatabase } from '../support/test-databases';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -22,7 +22,7 @@ describe('starting the service', () => {
 
   it('answers /healthz and reports the database on /readyz', async () => {
     const port = 20000 + Math.floor(Math.random() * 20000);
-    const child = spawn(TSX, ['src/main.ts'], {
+    const child = spawn(TSX, ['src/entrypoints/server.ts'], {
       cwd: ROOT,
       env: {
         PATH: process.env.PATH,
@@ -60,7 +60,7 @@ describe('starting the service', () => {
   });
 
   it('refuses to start without its required environment, naming each variable', () => {
-    const result = spawnSync(TSX, ['src/main.ts'], {
+    const result = spawnSync(TSX, ['src/entrypoints/server.ts'], {
       cwd: ROOT,
       env: { PATH: process.env.PATH, PORT: 'not-a-port' },
       encoding: 'utf8',

@@ -1,9 +1,14 @@
 import { signRequestV3 } from '../../webhooks/signature-v3';
-import { parseConfig } from '../../src/config/env.schema';
-import { startService, type RunningService, type ServiceOverrides } from '../../src/main';
+import { parseConfig } from '../../src/platform/config/env.schema';
+import { startService, type RunningService, type ServiceOverrides } from '../../src/app/compose';
 import { createFixedClock } from '../../src/platform/clock';
-import { silentLogger } from '../../src/platform/logger';
-import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot, type SamplePortal } from '../hubspot-fake';
+import { silentLogger } from '../../src/platform/observability/logger';
+import {
+  seedSamplePortal,
+  startLocalHubSpot,
+  type LocalHubSpot,
+  type SamplePortal,
+} from '../../sandbox/local-hubspot';
 import { testDatabaseUrl, type TestDatabaseKind } from './test-databases';
 
 /**

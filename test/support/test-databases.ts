@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createStore, type Store } from '../../src/store';
+import { createStore, type Store } from '../../src/platform/db';
 
 export type TestDatabaseKind = 'sqlite' | 'postgres';
 

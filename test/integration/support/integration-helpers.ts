@@ -1,9 +1,9 @@
 import { signRequestV3 } from '../../../webhooks/signature-v3';
-import { parseConfig } from '../../../src/config/env.schema';
-import { startService, type RunningService, type ServiceOverrides } from '../../../src/main';
-import { silentLogger } from '../../../src/platform/logger';
-import type { StageChange } from '../../../src/store';
-import type { LocalHubSpot } from '../../hubspot-fake';
+import { parseConfig } from '../../../src/platform/config/env.schema';
+import { startService, type RunningService, type ServiceOverrides } from '../../../src/app/compose';
+import { silentLogger } from '../../../src/platform/observability/logger';
+import type { StageChange } from '../../../src/platform/db';
+import type { LocalHubSpot } from '../../../sandbox/local-hubspot';
 import {
   SAMPLE_PORTAL_ID,
   SAMPLE_TOKEN,

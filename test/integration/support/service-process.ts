@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../hubspot-fake';
+import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../../sandbox/local-hubspot';
 import {
   SAMPLE_PORTAL_ID,
   SAMPLE_TOKEN,
@@ -11,7 +11,7 @@ import {
 } from '../../support/service-harness';
 
 /**
- * The service as `npm start` runs it: `npx tsx src/main.ts` in its own process group, so that a test
+ * The service as `npm start` runs it: `npx tsx src/entrypoints/server.ts` in its own process group, so that a test
  * can `kill -9` it (and tsx's own child) exactly as a crash or an OOM kill would.
  */
 export const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -34,7 +34,7 @@ export async function startServiceProcess(options: {
   accessToken?: string;
   env?: Record<string, string>;
 }): Promise<ServiceProcess> {
-  const child = spawn('npx', ['tsx', 'src/main.ts'], {
+  const child = spawn('npx', ['tsx', 'src/entrypoints/server.ts'], {
     cwd: REPO_ROOT,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,4 +1,4 @@
-import type { LocalHubSpotState } from '../../hubspot-fake';
+import type { LocalHubSpotState } from '../../../sandbox/local-hubspot';
 import { stageChangeEvent } from '../../support/service-harness';
 
 /**

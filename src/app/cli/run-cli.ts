@@ -1,0 +1,48 @@
+import { isAppError, describeError } from '../../platform/errors/app-error';
+import { ConfigError } from '../../platform/config/env.schema';
+import { parseCliArgs } from './cli-args';
+import type { CliIo } from './cli-context';
+import { COMMANDS } from './commands';
+
+/**
+ * `npx sop-guide <command>`: the same environment as the service. Exit 0 on success, 1 with a clear
+ * message otherwise (never a stack trace for an expected failure).
+ */
+export function usage(): string {
+  const width = Math.max(...COMMANDS.map((command) => command.usage.length));
+  return [
+    'Usage: sop-guide <command> [options]',
+    '',
+    ...COMMANDS.map((command) => `  ${command.usage.padEnd(width)}  ${command.summary}`),
+  ].join('\n');
+}
+
+export async function runCli(
+  argv: string[],
+  io: CliIo = {
+    out: (text) => process.stdout.write(text + '\n'),
+    err: (text) => process.stderr.write(text + '\n'),
+    env: process.env,
+  },
+): Promise<number> {
+  const name = argv[0];
+  if (!name || name === '--help' || name === 'help') {
+    io.out(usage());
+    return name ? 0 : 1;
+  }
+  const command = COMMANDS.find((candidate) => candidate.name === name);
+  if (!command) {
+    io.err(`Unknown command "${name}".\n\n${usage()}`);
+    return 1;
+  }
+  try {
+    return await command.run(parseCliArgs(argv, command.flags), io);
+  } catch (error) {
+    if (isAppError(error) || error instanceof ConfigError) {
+      io.err(`sop-guide ${name}: ${error.message}`);
+      return 1;
+    }
+    io.err(`sop-guide ${name} failed: ${describeError(error)}`);
+    return 1;
+  }
+}

@@ -1,0 +1,172 @@
+import { describeError } from '../platform/errors/app-error';
+import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { guidanceResponseSchema } from '../../extensions/app/cards/src/guidance-response.schema';
+import { seedSamplePortal, startLocalHubSpot } from '../../sandbox/local-hubspot';
+import { signRequestV3 } from '../../webhooks/signature-v3';
+import { ConfigError, parseConfig } from '../platform/config/env.schema';
+import { formatSweepReport } from '../modules/reminders/sweep.command';
+import { formatGuidanceText } from './demo-guidance-text';
+import { startService } from '../app/compose';
+
+/**
+ * `npm run demo`: the whole product with no HubSpot account. A local HubSpot sandbox (sample portal,
+ * default pipeline, owners, deals) stands in for api.hubapi.com; the demo plays HubSpot's part too,
+ * sending v3-signed webhooks and card requests exactly as HubSpot would.
+ */
+const DEMO_PORTAL_ID = 62515;
+const DEFAULT_DEMO_DATABASE = './data/sop-guide-demo.db';
+
+async function runDemo(argv: string[]): Promise<void> {
+  const once = argv.includes('--once');
+  const say = (text = '') => process.stdout.write(text + '\n');
+  const heading = (text: string) => say(`\n=== ${text} ${'='.repeat(Math.max(0, 90 - text.length))}`);
+
+  // The demo's own database starts fresh each run; a DATABASE_URL you pass is used as it is.
+  if (!process.env.DATABASE_URL) rmSync(DEFAULT_DEMO_DATABASE, { force: true });
+  const sandbox = await startLocalHubSpot({ port: 0 });
+  const token = `demo-${randomBytes(8).toString('hex')}`;
+  const sample = seedSamplePortal(sandbox.state, { portalId: DEMO_PORTAL_ID, token });
+  const clientSecret = randomBytes(24).toString('hex');
+  const port = process.env.PORT ?? '3000';
+  const publicBaseUrl = `http://localhost:${port}`;
+  const config = parseConfig({
+    LOG_LEVEL: 'warn',
+    ...process.env,
+    PORT: port,
+    DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${DEFAULT_DEMO_DATABASE}`,
+    HUBSPOT_CLIENT_SECRET: clientSecret,
+    HUBSPOT_ACCESS_TOKEN: token,
+    HUBSPOT_API_BASE_URL: sandbox.url,
+    PUBLIC_BASE_URL: publicBaseUrl,
+    SWEEP_INTERVAL_SECONDS: '0',
+  });
+  const running = await startService(config);
+  const { services } = running;
+
+  const signed = async (method: 'GET' | 'POST', pathAndQuery: string, body?: unknown) => {
+    const text = body === undefined ? '' : JSON.stringify(body);
+    const headers = signRequestV3({
+      clientSecret,
+      method,
+      uri: publicBaseUrl + pathAndQuery,
+      body: text,
+      timestampMs: Date.now(),
+    }).headers;
+    const response = await fetch(running.url + pathAndQuery, {
+      method,
+      headers: { ...headers, ...(text ? { 'content-type': 'application/json' } : {}) },
+      ...(text ? { body: text } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as unknown };
+  };
+  const cardQuery = `portalId=${DEMO_PORTAL_ID}&userId=${sample.owners.rep.userId}&userEmail=${encodeURIComponent(sample.owners.rep.email)}&appId=1`;
+  const dealName = (dealId: string) =>
+    String(sandbox.state.getDeal(DEMO_PORTAL_ID, dealId)?.properties.dealname ?? `deal ${dealId}`);
+  const showGuidance = async (dealId: string) => {
+    const answer = await signed('GET', `/api/v1/deals/${dealId}/guidance?${cardQuery}`);
+    if (answer.status !== 200)
+      throw new Error(`guidance answered ${answer.status}: ${JSON.stringify(answer.body)}`);
+    say(formatGuidanceText(guidanceResponseSchema.parse(answer.body), dealName(dealId)));
+    say();
+  };
+
+  heading('SOP Guide demo: a local HubSpot sandbox, no account needed');
+  say(`Service:         ${running.url}  (database ${services.store.dialect})`);
+  say(
+    `HubSpot sandbox: ${sandbox.url}  (portal ${DEMO_PORTAL_ID}, default deal pipeline, 3 owners, 6 deals)`,
+  );
+
+  heading('1. A rep moves a deal in HubSpot; HubSpot sends a signed deal-stage webhook');
+  const moved = sample.deals.freshAppointment;
+  const at = new Date();
+  sandbox.state.moveDealToStage(DEMO_PORTAL_ID, moved, 'qualifiedtobuy', at);
+  const event = {
+    eventId: 1,
+    subscriptionId: 12345,
+    portalId: DEMO_PORTAL_ID,
+    appId: 1,
+    occurredAt: at.getTime(),
+    subscriptionType: 'deal.propertyChange',
+    attemptNumber: 0,
+    objectId: Number(moved),
+    propertyName: 'dealstage',
+    propertyValue: 'qualifiedtobuy',
+    changeSource: 'CRM',
+    sourceId: `userId:${sample.owners.rep.userId}`,
+  };
+  const first = await signed('POST', '/webhooks/hubspot', [event]);
+  const redelivery = await signed('POST', '/webhooks/hubspot', [{ ...event, attemptNumber: 1 }]);
+  say(`POST /webhooks/hubspot -> ${first.status} ${JSON.stringify(first.body)}`);
+  say(
+    `HubSpot retries the same batch -> ${redelivery.status} ${JSON.stringify(redelivery.body)} (journaled again, applied once)`,
+  );
+  await running.workers.drainInbox();
+
+  heading('2. What the rep sees on the deal sidebar card');
+  await showGuidance(moved);
+  await showGuidance(sample.deals.readyQualified);
+  await showGuidance(sample.deals.stalledQualified);
+  await showGuidance(sample.deals.closedWon);
+
+  heading('3. The rep ticks "Hold a discovery call" on the card');
+  const tick = await signed('POST', `/api/v1/deals/${moved}/actions/discovery-call?${cardQuery}`, {
+    done: true,
+    note: 'Call held with the CFO; budget confirmed for Q1',
+  });
+  if (tick.status !== 200)
+    throw new Error(`action toggle answered ${tick.status}: ${JSON.stringify(tick.body)}`);
+  say(formatGuidanceText(guidanceResponseSchema.parse(tick.body), dealName(moved)));
+
+  heading('4. The stalled-deal sweep: HubSpot tasks for owners, escalations for managers');
+  say(formatSweepReport(await services.reminders.sweep({ now: new Date() })));
+  say('\nTasks now in the HubSpot sandbox:');
+  for (const task of sandbox.state.listTasks(DEMO_PORTAL_ID)) {
+    const props = task.properties;
+    say(`  - [${props.hs_task_priority}] ${props.hs_task_subject}  (due ${props.hs_timestamp})`);
+  }
+  const again = await services.reminders.sweep({ now: new Date() });
+  const createdAgain = again.rows.filter((row) => row.action === 'created').length;
+  say(`A second sweep right after creates ${createdAgain} task(s): nothing is sent twice.`);
+
+  heading('5. SOP status written back to HubSpot deal properties, for views, reports and workflows');
+  await services.writeback.markDealsChanged(DEMO_PORTAL_ID, Object.values(sample.deals), new Date());
+  await services.writeback.flush(new Date());
+  for (const dealId of [moved, sample.deals.stalledQualified]) {
+    const props = sandbox.state.getDeal(DEMO_PORTAL_ID, dealId)?.properties ?? {};
+    say(
+      `  ${dealName(dealId)}: step=${props.sop_guide_step}, progress=${props.sop_guide_progress_percent}%, ` +
+        `open items=${props.sop_guide_open_items}, compliance=${props.sop_guide_compliance}, stalled=${props.sop_guide_stalled}`,
+    );
+  }
+
+  const reads = sandbox.requests.filter((request) =>
+    request.path.includes('/objects/deals/batch/read'),
+  ).length;
+  heading('6. HubSpot calls made');
+  say(`${sandbox.requests.length} requests to the sandbox in all, ${reads} deals batch read(s).`);
+
+  if (once) {
+    await running.stop();
+    await sandbox.close();
+    say('\nDemo finished.');
+    return;
+  }
+  heading('The service keeps serving: Ctrl-C to stop');
+  say(`Try: curl ${running.url}/healthz   ·   curl ${running.url}/metrics`);
+  const stop = () => {
+    void running
+      .stop()
+      .then(() => sandbox.close())
+      .then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+runDemo(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(
+    error instanceof ConfigError ? `${error.message}\n` : `Demo failed: ${describeError(error)}\n`,
+  );
+  process.exit(1);
+});

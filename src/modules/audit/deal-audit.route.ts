@@ -1,0 +1,16 @@
+import { Router } from 'express';
+import { dealAuditResponseSchema } from './audit-entry.schema';
+import type { Services } from '../../app/services';
+import { readCardRequestContext, readDealId } from '../../platform/http/card-request-context';
+
+/** GET /api/v1/deals/:dealId/audit — the deal's stage changes, checklist ticks and snoozes, oldest first. */
+export function createDealAuditRouter({ audit, clock }: Pick<Services, 'audit' | 'clock'>): Router {
+  const router = Router();
+  router.get('/deals/:dealId/audit', async (req, res) => {
+    const { portalId } = readCardRequestContext(req);
+    const dealId = readDealId(req);
+    const entries = await audit.listDealAudit(portalId, dealId, clock.now());
+    res.json(dealAuditResponseSchema.parse({ portalId, dealId, entries }));
+  });
+  return router;
+}

@@ -1,0 +1,126 @@
+import type { ActionState } from '../../domain/deal.types';
+import type { ActionCompletionsTable } from '../../platform/db/database.types';
+import { generateSortableId, toEpochMs, type StoreContext } from '../../platform/db/store-context';
+
+/** One entry of the append-only checklist log: a tick (done) or an untick (undo). */
+export interface ActionCompletion {
+  id: string;
+  portalId: number;
+  dealId: string;
+  stageEnteredAt: Date;
+  stepId: string;
+  actionId: string;
+  done: boolean;
+  userId: string | null;
+  userEmail: string | null;
+  note: string | null;
+  at: Date;
+}
+
+export type AppendActionCompletionInput = Omit<ActionCompletion, 'id'>;
+
+/** The latest state of one action, with the step and stage entry it belongs to. */
+export interface ScopedActionState extends ActionState {
+  stepId: string;
+  stageEnteredAt: Date;
+}
+
+export interface ActionCompletionFilter {
+  stepId?: string;
+  /** A deal that re-enters a stage starts a fresh checklist: pass the current entry to see only its ticks. */
+  stageEnteredAt?: Date;
+}
+
+export interface ActionCompletionRepository {
+  appendActionCompletion(input: AppendActionCompletionInput): Promise<ActionCompletion>;
+  /** The log folded into the latest state per (stage entry, step, action); actions never ticked are absent. */
+  listActionStates(
+    portalId: number,
+    dealId: string,
+    filter?: ActionCompletionFilter,
+  ): Promise<ScopedActionState[]>;
+  /** The audit trail, oldest first. */
+  listActionCompletions(
+    portalId: number,
+    dealId: string,
+    filter?: ActionCompletionFilter,
+  ): Promise<ActionCompletion[]>;
+}
+
+export function toActionCompletion(row: ActionCompletionsTable): ActionCompletion {
+  return {
+    id: row.id,
+    portalId: row.portal_id,
+    dealId: row.deal_id,
+    stageEnteredAt: new Date(row.stage_entered_at),
+    stepId: row.step_id,
+    actionId: row.action_id,
+    done: row.done === 1,
+    userId: row.user_id,
+    userEmail: row.user_email,
+    note: row.note,
+    at: new Date(row.at),
+  };
+}
+
+/** Later entries win; the log is read oldest first, so the last entry per action is its state. */
+export function foldActionCompletions(log: readonly ActionCompletion[]): ScopedActionState[] {
+  const latest = new Map<string, ScopedActionState>();
+  for (const entry of log) {
+    latest.set(JSON.stringify([entry.stageEnteredAt.getTime(), entry.stepId, entry.actionId]), {
+      actionId: entry.actionId,
+      stepId: entry.stepId,
+      stageEnteredAt: entry.stageEnteredAt,
+      done: entry.done,
+      by: entry.userId === null ? null : { userId: entry.userId, email: entry.userEmail },
+      at: entry.at,
+      note: entry.note,
+    });
+  }
+  return [...latest.values()];
+}
+
+export function createActionCompletionRepository(ctx: StoreContext): ActionCompletionRepository {
+  const { db } = ctx;
+
+  async function listLog(portalId: number, dealId: string, filter: ActionCompletionFilter = {}) {
+    let query = db
+      .selectFrom('action_completions')
+      .selectAll()
+      .where('portal_id', '=', portalId)
+      .where('deal_id', '=', dealId);
+    if (filter.stepId !== undefined) query = query.where('step_id', '=', filter.stepId);
+    if (filter.stageEnteredAt !== undefined) {
+      query = query.where('stage_entered_at', '=', toEpochMs(filter.stageEnteredAt));
+    }
+    // Ids sort in write order, which breaks ties between entries of the same millisecond.
+    const rows = await query.orderBy('at').orderBy('id').execute();
+    return rows.map(toActionCompletion);
+  }
+
+  return {
+    async appendActionCompletion(input) {
+      const row: ActionCompletionsTable = {
+        id: generateSortableId(),
+        portal_id: input.portalId,
+        deal_id: input.dealId,
+        stage_entered_at: toEpochMs(input.stageEnteredAt),
+        step_id: input.stepId,
+        action_id: input.actionId,
+        done: input.done ? 1 : 0,
+        user_id: input.userId,
+        user_email: input.userEmail,
+        note: input.note,
+        at: toEpochMs(input.at),
+      };
+      await db.insertInto('action_completions').values(row).execute();
+      return toActionCompletion(row);
+    },
+
+    async listActionStates(portalId, dealId, filter) {
+      return foldActionCompletions(await listLog(portalId, dealId, filter));
+    },
+
+    listActionCompletions: listLog,
+  };
+}

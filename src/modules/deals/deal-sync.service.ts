@@ -1,0 +1,143 @@
+import {
+  listAssociationTypesReadByPlaybook,
+  listPropertiesReadByPlaybook,
+  parseHubSpotDate,
+} from '../../domain';
+import type { DealSnapshot } from '../../domain';
+import type { HubSpotDeal, HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { PlaybookService } from '../playbooks/playbook.service';
+import type { DealRecord, Store } from '../../platform/db';
+
+/**
+ * Events are hints, HubSpot is the truth (STYLE.md principle 7): the projection is written from what a
+ * deals batch read returns, never from an event's payload alone. One read serves up to 100 deals.
+ */
+export const DEAL_BASE_PROPERTIES = [
+  'dealname',
+  'pipeline',
+  'dealstage',
+  'hubspot_owner_id',
+  'createdate',
+  'hs_lastmodifieddate',
+  'hs_v2_date_entered_current_stage',
+  'notes_last_updated',
+  'hs_last_sales_activity_timestamp',
+  'notes_next_activity_date',
+] as const;
+
+/** Timing and bookkeeping properties live in their own columns; only what checks read goes in `properties`. */
+const COLUMN_PROPERTIES = new Set<string>([
+  'pipeline',
+  'dealstage',
+  'hubspot_owner_id',
+  'hs_lastmodifieddate',
+  'hs_v2_date_entered_current_stage',
+  'notes_last_updated',
+  'hs_last_sales_activity_timestamp',
+  'notes_next_activity_date',
+]);
+
+export interface DealSyncResult {
+  deals: DealRecord[];
+  /** Ids HubSpot does not know (deleted or merged). */
+  missingIds: string[];
+}
+
+export interface DealSyncService {
+  /** Reads the deals from HubSpot (batched) and writes them into the projection. */
+  syncDeals(portalId: number, dealIds: readonly string[], now: Date): Promise<DealSyncResult>;
+  /** The properties a deals read asks for under the portal's current playbook. */
+  propertiesToRead(portalId: number): Promise<string[]>;
+}
+
+export function createDealSyncService(deps: {
+  store: Store;
+  hubspot: HubSpotGateway;
+  playbooks: PlaybookService;
+}): DealSyncService {
+  const { store, hubspot, playbooks } = deps;
+
+  const readPlan = async (portalId: number) => {
+    const { version, playbook } = await playbooks.current(portalId);
+    const checkedProperties = listPropertiesReadByPlaybook(playbook);
+    return {
+      version,
+      properties: [...new Set([...DEAL_BASE_PROPERTIES, ...checkedProperties])].sort(),
+      checkedProperties: new Set(checkedProperties),
+      associationTypes: listAssociationTypesReadByPlaybook(playbook),
+    };
+  };
+
+  return {
+    propertiesToRead: async (portalId) => (await readPlan(portalId)).properties,
+
+    async syncDeals(portalId, dealIds, now) {
+      const ids = [...new Set(dealIds)];
+      if (ids.length === 0) return { deals: [], missingIds: [] };
+      const plan = await readPlan(portalId);
+      const read = await hubspot.batchReadDeals(portalId, ids, plan.properties);
+      const foundIds = read.deals.map((deal) => deal.id);
+      const counts = new Map<string, Map<string, number>>();
+      for (const type of plan.associationTypes) {
+        counts.set(
+          type,
+          foundIds.length ? await hubspot.readAssociationCounts(portalId, foundIds, type) : new Map(),
+        );
+      }
+      const deals: DealRecord[] = [];
+      for (const hubspotDeal of read.deals) {
+        const associations = Object.fromEntries(
+          plan.associationTypes.map((type) => [type, counts.get(type)?.get(hubspotDeal.id) ?? 0]),
+        );
+        const snapshot = toDealSnapshot(portalId, hubspotDeal, associations, now, plan.checkedProperties);
+        if (!snapshot) continue;
+        const written = await store.deals.upsertDealFromHubSpot(snapshot, {
+          observedAt: now,
+          playbookVersion: plan.version > 0 ? plan.version : null,
+          now,
+        });
+        if (written.deal) deals.push(written.deal);
+      }
+      return { deals, missingIds: read.missingIds };
+    },
+  };
+}
+
+/** HubSpot's deal, as the domain sees it. Null when HubSpot returned a deal without a stage. */
+export function toDealSnapshot(
+  portalId: number,
+  deal: HubSpotDeal,
+  associations: Record<string, number>,
+  now: Date,
+  /** Properties the playbook's checks read: kept in `properties` even when they also have a column. */
+  checkedProperties: ReadonlySet<string> = new Set(),
+): DealSnapshot | null {
+  const props = deal.properties;
+  const stageId = props.dealstage;
+  if (!stageId) return null;
+  const date = (name: string) => {
+    const value = props[name];
+    return value ? parseHubSpotDate(value) : null;
+  };
+  const lastActivity = [date('notes_last_updated'), date('hs_last_sales_activity_timestamp')]
+    .filter((value): value is Date => value !== null)
+    .sort((a, b) => b.getTime() - a.getTime())[0];
+  return {
+    portalId,
+    dealId: deal.id,
+    pipelineId: props.pipeline || 'default',
+    stageId,
+    stageEnteredAt:
+      date('hs_v2_date_entered_current_stage') ??
+      date(`hs_v2_date_entered_${stageId}`) ??
+      deal.createdAt ??
+      now,
+    ownerId: props.hubspot_owner_id || null,
+    properties: Object.fromEntries(
+      Object.entries(props).filter(([name]) => checkedProperties.has(name) || !COLUMN_PROPERTIES.has(name)),
+    ),
+    associations,
+    lastActivityAt: lastActivity ?? null,
+    nextActivityAt: date('notes_next_activity_date'),
+  };
+}

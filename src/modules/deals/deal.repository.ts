@@ -1,0 +1,447 @@
+import { sql, type ExpressionBuilder, type RawBuilder } from 'kysely';
+import type { DealSnapshot } from '../../domain/deal.types';
+import type { Database, DealsTable } from '../../platform/db/database.types';
+import {
+  fromEpochMsOrNull,
+  toEpochMs,
+  toEpochMsOrNull,
+  type StoreContext,
+  type StoreDialect,
+} from '../../platform/db/store-context';
+
+/** Large `IN (...)` lists are split so that no query exceeds SQLite's bound-parameter limit. */
+const DEAL_IDS_PER_QUERY = 500;
+
+/** The projection of a deal plus what the store tracks about it. */
+export interface DealRecord extends DealSnapshot {
+  /** The playbook version pinned when the deal entered its current stage; null when none was pinned. */
+  playbookVersion: number | null;
+  /** Time of the last applied change (event occurredAt or HubSpot read time). */
+  lastEventAt: Date | null;
+  /** Set when HubSpot reported the deal deleted; the sweep and counts skip such deals. */
+  deletedAt: Date | null;
+  updatedAt: Date;
+}
+
+/**
+ * applied: the write changed the deal. stale: the deal already reflects a later change, nothing changed.
+ * unknown-deal: the projection has no such deal yet (read it from HubSpot and upsert it).
+ */
+export type DealWriteOutcome = 'applied' | 'stale' | 'unknown-deal';
+
+export interface DealWriteResult {
+  outcome: DealWriteOutcome;
+  /** The deal as it is after the call (null for an unknown deal). */
+  deal: DealRecord | null;
+}
+
+/** A change carried by a webhook event. Only the fields present are written. */
+export interface DealStateChange {
+  portalId: number;
+  dealId: string;
+  /** The event's occurredAt: the change applies only if nothing later was applied before. */
+  occurredAt: Date;
+  pipelineId?: string;
+  stageId?: string;
+  /** When the deal entered `stageId`; defaults to occurredAt. Ignored when the stage does not change. */
+  stageEnteredAt?: Date;
+  /** Pinned if (and only if) the change moves the deal to another stage. */
+  playbookVersion?: number | null;
+  ownerId?: string | null;
+  /** Merged into the stored properties (keys absent here keep their values). */
+  properties?: Record<string, string | null>;
+  lastActivityAt?: Date | null;
+  nextActivityAt?: Date | null;
+}
+
+export interface DealRepository {
+  getDeal(portalId: number, dealId: string): Promise<DealRecord | null>;
+  /** The deals found among `dealIds`, in no particular order; deleted ones included (check deletedAt). */
+  getDeals(portalId: number, dealIds: readonly string[]): Promise<DealRecord[]>;
+  /**
+   * Writes what HubSpot returned, as of `observedAt` (when it was read). Inserts an unknown deal;
+   * a read older than the last applied change is ignored. The pinned playbook version is kept while
+   * the stage entry is the same, otherwise `playbookVersion` (or null) is pinned.
+   */
+  upsertDealFromHubSpot(
+    snapshot: DealSnapshot,
+    options: { observedAt: Date; playbookVersion?: number | null; now?: Date },
+  ): Promise<DealWriteResult>;
+  /** Applies an event's change to a known deal; never moves it back in time. */
+  applyDealState(change: DealStateChange, options?: { now?: Date }): Promise<DealWriteResult>;
+  /** Pins a version for the current stage entry if none is pinned yet (e.g. a deal backfilled without one). */
+  pinPlaybookVersion(
+    portalId: number,
+    dealId: string,
+    stageEnteredAt: Date,
+    version: number,
+  ): Promise<boolean>;
+  markDealDeleted(
+    portalId: number,
+    dealId: string,
+    occurredAt: Date,
+    options?: { now?: Date },
+  ): Promise<DealWriteResult>;
+  /**
+   * Pins `version` on every live deal of the portal, whatever it was pinned to: a manager published with
+   * "apply to deals in progress". One statement, so no deal is left half-way. Returns how many deals moved.
+   */
+  repinLiveDeals(portalId: number, version: number, options?: { now?: Date }): Promise<number>;
+  /**
+   * Live deals that entered their stage before `before`, ordered by deal id; pass the last id of a page as
+   * `afterDealId` to get the next one. Meant for walks over (nearly) every deal, like the impact preview:
+   * with a selective `before`, each page sorts every earlier candidate again, so the stall sweep uses
+   * pageDealsEnteredStageBefore instead.
+   */
+  listDealsEnteredStageBefore(
+    portalId: number,
+    before: Date,
+    page: { afterDealId?: string; limit: number },
+  ): Promise<DealRecord[]>;
+  /**
+   * Live deals that entered their stage before `before`, oldest entry first, a page at a time: keyset
+   * paging on (stage_entered_at, deal_id), which the index (portal_id, stage_entered_at, deal_id) serves
+   * in order, so each page costs its own rows only. Pass the page's `next` as `after` for the next page;
+   * `next` is null after the last page. Each deal carries the stalled value last written to HubSpot.
+   */
+  pageDealsEnteredStageBefore(
+    portalId: number,
+    before: Date,
+    page: { after?: StageEntryCursor; limit: number },
+  ): Promise<StageEntryPage>;
+  /** Live (not deleted) deals of one portal, or of every portal when none is given (metrics). */
+  countDeals(portalId?: number): Promise<number>;
+}
+
+/** Where a page of pageDealsEnteredStageBefore ended: the next page starts after this stage entry. */
+export interface StageEntryCursor {
+  stageEnteredAt: Date;
+  dealId: string;
+}
+
+export interface StallCandidate extends DealRecord {
+  /**
+   * The SOP property sop_guide_stalled as last written to HubSpot by the write-back; null before the
+   * first write. The sweep marks for write-back only the deals whose stall verdict differs from it.
+   */
+  writtenStalled: 'true' | 'false' | null;
+}
+
+export interface StageEntryPage {
+  deals: StallCandidate[];
+  next: StageEntryCursor | null;
+}
+
+function toDealRecord(row: DealsTable): DealRecord {
+  return {
+    portalId: row.portal_id,
+    dealId: row.deal_id,
+    pipelineId: row.pipeline_id,
+    stageId: row.stage_id,
+    stageEnteredAt: new Date(row.stage_entered_at),
+    ownerId: row.owner_id,
+    properties: JSON.parse(row.properties) as Record<string, string | null>,
+    associations: JSON.parse(row.associations) as Record<string, number>,
+    lastActivityAt: fromEpochMsOrNull(row.last_activity_at),
+    nextActivityAt: fromEpochMsOrNull(row.next_activity_at),
+    playbookVersion: row.playbook_version,
+    lastEventAt: fromEpochMsOrNull(row.last_event_at),
+    deletedAt: fromEpochMsOrNull(row.deleted_at),
+    updatedAt: new Date(row.updated_at),
+  };
+}
+
+/** The guard of every event-driven write: nothing later than `eventAtMs` has been applied to the deal yet. */
+function isNotNewerThan(eb: ExpressionBuilder<Database, 'deals'>, eventAtMs: number) {
+  return eb.or([eb('deals.last_event_at', 'is', null), eb('deals.last_event_at', '<=', eventAtMs)]);
+}
+
+/**
+ * `deals.properties` with `patch` merged in, computed by the database so that the merge and the guard
+ * are one statement. SQLite's json_patch would drop keys whose value is null, hence json_each.
+ */
+function mergePropertiesSql(dialect: StoreDialect, patch: Record<string, string | null>): RawBuilder<string> {
+  const patchJson = JSON.stringify(patch);
+  if (dialect === 'postgres') {
+    return sql<string>`(${sql.ref('deals.properties')}::jsonb || cast(${patchJson} as jsonb))::text`;
+  }
+  return sql<string>`(select json_group_object(merged.key, merged.value) from (
+      select key, value from json_each(${sql.ref('deals.properties')})
+        where key not in (select key from json_each(${patchJson}))
+      union all
+      select key, value from json_each(${patchJson})
+    ) as merged)`;
+}
+
+/** The sop_guide_stalled value inside deal_writebacks.written_values (a JSON object), read by the database. */
+function writtenStalledSql(dialect: StoreDialect): RawBuilder<string | null> {
+  const written = sql.ref('deal_writebacks.written_values');
+  if (dialect === 'postgres') return sql<string | null>`(${written}::jsonb ->> 'sop_guide_stalled')`;
+  return sql<string | null>`json_extract(${written}, '$.sop_guide_stalled')`;
+}
+
+export function createDealRepository(ctx: StoreContext): DealRepository {
+  const { db, dialect } = ctx;
+
+  async function readDeal(portalId: number, dealId: string): Promise<DealRecord | null> {
+    const row = await db
+      .selectFrom('deals')
+      .selectAll()
+      .where('portal_id', '=', portalId)
+      .where('deal_id', '=', dealId)
+      .executeTakeFirst();
+    return row ? toDealRecord(row) : null;
+  }
+
+  /** After a guarded write changed nothing: tell "already newer" from "not there". */
+  async function explainUnappliedWrite(portalId: number, dealId: string): Promise<DealWriteResult> {
+    const deal = await readDeal(portalId, dealId);
+    return { outcome: deal ? 'stale' : 'unknown-deal', deal };
+  }
+
+  return {
+    getDeal: readDeal,
+
+    async getDeals(portalId, dealIds) {
+      const unique = [...new Set(dealIds)];
+      const deals: DealRecord[] = [];
+      for (let start = 0; start < unique.length; start += DEAL_IDS_PER_QUERY) {
+        const rows = await db
+          .selectFrom('deals')
+          .selectAll()
+          .where('portal_id', '=', portalId)
+          .where('deal_id', 'in', unique.slice(start, start + DEAL_IDS_PER_QUERY))
+          .execute();
+        deals.push(...rows.map(toDealRecord));
+      }
+      return deals;
+    },
+
+    async upsertDealFromHubSpot(snapshot, options) {
+      const row: DealsTable = {
+        portal_id: snapshot.portalId,
+        deal_id: snapshot.dealId,
+        pipeline_id: snapshot.pipelineId,
+        stage_id: snapshot.stageId,
+        stage_entered_at: toEpochMs(snapshot.stageEnteredAt),
+        playbook_version: options.playbookVersion ?? null,
+        owner_id: snapshot.ownerId,
+        properties: JSON.stringify(snapshot.properties),
+        associations: JSON.stringify(snapshot.associations),
+        last_activity_at: toEpochMsOrNull(snapshot.lastActivityAt),
+        next_activity_at: toEpochMsOrNull(snapshot.nextActivityAt),
+        last_event_at: toEpochMs(options.observedAt),
+        deleted_at: null,
+        revision: 1,
+        updated_at: toEpochMs(options.now ?? new Date()),
+      };
+      const saved = await db
+        .insertInto('deals')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .columns(['portal_id', 'deal_id'])
+            .doUpdateSet((eb) => ({
+              pipeline_id: eb.ref('excluded.pipeline_id'),
+              stage_id: eb.ref('excluded.stage_id'),
+              stage_entered_at: eb.ref('excluded.stage_entered_at'),
+              playbook_version: eb
+                .case()
+                .when(
+                  eb.and([
+                    eb('deals.stage_id', '=', eb.ref('excluded.stage_id')),
+                    eb('deals.stage_entered_at', '=', eb.ref('excluded.stage_entered_at')),
+                  ]),
+                )
+                .then(eb.fn.coalesce('deals.playbook_version', 'excluded.playbook_version'))
+                .else(eb.ref('excluded.playbook_version'))
+                .end(),
+              owner_id: eb.ref('excluded.owner_id'),
+              properties: eb.ref('excluded.properties'),
+              associations: eb.ref('excluded.associations'),
+              last_activity_at: eb.ref('excluded.last_activity_at'),
+              next_activity_at: eb.ref('excluded.next_activity_at'),
+              last_event_at: eb.ref('excluded.last_event_at'),
+              // HubSpot returned the deal, so it exists (a restored deal comes back to life).
+              deleted_at: null,
+              revision: eb('deals.revision', '+', 1),
+              updated_at: eb.ref('excluded.updated_at'),
+            }))
+            .where((eb) =>
+              // The same guard as isNotNewerThan, against the incoming row's read time.
+              eb.or([
+                eb('deals.last_event_at', 'is', null),
+                eb('deals.last_event_at', '<=', eb.ref('excluded.last_event_at')),
+              ]),
+            ),
+        )
+        .returningAll()
+        .executeTakeFirst();
+      if (saved) return { outcome: 'applied', deal: toDealRecord(saved) };
+      return explainUnappliedWrite(snapshot.portalId, snapshot.dealId);
+    },
+
+    async applyDealState(change, options = {}) {
+      const occurredAtMs = toEpochMs(change.occurredAt);
+      const saved = await db
+        .updateTable('deals')
+        .set((eb) => {
+          const movesStage =
+            change.stageId === undefined
+              ? sql.lit(false)
+              : eb.or([
+                  eb('deals.stage_id', '<>', change.stageId),
+                  ...(change.pipelineId === undefined
+                    ? []
+                    : [eb('deals.pipeline_id', '<>', change.pipelineId)]),
+                ]);
+          const enteredAtMs = toEpochMs(change.stageEnteredAt ?? change.occurredAt);
+          return {
+            ...(change.pipelineId === undefined ? {} : { pipeline_id: change.pipelineId }),
+            ...(change.stageId === undefined
+              ? {}
+              : {
+                  stage_id: change.stageId,
+                  stage_entered_at: eb
+                    .case()
+                    .when(movesStage)
+                    .then(enteredAtMs)
+                    .else(eb.ref('deals.stage_entered_at'))
+                    .end(),
+                  playbook_version: eb
+                    .case()
+                    .when(movesStage)
+                    .then(change.playbookVersion ?? null)
+                    .else(eb.ref('deals.playbook_version'))
+                    .end(),
+                }),
+            ...(change.ownerId === undefined ? {} : { owner_id: change.ownerId }),
+            ...(change.properties === undefined
+              ? {}
+              : { properties: mergePropertiesSql(dialect, change.properties) }),
+            ...(change.lastActivityAt === undefined
+              ? {}
+              : { last_activity_at: toEpochMsOrNull(change.lastActivityAt) }),
+            ...(change.nextActivityAt === undefined
+              ? {}
+              : { next_activity_at: toEpochMsOrNull(change.nextActivityAt) }),
+            last_event_at: occurredAtMs,
+            revision: eb('deals.revision', '+', 1),
+            updated_at: toEpochMs(options.now ?? new Date()),
+          };
+        })
+        .where('portal_id', '=', change.portalId)
+        .where('deal_id', '=', change.dealId)
+        .where((eb) => isNotNewerThan(eb, occurredAtMs))
+        .returningAll()
+        .executeTakeFirst();
+      if (saved) return { outcome: 'applied', deal: toDealRecord(saved) };
+      return explainUnappliedWrite(change.portalId, change.dealId);
+    },
+
+    async pinPlaybookVersion(portalId, dealId, stageEnteredAt, version) {
+      const result = await db
+        .updateTable('deals')
+        .set({ playbook_version: version })
+        .where('portal_id', '=', portalId)
+        .where('deal_id', '=', dealId)
+        .where('stage_entered_at', '=', toEpochMs(stageEnteredAt))
+        .where('playbook_version', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+
+    async markDealDeleted(portalId, dealId, occurredAt, options = {}) {
+      const occurredAtMs = toEpochMs(occurredAt);
+      const saved = await db
+        .updateTable('deals')
+        .set((eb) => ({
+          deleted_at: occurredAtMs,
+          last_event_at: occurredAtMs,
+          revision: eb('deals.revision', '+', 1),
+          updated_at: toEpochMs(options.now ?? new Date()),
+        }))
+        .where('portal_id', '=', portalId)
+        .where('deal_id', '=', dealId)
+        .where((eb) => isNotNewerThan(eb, occurredAtMs))
+        .returningAll()
+        .executeTakeFirst();
+      if (saved) return { outcome: 'applied', deal: toDealRecord(saved) };
+      return explainUnappliedWrite(portalId, dealId);
+    },
+
+    async repinLiveDeals(portalId, version, options = {}) {
+      const result = await db
+        .updateTable('deals')
+        .set({ playbook_version: version, updated_at: toEpochMs(options.now ?? new Date()) })
+        .where('portal_id', '=', portalId)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows);
+    },
+
+    async listDealsEnteredStageBefore(portalId, before, page) {
+      let query = db
+        .selectFrom('deals')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('stage_entered_at', '<', toEpochMs(before))
+        .where('deleted_at', 'is', null);
+      if (page.afterDealId !== undefined) query = query.where('deal_id', '>', page.afterDealId);
+      const rows = await query.orderBy('deal_id').limit(page.limit).execute();
+      return rows.map(toDealRecord);
+    },
+
+    async pageDealsEnteredStageBefore(portalId, before, page) {
+      const { after } = page;
+      let query = db
+        .selectFrom('deals')
+        .leftJoin('deal_writebacks', (join) =>
+          join
+            .onRef('deal_writebacks.portal_id', '=', 'deals.portal_id')
+            .onRef('deal_writebacks.deal_id', '=', 'deals.deal_id'),
+        )
+        .selectAll('deals')
+        .select(writtenStalledSql(dialect).as('written_stalled'))
+        .where('deals.portal_id', '=', portalId)
+        .where('deals.stage_entered_at', '<', toEpochMs(before))
+        .where('deals.deleted_at', 'is', null);
+      if (after !== undefined) {
+        query = query.where((eb) =>
+          eb(
+            eb.refTuple('deals.stage_entered_at', 'deals.deal_id'),
+            '>',
+            eb.tuple(toEpochMs(after.stageEnteredAt), after.dealId),
+          ),
+        );
+      }
+      const rows = await query
+        .orderBy('deals.stage_entered_at')
+        .orderBy('deals.deal_id')
+        .limit(page.limit)
+        .execute();
+      const deals = rows.map(({ written_stalled, ...row }): StallCandidate => ({
+        ...toDealRecord(row),
+        writtenStalled: written_stalled === 'true' || written_stalled === 'false' ? written_stalled : null,
+      }));
+      const last = deals.at(-1);
+      return {
+        deals,
+        next:
+          last === undefined || deals.length < page.limit
+            ? null
+            : { stageEnteredAt: last.stageEnteredAt, dealId: last.dealId },
+      };
+    },
+
+    async countDeals(portalId) {
+      let query = db
+        .selectFrom('deals')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('deleted_at', 'is', null);
+      if (portalId !== undefined) query = query.where('portal_id', '=', portalId);
+      const row = await query.executeTakeFirstOrThrow();
+      return Number(row.count);
+    },
+  };
+}

@@ -1,0 +1,86 @@
+import {
+  buildBusinessCalendar,
+  evaluateDealGuidance,
+  listPropertiesReadByPlaybook,
+  type DealGuidance,
+} from '../../domain';
+import type { DealSyncService } from '../deals/deal-sync.service';
+import { AppError } from '../../platform/errors/app-error';
+import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { PlaybookService } from '../playbooks/playbook.service';
+import type { PortalRegistry } from '../portals/portal-registry';
+import type { DealRecord, Store } from '../../platform/db';
+
+/**
+ * The card's data. The warm path reads only the local store (and the in-memory pipeline cache): a rep
+ * opening a deal costs HubSpot nothing. A deal the service has never seen (it predates the install) is
+ * read from HubSpot once, on demand, and projected.
+ */
+export interface GuidanceService {
+  getGuidance(portalId: number, dealId: string, now: Date): Promise<DealGuidance>;
+  /** The guidance of a deal already loaded with loadDeal: a write that loaded it need not read it again. */
+  getGuidanceOfDeal(deal: DealRecord, now: Date): Promise<DealGuidance>;
+  /** The projected deal, read on demand when unknown; 404 for a deal this portal does not have. */
+  loadDeal(portalId: number, dealId: string, now: Date): Promise<DealRecord>;
+}
+
+export function createGuidanceService(deps: {
+  store: Store;
+  hubspot: HubSpotGateway;
+  portals: PortalRegistry;
+  playbooks: PlaybookService;
+  dealSync: DealSyncService;
+}): GuidanceService {
+  const { store, hubspot, portals, playbooks, dealSync } = deps;
+
+  const notFound = (dealId: string) =>
+    new AppError('NOT_FOUND', `Deal ${dealId} was not found in this portal`);
+
+  const readFromHubSpot = async (portalId: number, dealId: string, now: Date) => {
+    const { deals } = await dealSync.syncDeals(portalId, [dealId], now);
+    const deal = deals.find((candidate) => candidate.dealId === dealId);
+    if (!deal) throw notFound(dealId);
+    return deal;
+  };
+
+  const loadDeal = async (portalId: number, dealId: string, now: Date) => {
+    // Same answer for "not installed" and "no such deal": a portal learns nothing about others.
+    if (!portals.isInstalled(portalId)) throw notFound(dealId);
+    const deal = await store.deals.getDeal(portalId, dealId);
+    if (deal?.deletedAt) throw notFound(dealId);
+    return deal ?? readFromHubSpot(portalId, dealId, now);
+  };
+
+  const getGuidanceOfDeal = async (loaded: DealRecord, now: Date) => {
+    const { portalId, dealId } = loaded;
+    let deal = loaded;
+    let { version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion);
+    // A playbook that reads a property the projection never fetched: read the deal again, once.
+    if (listPropertiesReadByPlaybook(playbook).some((name) => !(name in deal.properties))) {
+      deal = await readFromHubSpot(portalId, dealId, now);
+      ({ version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion));
+    }
+    const [stageLabel, actionStates, snooze] = await Promise.all([
+      hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
+      store.actions.listActionStates(portalId, dealId, { stageEnteredAt: deal.stageEnteredAt }),
+      store.snoozes.getActiveSnooze(portalId, dealId, now, { stageEnteredAt: deal.stageEnteredAt }),
+    ]);
+    return evaluateDealGuidance({
+      deal,
+      playbook,
+      playbookVersion: version,
+      stageLabel,
+      actionStates,
+      now,
+      calendar: buildBusinessCalendar(playbook, portals.timeZoneOf(portalId)),
+      snoozedUntil: snooze?.until ?? null,
+    });
+  };
+
+  return {
+    loadDeal,
+    getGuidanceOfDeal,
+    getGuidance: async (portalId, dealId, now) =>
+      getGuidanceOfDeal(await loadDeal(portalId, dealId, now), now),
+  };
+}

@@ -1,0 +1,258 @@
+import { describeError } from '../../platform/errors/app-error';
+import { z } from 'zod';
+import type { DealSyncService } from '../deals/deal-sync.service';
+import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
+import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
+import type { Logger } from '../../platform/observability/logger';
+import type { PortalRegistry } from '../portals/portal-registry';
+import type { InboxEvent, Store } from '../../platform/db';
+import { explodeJournalBody } from './webhook-journal';
+
+/**
+ * Events claimed at once. HubSpot's deals batch read takes 100 ids but its associations batch read takes
+ * 1,000: a claim of 500 events (a few hundred deals) needs a few deal reads and one association read per
+ * object type, where claims of 100 paid an association read per type every 100 events.
+ */
+export const INBOX_BATCH_SIZE = 500;
+export const INBOX_LEASE_MS = 60_000;
+/**
+ * Journal rows (webhook requests, up to 100 events each) read per batch; of those, rows are moved until
+ * a claim's worth of events (INBOX_BATCH_SIZE) is in the inbox. So claims stay full however small
+ * HubSpot's batches are, and on SQLite, where the move runs on the event loop, one move holds it for a
+ * few milliseconds (~500 events) rather than ~30 ms (2,000).
+ */
+export const JOURNAL_ROWS_PER_BATCH = 20;
+/** After this many failed attempts (about a day with the backoff below) an event is parked. */
+export const MAX_INBOX_ATTEMPTS = 12;
+const MAX_BACKOFF_MS = 2 * 60 * 60 * 1000;
+
+/** What the intake stored: the webhook edge's normalised DealEvent. Parsed again here: a row is an edge too. */
+const storedDealEventSchema = z.object({
+  kind: z.enum(['stage-change', 'property-change', 'creation', 'deletion']),
+  portalId: z.number().int(),
+  objectId: z.string().min(1),
+  occurredAt: z.number(),
+  propertyName: z.string().nullable(),
+  propertyValue: z.string().nullable(),
+  changeSource: z.string().nullable(),
+  sourceId: z.string().nullable(),
+  dedupeKey: z.string(),
+});
+type StoredDealEvent = z.infer<typeof storedDealEventSchema>;
+
+export interface InboxProcessorDeps {
+  store: Store;
+  dealSync: DealSyncService;
+  portals: PortalRegistry;
+  metrics: MetricsRegistry;
+  logger: Logger;
+  /** Called with the deals a batch touched, after their projection is current (write-back, reminders). */
+  onDealsChanged?: (portalId: number, dealIds: string[], now: Date) => Promise<void>;
+}
+
+export interface InboxBatchResult {
+  /** Journal rows (acknowledged requests) moved into the inbox before the claim. */
+  moved: number;
+  claimed: number;
+  applied: number;
+  dropped: number;
+  retried: number;
+  parked: number;
+}
+
+export function backoffMs(attempts: number, random: () => number = Math.random): number {
+  const base = Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.max(0, attempts - 1));
+  return Math.round(base * (0.5 + random() / 2));
+}
+
+/**
+ * Drains the webhook inbox. Rows are claimed with a lease, so a crashed worker's rows come back; every
+ * step is idempotent (the projection is written from HubSpot's truth under a time guard, stage changes
+ * are recorded once per event key), so applying a row twice after a crash changes nothing.
+ */
+export function createInboxProcessor(deps: InboxProcessorDeps) {
+  const { store, dealSync, portals, metrics, logger } = deps;
+  const processed = metrics.counter('sop_inbox_events_total', 'Webhook inbox events by outcome');
+  const journaled = metrics.counter(
+    'sop_webhook_journal_events_total',
+    'Journaled webhook events moved into the inbox: new, or duplicates of events it already had',
+  );
+  const parkedBatches = metrics.counter(
+    'sop_webhook_journal_parked_total',
+    'Journaled webhook batches that no longer parse, kept and parked',
+  );
+
+  /** The acknowledged requests' events into the inbox, where redeliveries are recognised and dropped. */
+  async function moveJournalToInbox(): Promise<number> {
+    const transfer = await store.journal.moveToInbox({
+      limit: JOURNAL_ROWS_PER_BATCH,
+      maxEvents: INBOX_BATCH_SIZE,
+      explode: explodeJournalBody,
+    });
+    if (transfer.inserted > 0) journaled.inc({ outcome: 'new' }, transfer.inserted);
+    if (transfer.duplicates > 0) journaled.inc({ outcome: 'duplicate' }, transfer.duplicates);
+    if (transfer.parked > 0) {
+      parkedBatches.inc({}, transfer.parked);
+      logger.error('journaled webhook batches parked: they no longer parse', { count: transfer.parked });
+    }
+    return transfer.moved + transfer.parked;
+  }
+
+  async function processPortal(portalId: number, rows: InboxEvent[], now: Date, result: InboxBatchResult) {
+    if (!portals.isInstalled(portalId)) {
+      // Not ours (or uninstalled since): acknowledged at intake, dropped here, never sent to HubSpot.
+      await store.inbox.completeInboxEvents(
+        rows.map((row) => row.id),
+        { now },
+      );
+      result.dropped += rows.length;
+      processed.inc({ outcome: 'dropped' }, rows.length);
+      return;
+    }
+    const events: Array<{ row: InboxEvent; event: StoredDealEvent }> = [];
+    for (const row of rows) {
+      const parsed = storedDealEventSchema.safeParse(row.payload);
+      if (parsed.success && parsed.data.portalId === portalId) {
+        events.push({ row, event: parsed.data });
+        continue;
+      }
+      await store.inbox.parkInboxEvent(row.id, 'Stored event does not match the event schema', { now });
+      result.parked += 1;
+      processed.inc({ outcome: 'parked' });
+    }
+    events.sort((a, b) => a.event.occurredAt - b.event.occurredAt);
+
+    const deletedAt = new Map<string, number>();
+    for (const { event } of events) {
+      if (event.kind === 'deletion') deletedAt.set(event.objectId, event.occurredAt);
+    }
+    const toRead = [
+      ...new Set(
+        events
+          .filter(({ event }) => event.kind !== 'deletion')
+          .map(({ event }) => event.objectId)
+          .filter((dealId) => !deletedAt.has(dealId)),
+      ),
+    ];
+
+    try {
+      const before = new Map(
+        (await store.deals.getDeals(portalId, toRead)).map((deal) => [deal.dealId, deal]),
+      );
+      if (toRead.length > 0) await dealSync.syncDeals(portalId, toRead, now);
+      for (const [dealId, occurredAt] of deletedAt) {
+        await store.deals.markDealDeleted(portalId, dealId, new Date(occurredAt), { now });
+      }
+      await recordStageChanges(portalId, events, before, now);
+    } catch (error) {
+      await retryOrPark(
+        events.map(({ row }) => row),
+        error,
+        now,
+        result,
+      );
+      return;
+    }
+    await store.inbox.completeInboxEvents(
+      events.map(({ row }) => row.id),
+      { now },
+    );
+    result.applied += events.length;
+    processed.inc({ outcome: 'applied' }, events.length);
+    if (deps.onDealsChanged && events.length > 0) {
+      await deps
+        .onDealsChanged(portalId, [...new Set(events.map(({ event }) => event.objectId))], now)
+        .catch((error) =>
+          logger.warn('post-processing failed; the next sweep catches up', { portalId, error }),
+        );
+    }
+  }
+
+  /** The audit trail's "from" is the previous stage: the projection before this batch, then each event in turn. */
+  async function recordStageChanges(
+    portalId: number,
+    events: Array<{ event: StoredDealEvent }>,
+    before: Map<string, { stageId: string; pipelineId: string }>,
+    now: Date,
+  ) {
+    const lastStage = new Map([...before].map(([dealId, deal]) => [dealId, deal.stageId]));
+    for (const { event } of events) {
+      if (event.kind !== 'stage-change' || !event.propertyValue) continue;
+      const fromStage = lastStage.get(event.objectId) ?? null;
+      lastStage.set(event.objectId, event.propertyValue);
+      await store.stageChanges.recordStageChange(
+        {
+          portalId,
+          dealId: event.objectId,
+          pipelineId: before.get(event.objectId)?.pipelineId ?? null,
+          fromStage: fromStage === event.propertyValue ? null : fromStage,
+          toStage: event.propertyValue,
+          occurredAt: new Date(event.occurredAt),
+          source: event.changeSource ?? 'WEBHOOK',
+          dedupeKey: event.dedupeKey,
+        },
+        { now },
+      );
+    }
+  }
+
+  async function retryOrPark(rows: InboxEvent[], error: unknown, now: Date, result: InboxBatchResult) {
+    const message = describeError(error);
+    // A HubSpot answer that retrying cannot change (400, 403...) makes the events poison right away.
+    const permanent = isHubSpotError(error) && !error.retryable;
+    for (const row of rows) {
+      if (permanent || row.attempts >= MAX_INBOX_ATTEMPTS) {
+        await store.inbox.parkInboxEvent(row.id, message, { now });
+        result.parked += 1;
+        processed.inc({ outcome: 'parked' });
+      } else {
+        await store.inbox.retryInboxEvent(
+          row.id,
+          message,
+          new Date(now.getTime() + backoffMs(row.attempts)),
+          { now },
+        );
+        result.retried += 1;
+        processed.inc({ outcome: 'retried' });
+      }
+    }
+    logger.warn('inbox events will be retried', { count: rows.length, error: message });
+  }
+
+  return {
+    /** Moves journaled requests into the inbox, then claims and applies one batch; returns what happened. */
+    async processBatch(options: { workerId: string; now: Date; limit?: number; leaseMs?: number }) {
+      const moved = await moveJournalToInbox();
+      const rows = await store.inbox.claimInboxEvents({
+        workerId: options.workerId,
+        limit: options.limit ?? INBOX_BATCH_SIZE,
+        now: options.now,
+        leaseMs: options.leaseMs ?? INBOX_LEASE_MS,
+      });
+      const result: InboxBatchResult = {
+        moved,
+        claimed: rows.length,
+        applied: 0,
+        dropped: 0,
+        retried: 0,
+        parked: 0,
+      };
+      const byPortal = new Map<number, InboxEvent[]>();
+      for (const row of rows) {
+        const portalRows = byPortal.get(row.portalId);
+        if (portalRows) portalRows.push(row);
+        else byPortal.set(row.portalId, [row]);
+      }
+      for (const [portalId, portalRows] of byPortal) {
+        // One portal's trouble never holds up another's events.
+        await processPortal(portalId, portalRows, options.now, result).catch(async (error) => {
+          logger.error('inbox batch failed', { portalId, error });
+          await retryOrPark(portalRows, error, options.now, result);
+        });
+      }
+      return result;
+    },
+  };
+}
+
+export type InboxProcessor = ReturnType<typeof createInboxProcessor>;

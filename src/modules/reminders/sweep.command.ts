@@ -1,0 +1,48 @@
+import type { SweepReport } from './stall-sweep.service';
+import { formatTable, parseIsoFlag, type ParsedArgs } from '../../app/cli/cli-args';
+import { withServices, type CliCommand } from '../../app/cli/cli-context';
+
+/** The sweep report as the CLI and the demo print it: a summary line, then one row per reminder. */
+export function formatSweepReport(report: SweepReport): string {
+  if (!report.ran) return 'Another instance is sweeping right now; nothing was done.';
+  const rows = report.rows.map((row) => [
+    row.dealName ? `${row.dealId} ${row.dealName}` : row.dealId,
+    row.assigneeOwnerId ?? '-',
+    row.stepId ?? '-',
+    row.daysStalled === null ? '-' : String(row.daysStalled),
+    row.kind,
+    row.detail ? `${row.action} (${row.detail})` : row.action,
+  ]);
+  const summary =
+    `${report.dryRun ? 'Dry run as of' : 'Swept as of'} ${report.now}: ${report.portals} portal(s), ` +
+    `${report.candidates} candidate deal(s), ${report.stalled} stalled, ${report.snoozed} snoozed, ` +
+    `${report.alreadySent} reminder(s) already sent`;
+  if (rows.length === 0) return `${summary}\nNothing to do.`;
+  return `${summary}\n\n${formatTable(['deal', 'owner', 'step', 'days stalled', 'kind', 'action'], rows)}`;
+}
+
+/**
+ * One stalled-deal sweep by hand, as the service's timer would run it: `--dry-run` says what it would
+ * do and creates nothing, `--now` evaluates as of another time (to see what next Monday's sweep sends).
+ */
+export const sweepCommand: CliCommand = {
+  name: 'sweep',
+  usage: 'sop-guide sweep [--dry-run] [--now <ISO time>]',
+  summary: 'run one stalled-deal sweep and print the reminders it sent (or, with --dry-run, would send)',
+  flags: { 'dry-run': 'boolean', now: 'string' },
+  async run(args: ParsedArgs, io) {
+    const now = parseIsoFlag(args, 'now');
+    return withServices(
+      io,
+      async (services) => {
+        const report = await services.reminders.sweep({
+          now: services.clock.now(),
+          dryRun: args.flags['dry-run'] === true,
+        });
+        io.out(formatSweepReport(report));
+        return 0;
+      },
+      { now },
+    );
+  },
+};

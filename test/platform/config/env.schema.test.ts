@@ -1,0 +1,73 @@
+import { ConfigError, parseConfig } from '../../../src/platform/config/env.schema';
+
+const REQUIRED = ['HUBSPOT_CLIENT_SECRET', 'PUBLIC_BASE_URL'] as const;
+
+function problemsOf(env: Record<string, string>, required = REQUIRED): string[] {
+  try {
+    parseConfig(env, required);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('environment', () => {
+  it('applies the documented defaults when only the required variables are set', () => {
+    const config = parseConfig(
+      { HUBSPOT_CLIENT_SECRET: 's', PUBLIC_BASE_URL: 'https://sop.example.com/' },
+      REQUIRED,
+    );
+    expect(config).toMatchObject({
+      port: 3000,
+      databaseUrl: 'sqlite:./data/sop-guide.db',
+      hubspotApiBaseUrl: 'https://api.hubapi.com',
+      publicBaseUrl: 'https://sop.example.com',
+      sweepIntervalSeconds: 900,
+      managerUserIds: [],
+      hubspotAccessToken: null,
+    });
+  });
+
+  it('names each missing required variable', () => {
+    expect(problemsOf({})).toEqual(['HUBSPOT_CLIENT_SECRET: required', 'PUBLIC_BASE_URL: required']);
+  });
+
+  it('names the variable whose value is bad and says what was expected', () => {
+    const problems = problemsOf({
+      HUBSPOT_CLIENT_SECRET: 's',
+      PUBLIC_BASE_URL: 'https://sop.example.com',
+      PORT: 'eighty',
+      DATABASE_URL: 'mysql://x',
+      MANAGER_USER_IDS: '12,abc',
+    });
+    expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true);
+    expect(problems).toContain('DATABASE_URL: expected sqlite:<path> or postgres://...');
+    expect(problems).toContain('MANAGER_USER_IDS: expected comma-separated numeric user ids');
+  });
+
+  it('treats an empty variable as unset', () => {
+    const config = parseConfig({ PORT: '', DATABASE_URL: '' });
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBe('sqlite:./data/sop-guide.db');
+  });
+
+  it('parses manager user ids and accepts PostgreSQL URLs', () => {
+    const config = parseConfig({
+      MANAGER_USER_IDS: ' 101, 202 ',
+      DATABASE_URL: 'postgres://u@127.0.0.1:5432/db',
+    });
+    expect(config.managerUserIds).toEqual(['101', '202']);
+    expect(config.databaseUrl).toBe('postgres://u@127.0.0.1:5432/db');
+  });
+
+  it('never echoes a secret value in its error message', () => {
+    try {
+      parseConfig({ HUBSPOT_CLIENT_SECRET: 'super-secret-value', PORT: '-1' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as Error).message).not.toContain('super-secret-value');
+    }
+  });
+});
