@@ -4,7 +4,8 @@ import type { BenchmarkResult } from './support/benchmark-result';
 import { addStalledDealsToHubSpot, bulkLoadDeals } from './support/bulk-deals';
 import { withPeakMemory } from './support/load';
 import { SWEEP_PAGE_SIZE } from '../src/modules/reminders/stall-sweep.service';
-import type { StageEntryCursor, Store } from '../src/platform/db';
+import type { StageEntryCursor } from '../src/modules/deals';
+import type { Store } from '../src/platform/db';
 
 /**
  * The stalled-deal sweep over 1M deals (BENCH_DEALS) with 1% stalled: a dry run of the real sweep

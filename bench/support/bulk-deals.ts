@@ -1,6 +1,6 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
-import { createStore } from '../../src/platform/db';
+import { createStore } from '../../src/app/store';
 import type { LocalHubSpotState } from '../../sandbox/local-hubspot';
 import { SAMPLE_PORTAL_ID } from '../../test/support/service-harness';
 

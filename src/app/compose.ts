@@ -1,32 +1,19 @@
 import { createServer, type Server } from 'node:http';
-import { createApp } from './http';
-import type { Services } from './services';
-import type { Config } from '../platform/config/env.schema';
-import { createDealSyncService } from '../modules/deals/deal-sync.service';
-import { createGuidanceService } from '../modules/guidance/guidance.service';
-import { createHubSpotGateway } from '../platform/hubspot/hubspot-gateway';
-import { createMetricsRegistry } from '../platform/observability/metrics.registry';
+import { discoverStaticInstallation, type Installation } from '../modules/portals';
 import { systemClock, type Clock } from '../platform/clock';
+import type { Config } from '../platform/config/env.schema';
+import { createHubSpotGateway } from '../platform/hubspot/hubspot-gateway';
+import type { DealsChangedListener } from '../platform/module';
 import { createLogger, type Logger } from '../platform/observability/logger';
-import { createPlaybookService } from '../modules/playbooks/playbook.service';
-import { createImpactPreviewService } from '../modules/playbooks/impact-preview.service';
-import { createManagerAccess } from '../modules/access/manager-access.service';
-import { createPlaybookPublishingService } from '../modules/playbooks/playbook-publishing.service';
-import { createPortalRegistry, type Installation } from '../modules/portals/portal-registry';
-import { discoverStaticInstallation } from '../modules/portals/static-installation';
-import { createInboxProcessor } from '../modules/intake/inbox-processor';
-import { createStallSweepService } from '../modules/reminders/stall-sweep.service';
+import { createMetricsRegistry } from '../platform/observability/metrics.registry';
+import { createApp } from './http';
 import { startBackgroundWorkers, type BackgroundWorkers } from './schedule';
-import { createStore } from '../platform/db';
-import { createDealAuditService } from '../modules/audit/deal-audit.service';
-import { createDealActionService } from '../modules/checklist/deal-action.service';
-import {
-  createDealWritebackService,
-  WRITEBACK_FLUSH_INTERVAL_MS,
-} from '../modules/writeback/deal-writeback.service';
+import { WIRED_MODULES, type PlatformServices, type Services } from './services';
+import { createStore } from './store';
 
 /**
- * The one composition root: everything the service, the CLI and the demo run on is built here.
+ * The one composition root: everything the service, the CLI and the demo run on is built here, from
+ * the platform and then every module of the registry (src/app/modules.ts) in order.
  * Tests build the same graph with their own clock, database and local HubSpot.
  */
 export interface ServiceOverrides {
@@ -57,79 +44,43 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         ]
       : []);
   if (installations.length === 0) logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
-  const portals = await createPortalRegistry(store, installations, clock.now());
-  const hubspot = createHubSpotGateway({
-    basePath: config.hubspotApiBaseUrl,
-    tokenForPortal: (portalId) => portals.tokenForPortal(portalId),
-    metrics,
-    ...overrides.hubspot,
-  });
-  const playbooks = createPlaybookService(store);
-  for (const portalId of portals.installedPortalIds()) await playbooks.ensureSeeded(portalId, clock.now());
-  const playbookPublishing = createPlaybookPublishingService({ store, hubspot, playbooks });
-  const managerAccess = createManagerAccess({ hubspot, managerUserIds: config.managerUserIds, clock });
-  const impactPreview = createImpactPreviewService({ store, hubspot, portals });
-  const dealSync = createDealSyncService({ store, hubspot, playbooks });
-  const guidance = createGuidanceService({ store, hubspot, portals, playbooks, dealSync });
-  const writeback = createDealWritebackService({ store, hubspot, guidance, portals, metrics, logger });
-  const dealActions = createDealActionService({ store, guidance, playbooks, writeback, logger });
-  const audit = createDealAuditService({ store, guidance });
-  const reminders = createStallSweepService({
-    store,
-    hubspot,
-    playbooks,
-    portals,
-    logger,
-    metrics,
-    managerOwnerId: config.managerOwnerId,
-  });
-  const inbox = createInboxProcessor({
-    store,
-    dealSync,
-    portals,
-    metrics,
-    logger,
-    onDealsChanged: (portalId, dealIds, now) =>
-      runEachHook([
-        // A deal that entered another stage no longer needs the reminder tasks of the stage it left.
-        () => reminders.completeRemindersOfMovedDeals(portalId, dealIds, now),
-        // Its SOP properties in HubSpot follow its new stage and data: marked here, written by the
-        // periodic flush, so draining the inbox never waits for HubSpot writes.
-        () => writeback.markDealsChanged(portalId, dealIds, now),
-      ]),
-  });
-  return {
+
+  const listeners: DealsChangedListener[] = [];
+  const platform: PlatformServices = {
     config,
     clock,
     logger,
     metrics,
     store,
-    hubspot,
-    portals,
-    playbooks,
-    playbookPublishing,
-    managerAccess,
-    impactPreview,
-    dealSync,
-    guidance,
-    inbox,
-    reminders,
-    writeback,
-    dealActions,
-    audit,
+    installations,
+    hubspot: createHubSpotGateway({
+      basePath: config.hubspotApiBaseUrl,
+      // The portals module is built below; no HubSpot call happens before it is.
+      tokenForPortal: (portalId) => services.portals.tokenForPortal(portalId),
+      metrics,
+      ...overrides.hubspot,
+    }),
+    // Every listener runs even when one fails (one concern's trouble never skips another's); the first
+    // failure is then reported, so the inbox retries the batch.
+    dealsChanged: async (portalId, dealIds, now) => {
+      const outcomes = await Promise.allSettled(
+        listeners.map((listener) => listener(portalId, dealIds, now)),
+      );
+      const failed = outcomes.find(
+        (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+      );
+      if (failed) throw failed.reason;
+    },
   };
+  // Filled module by module: each `create` takes what the platform and the modules before it built
+  // (services.ts checks at compile time that the graph provides what every module takes).
+  const services = platform as Services;
+  for (const module of WIRED_MODULES) {
+    if (module.create) Object.assign(services, await module.create(services));
+    if (module.onDealsChanged) listeners.push(module.onDealsChanged(services));
+  }
+  return services;
 }
-
-/** Runs every hook even when one fails (one concern's trouble never skips another's), then reports the first failure. */
-async function runEachHook(hooks: Array<() => Promise<unknown>>): Promise<void> {
-  const outcomes = await Promise.allSettled(hooks.map((hook) => hook()));
-  const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-  if (failed) throw failed.reason;
-}
-
-/** Three days: well past HubSpot's retry window of about a day. */
-export const INBOX_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
-const INBOX_RETENTION_SWEEP_MS = 60 * 60 * 1000;
 
 export interface RunningService {
   services: Services;
@@ -139,7 +90,7 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Starts the HTTP server and the background workers (inbox drain, periodic sweep). */
+/** Starts the HTTP server and the background work: the inbox drain and every module's periodic jobs. */
 export async function startService(
   config: Config,
   overrides: ServiceOverrides & { workers?: boolean } = {},
@@ -158,34 +109,7 @@ export async function startService(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const workers = startBackgroundWorkers(services, {
     enabled: overrides.workers ?? true,
-    periodic: [
-      {
-        name: 'stall-sweep',
-        // SWEEP_INTERVAL_SECONDS=0 turns the timer off (the CLI's `sweep` still runs one by hand).
-        intervalMs: config.sweepIntervalSeconds * 1000,
-        run: async () => {
-          await services.reminders.sweep({ now: services.clock.now() });
-        },
-      },
-      {
-        // Done events are kept past HubSpot's retry window (about a day): their keys catch late redeliveries.
-        name: 'inbox-retention',
-        intervalMs: INBOX_RETENTION_SWEEP_MS,
-        run: async () => {
-          await services.store.inbox.deleteDoneInboxEvents(
-            new Date(services.clock.now().getTime() - INBOX_RETENTION_MS),
-          );
-        },
-      },
-      {
-        // Deals marked by inbox batches and action toggles (neither waits for HubSpot) reach it within seconds.
-        name: 'sop-writeback',
-        intervalMs: WRITEBACK_FLUSH_INTERVAL_MS,
-        run: async () => {
-          await services.writeback.flush(services.clock.now());
-        },
-      },
-    ],
+    periodic: WIRED_MODULES.flatMap((module) => module.jobs?.(services) ?? []),
   });
   services.logger.info('SOP Guide listening', { port, database: services.store.dialect });
   return {

@@ -3,14 +3,8 @@ import express, { Router, type Express } from 'express';
 import { requireSignatureV3 } from '../../webhooks/signed-request.middleware';
 import { createWebhookIntakeHandler, isWebhookIntakeRequest } from '../../webhooks/webhook-intake.handler';
 import { createErrorHandler, notFoundHandler } from '../platform/http/error-handler';
-import { createDealActionRouter } from '../modules/checklist/deal-action.route';
-import { createDealAuditRouter } from '../modules/audit/deal-audit.route';
-import { createGuidanceRouter } from '../modules/guidance/guidance.route';
-import { createHealthRouter } from '../modules/health/health.route';
-import { createSnoozeRouter } from '../modules/snoozes/snooze.route';
-import { createPlaybookRouter } from '../modules/playbooks/playbook.route';
-import { createStoreBatch } from '../modules/intake/webhook-inbox.wiring';
-import type { Services } from './services';
+import { createStoreBatch } from '../modules/intake';
+import { WIRED_MODULES, type Services } from './services';
 
 export interface HttpApp {
   /** What the HTTP server runs for every request: the webhook intake, or else the express app. */
@@ -47,7 +41,7 @@ export function createApp(services: Services): HttpApp {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(createHealthRouter(services));
+  for (const module of WIRED_MODULES) if (module.publicRoutes) app.use(module.publicRoutes(services));
 
   const api = Router();
   api.use(
@@ -58,11 +52,7 @@ export function createApp(services: Services): HttpApp {
       onRejected: (rejection) => rejected.inc({ reason: rejection.reason }),
     }),
   );
-  api.use(createGuidanceRouter(services));
-  api.use(createDealActionRouter(services));
-  api.use(createDealAuditRouter(services));
-  api.use(createSnoozeRouter(services));
-  api.use(createPlaybookRouter(services));
+  for (const module of WIRED_MODULES) if (module.routes) api.use(module.routes(services));
   app.use('/api/v1', api);
 
   app.use(notFoundHandler);

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Services } from './services';
+import type { InboxProcessor } from '../modules/intake';
+import type { Clock } from '../platform/clock';
+import type { PeriodicTask } from '../platform/module';
+import type { Logger } from '../platform/observability/logger';
 
 /**
  * The loops that run beside the HTTP server: the inbox drain (every few hundred milliseconds while
@@ -15,11 +18,9 @@ export interface BackgroundWorkers {
   stop(): Promise<void>;
 }
 
-export type PeriodicTask = { name: string; intervalMs: number; run: () => Promise<void> };
-
 export function startBackgroundWorkers(
-  services: Services,
-  options: { enabled: boolean; periodic?: PeriodicTask[] },
+  services: { inbox: InboxProcessor; clock: Clock; logger: Logger },
+  options: { enabled: boolean; periodic?: readonly PeriodicTask[] },
 ): BackgroundWorkers {
   const { inbox, clock, logger } = services;
   const workerId = `worker-${randomUUID()}`;

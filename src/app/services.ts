@@ -1,40 +1,32 @@
-import type { Config } from '../platform/config/env.schema';
-import type { DealSyncService } from '../modules/deals/deal-sync.service';
-import type { GuidanceService } from '../modules/guidance/guidance.service';
-import type { HubSpotGateway } from '../platform/hubspot/hubspot-gateway.types';
-import type { MetricsRegistry } from '../platform/observability/metrics.registry';
+import type { Installation } from '../modules/portals';
 import type { Clock } from '../platform/clock';
-import type { Logger } from '../platform/observability/logger';
-import type { PlaybookService } from '../modules/playbooks/playbook.service';
-import type { ImpactPreviewService } from '../modules/playbooks/impact-preview.service';
-import type { ManagerAccess } from '../modules/access/manager-access.service';
-import type { PlaybookPublishingService } from '../modules/playbooks/playbook-publishing.service';
-import type { PortalRegistry } from '../modules/portals/portal-registry';
-import type { InboxProcessor } from '../modules/intake/inbox-processor';
-import type { StallSweepService } from '../modules/reminders/stall-sweep.service';
+import type { Config } from '../platform/config/env.schema';
 import type { Store } from '../platform/db';
-import type { DealAuditService } from '../modules/audit/deal-audit.service';
-import type { DealActionService } from '../modules/checklist/deal-action.service';
-import type { DealWritebackService } from '../modules/writeback/deal-writeback.service';
+import type { HubSpotGateway } from '../platform/hubspot/hubspot-gateway.types';
+import type { DealsChangedListener, WiredModule } from '../platform/module';
+import type { MetricsRegistry } from '../platform/observability/metrics.registry';
+import type { Logger } from '../platform/observability/logger';
+import { MODULES, type ModuleServices } from './modules';
 
-/** Everything the composition root (src/app/compose.ts) builds, handed to the HTTP app, the workers and the CLI. */
-export interface Services {
+/** What the composition root builds before any module: the platform every module may take. */
+export interface PlatformServices {
   config: Config;
   clock: Clock;
   logger: Logger;
   metrics: MetricsRegistry;
   store: Store;
   hubspot: HubSpotGateway;
-  portals: PortalRegistry;
-  playbooks: PlaybookService;
-  playbookPublishing: PlaybookPublishingService;
-  managerAccess: ManagerAccess;
-  impactPreview: ImpactPreviewService;
-  dealSync: DealSyncService;
-  guidance: GuidanceService;
-  inbox: InboxProcessor;
-  writeback: DealWritebackService;
-  dealActions: DealActionService;
-  audit: DealAuditService;
-  reminders: StallSweepService;
+  /** The portals to serve: the static token's own, or those a test names. */
+  installations: readonly Installation[];
+  /** Tells every module's deal-change listener (src/platform/module.ts) which deals a batch changed. */
+  dealsChanged: DealsChangedListener;
 }
+
+/** Everything the composition root (src/app/compose.ts) builds, handed to the HTTP app, the jobs and the CLI. */
+export type Services = PlatformServices & ModuleServices;
+
+/**
+ * The registry as the composition root runs it. Typing it here is the check that the graph gives every
+ * module what it takes: a module needing what nothing provides fails to compile on this line.
+ */
+export const WIRED_MODULES: readonly WiredModule<Services>[] = MODULES;

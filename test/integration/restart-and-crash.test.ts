@@ -2,7 +2,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type { RunningService } from '../../src/app/compose';
 import { INBOX_LEASE_MS } from '../../src/modules/intake/inbox-processor';
-import { createStore } from '../../src/platform/db';
+import { createStore } from '../../src/app/store';
 import type { LocalHubSpot } from '../../sandbox/local-hubspot';
 import { SAMPLE_PORTAL_ID, startTestService, type TestService } from '../support/service-harness';
 import { DATABASES } from '../support/test-databases';

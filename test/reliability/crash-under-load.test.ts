@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { INBOX_LEASE_MS } from '../../src/modules/intake/inbox-processor';
-import { createStore } from '../../src/platform/db';
+import { createStore } from '../../src/app/store';
 import type { LocalHubSpot } from '../../sandbox/local-hubspot';
 import { DEALS_BATCH_READ, metricValue, postSignedWebhook } from '../integration/support/integration-helpers';
 import {

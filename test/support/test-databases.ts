@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { createStore, type Store } from '../../src/platform/db';
+import { createStore } from '../../src/app/store';
+import { type Store } from '../../src/platform/db';
 
 export type TestDatabaseKind = 'sqlite' | 'postgres';
 

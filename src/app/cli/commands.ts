@@ -1,17 +1,7 @@
-import { auditCommand } from '../../modules/audit/audit.command';
-import { backfillCommand } from '../../modules/deals/backfill.command';
-import type { CliCommand } from './cli-context';
-import { sweepCommand } from '../../modules/reminders/sweep.command';
-import { validateCommand } from '../../modules/playbooks/validate.command';
-import { importCommand } from '../../modules/playbooks/import.command';
-import { exportCommand } from '../../modules/playbooks/export.command';
+import type { CliCommand } from '../../platform/cli/cli-command';
+import { WIRED_MODULES, type Services } from '../services';
 
-/** Every command of `sop-guide`; each lives in its own `*.command.ts`. */
-export const COMMANDS: readonly CliCommand[] = [
-  backfillCommand,
-  sweepCommand,
-  validateCommand,
-  importCommand,
-  exportCommand,
-  auditCommand,
-];
+/** Every command of `sop-guide`, declared by the modules in registry order. */
+export const COMMANDS: readonly CliCommand<Services>[] = WIRED_MODULES.flatMap(
+  (module) => module.commands ?? [],
+);

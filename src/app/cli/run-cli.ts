@@ -1,8 +1,9 @@
 import { isAppError, describeError } from '../../platform/errors/app-error';
 import { ConfigError } from '../../platform/config/env.schema';
-import { parseCliArgs } from './cli-args';
-import type { CliIo } from './cli-context';
+import { parseCliArgs } from '../../platform/cli/cli-args';
+import type { CliIo } from '../../platform/cli/cli-command';
 import { COMMANDS } from './commands';
+import { openServicesFor } from './open-services';
 
 /**
  * `npx sop-guide <command>`: the same environment as the service. Exit 0 on success, 1 with a clear
@@ -36,7 +37,7 @@ export async function runCli(
     return 1;
   }
   try {
-    return await command.run(parseCliArgs(argv, command.flags), io);
+    return await command.run(parseCliArgs(argv, command.flags), io, openServicesFor(io));
   } catch (error) {
     if (isAppError(error) || error instanceof ConfigError) {
       io.err(`sop-guide ${name}: ${error.message}`);

@@ -1,4 +1,4 @@
-import type { AuditRecords } from '../../platform/db';
+import type { AuditRecords } from './audit-trail.repository';
 import type { AuditEntry } from './audit-entry.schema';
 
 /**

@@ -1,10 +1,11 @@
+import type { Clock } from '../../platform/clock';
+import type { DealAuditService } from './deal-audit.service';
 import { Router } from 'express';
 import { dealAuditResponseSchema } from './audit-entry.schema';
-import type { Services } from '../../app/services';
 import { readCardRequestContext, readDealId } from '../../platform/http/card-request-context';
 
 /** GET /api/v1/deals/:dealId/audit — the deal's stage changes, checklist ticks and snoozes, oldest first. */
-export function createDealAuditRouter({ audit, clock }: Pick<Services, 'audit' | 'clock'>): Router {
+export function createDealAuditRouter({ audit, clock }: { audit: DealAuditService; clock: Clock }): Router {
   const router = Router();
   router.get('/deals/:dealId/audit', async (req, res) => {
     const { portalId } = readCardRequestContext(req);

@@ -1,9 +1,10 @@
+import type { Clock } from '../../platform/clock';
+import type { DealActionService } from './deal-action.service';
 import { Router } from 'express';
 import {
   actionToggleBodySchema,
   actionToggleResponseSchema,
 } from '../../../extensions/app/cards/src/guidance-response.schema';
-import type { Services } from '../../app/services';
 import { AppError } from '../../platform/errors/app-error';
 import { parseBody, readCardRequestContext, readDealId } from '../../platform/http/card-request-context';
 
@@ -16,7 +17,10 @@ const ACTION_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 export function createDealActionRouter({
   dealActions,
   clock,
-}: Pick<Services, 'dealActions' | 'clock'>): Router {
+}: {
+  dealActions: DealActionService;
+  clock: Clock;
+}): Router {
   const router = Router();
   router.post('/deals/:dealId/actions/:actionId', async (req, res) => {
     const { portalId, userId, userEmail } = readCardRequestContext(req);

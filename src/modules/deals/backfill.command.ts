@@ -1,16 +1,27 @@
-import { withServices, type CliCommand } from '../../app/cli/cli-context';
+import type { Clock } from '../../platform/clock';
+import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { PortalRegistry } from '../portals';
+import type { DealSyncService } from './deal-sync.service';
+import type { CliCommand } from '../../platform/cli/cli-command';
 
 /**
  * Projects the deals that predate the install: page through HubSpot's deals with the stage timing
  * properties (hs_v2_date_entered_current_stage) and write them as a batch read would.
  */
-export const backfillCommand: CliCommand = {
+export interface BackfillDeps {
+  portals: PortalRegistry;
+  hubspot: HubSpotGateway;
+  dealSync: DealSyncService;
+  clock: Clock;
+}
+
+export const backfillCommand: CliCommand<BackfillDeps> = {
   name: 'backfill',
   usage: 'sop-guide backfill',
   summary: 'read every deal of the installed portal(s) from HubSpot into the local projection',
   flags: {},
-  run(_args, io) {
-    return withServices(io, async (services) => {
+  run(_args, io, openServices) {
+    return openServices(async (services) => {
       for (const portalId of services.portals.installedPortalIds()) {
         let total = 0;
         for await (const ids of services.hubspot.pageDealIds(portalId)) {

@@ -6,7 +6,8 @@ import {
 import type { DealSnapshot } from '../../domain';
 import type { HubSpotDeal, HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
 import type { PlaybookService } from '../playbooks/playbook.service';
-import type { DealRecord, Store } from '../../platform/db';
+import type { Store } from '../../platform/db';
+import type { DealRecord } from './deal.repository';
 
 /**
  * Events are hints, HubSpot is the truth (STYLE.md principle 7): the projection is written from what a

@@ -9,7 +9,8 @@ import { AppError } from '../../platform/errors/app-error';
 import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
 import type { PlaybookService } from '../playbooks/playbook.service';
 import type { PortalRegistry } from '../portals/portal-registry';
-import type { DealRecord, Store } from '../../platform/db';
+import type { Store } from '../../platform/db';
+import type { DealRecord } from '../deals';
 
 /**
  * The card's data. The warm path reads only the local store (and the in-memory pipeline cache): a rep

@@ -1,8 +1,9 @@
+import type { Store } from '../../platform/db';
+import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import { Router } from 'express';
-import type { Services } from '../../app/services';
 
 /** Liveness, readiness (the database answers) and Prometheus metrics: unsigned, for the platform. */
-export function createHealthRouter({ store, metrics }: Pick<Services, 'store' | 'metrics'>): Router {
+export function createHealthRouter({ store, metrics }: { store: Store; metrics: MetricsRegistry }): Router {
   const router = Router();
   const inboxGauge = metrics.gauge('sop_inbox_events', 'Webhook inbox events by status');
   const oldestGauge = metrics.gauge(

@@ -5,7 +5,8 @@ import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { Logger } from '../../platform/observability/logger';
 import type { PortalRegistry } from '../portals/portal-registry';
-import type { InboxEvent, Store } from '../../platform/db';
+import type { Store } from '../../platform/db';
+import type { InboxEvent } from './webhook-inbox.repository';
 import { explodeJournalBody } from './webhook-journal';
 
 /**

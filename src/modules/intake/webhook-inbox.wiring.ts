@@ -1,5 +1,7 @@
+import type { Store } from '../../platform/db';
+import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
+import type { PortalRegistry } from '../portals';
 import type { StoreBatch } from '../../../webhooks/webhook-intake.handler';
-import type { Services } from '../../app/services';
 
 /**
  * What the webhook edge calls before it acknowledges: journal the batch durably, whole (one row per
@@ -11,7 +13,11 @@ export function createStoreBatch({
   store,
   portals,
   metrics,
-}: Pick<Services, 'store' | 'portals' | 'metrics'>): StoreBatch {
+}: {
+  store: Store;
+  portals: PortalRegistry;
+  metrics: MetricsRegistry;
+}): StoreBatch {
   const dropped = metrics.counter(
     'sop_webhook_events_dropped_total',
     'Webhook events for portals without an installation',

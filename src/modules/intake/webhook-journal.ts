@@ -1,5 +1,6 @@
 import { parseWebhookBatch, type DealEvent } from '../../../webhooks/hubspot-event.schema';
-import type { ExplodeJournalBody, InboxEventInput } from '../../platform/db';
+import type { InboxEventInput } from './webhook-inbox.repository';
+import type { ExplodeJournalBody } from './webhook-journal.repository';
 
 /**
  * A journal row's body back into inbox events. The body is what the intake verified and validated

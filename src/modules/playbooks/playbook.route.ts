@@ -1,3 +1,9 @@
+import type { Clock } from '../../platform/clock';
+import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { ManagerAccess } from '../access';
+import type { PortalRegistry } from '../portals';
+import type { ImpactPreviewService } from './impact-preview.service';
+import type { PlaybookService } from './playbook.service';
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import {
@@ -6,10 +12,9 @@ import {
   playbookVersionsResponseSchema,
   publishResponseSchema,
 } from '../../../extensions/app/settings/src/playbook-api.schema';
-import type { Services } from '../../app/services';
 import { AppError, describeError } from '../../platform/errors/app-error';
 import { describeVersionMeta, toPlaybookBody } from './playbook-response';
-import type { PublishResult } from './playbook-publishing.service';
+import type { PlaybookPublishingService, PublishResult } from './playbook-publishing.service';
 import { parseBody, readCardRequestContext } from '../../platform/http/card-request-context';
 
 /**
@@ -60,10 +65,15 @@ function readVersionParam(req: Request): number {
   return Number(value);
 }
 
-type PlaybookRouteServices = Pick<
-  Services,
-  'clock' | 'portals' | 'hubspot' | 'playbooks' | 'playbookPublishing' | 'managerAccess' | 'impactPreview'
->;
+interface PlaybookRouteServices {
+  clock: Clock;
+  portals: PortalRegistry;
+  hubspot: HubSpotGateway;
+  playbooks: PlaybookService;
+  playbookPublishing: PlaybookPublishingService;
+  managerAccess: ManagerAccess;
+  impactPreview: ImpactPreviewService;
+}
 
 /**
  * The playbook API (DESIGN.md §3): anyone in an installed portal reads; managers (super admins and

@@ -1,6 +1,7 @@
 import { DEFAULT_PLAYBOOK, parsePlaybook, type Playbook } from '../../domain';
 import { AppError } from '../../platform/errors/app-error';
-import type { PlaybookVersion, Store } from '../../platform/db';
+import type { Store } from '../../platform/db';
+import type { PlaybookVersion } from './playbook.repository';
 
 export interface VersionedPlaybook {
   version: number;

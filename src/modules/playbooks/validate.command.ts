@@ -1,6 +1,6 @@
 import { readPlaybookFile, type PlaybookFileResult } from './playbook-file.util';
-import type { ParsedArgs } from '../../app/cli/cli-args';
-import type { CliCommand, CliIo } from '../../app/cli/cli-context';
+import type { ParsedArgs } from '../../platform/cli/cli-args';
+import type { CliCommand, CliIo } from '../../platform/cli/cli-command';
 
 /** Prints each error as `path: message`, the same wording the API's 400 uses. */
 function reportPlaybookErrors(result: Extract<PlaybookFileResult, { ok: false }>, io: CliIo): void {

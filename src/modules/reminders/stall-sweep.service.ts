@@ -19,17 +19,10 @@ import type { MetricsRegistry } from '../../platform/observability/metrics.regis
 import type { Logger } from '../../platform/observability/logger';
 import type { PlaybookService } from '../playbooks/playbook.service';
 import type { PortalRegistry } from '../portals/portal-registry';
-import {
-  buildReminderKey,
-  type DealRecord,
-  type Reminder,
-  type ReminderIdentity,
-  type ReminderKind,
-  type Snooze,
-  type StageEntryCursor,
-  type StageEntryPage,
-  type Store,
-} from '../../platform/db';
+import type { ReminderKind, Store } from '../../platform/db';
+import type { DealRecord, StageEntryCursor, StageEntryPage } from '../deals';
+import type { Snooze } from '../snoozes';
+import { buildReminderKey, type Reminder, type ReminderIdentity } from './reminder.repository';
 import { createOwnerDirectory, type OwnerDirectory } from './owner-directory.cache';
 import {
   buildReminderMarker,

@@ -1,6 +1,8 @@
+import type { Clock } from '../../platform/clock';
+import type { StallSweepService } from './stall-sweep.service';
 import type { SweepReport } from './stall-sweep.service';
-import { formatTable, parseIsoFlag, type ParsedArgs } from '../../app/cli/cli-args';
-import { withServices, type CliCommand } from '../../app/cli/cli-context';
+import { formatTable, parseIsoFlag, type ParsedArgs } from '../../platform/cli/cli-args';
+import type { CliCommand } from '../../platform/cli/cli-command';
 
 /** The sweep report as the CLI and the demo print it: a summary line, then one row per reminder. */
 export function formatSweepReport(report: SweepReport): string {
@@ -25,15 +27,14 @@ export function formatSweepReport(report: SweepReport): string {
  * One stalled-deal sweep by hand, as the service's timer would run it: `--dry-run` says what it would
  * do and creates nothing, `--now` evaluates as of another time (to see what next Monday's sweep sends).
  */
-export const sweepCommand: CliCommand = {
+export const sweepCommand: CliCommand<{ reminders: StallSweepService; clock: Clock }> = {
   name: 'sweep',
   usage: 'sop-guide sweep [--dry-run] [--now <ISO time>]',
   summary: 'run one stalled-deal sweep and print the reminders it sent (or, with --dry-run, would send)',
   flags: { 'dry-run': 'boolean', now: 'string' },
-  async run(args: ParsedArgs, io) {
+  async run(args: ParsedArgs, io, openServices) {
     const now = parseIsoFlag(args, 'now');
-    return withServices(
-      io,
+    return openServices(
       async (services) => {
         const report = await services.reminders.sweep({
           now: services.clock.now(),

@@ -1,9 +1,11 @@
+import type { Clock } from '../../platform/clock';
+import type { Store } from '../../platform/db';
+import type { GuidanceService } from '../guidance';
 import { Router } from 'express';
 import {
   snoozeBodySchema,
   snoozeResponseSchema,
 } from '../../../extensions/app/cards/src/guidance-response.schema';
-import type { Services } from '../../app/services';
 import { AppError } from '../../platform/errors/app-error';
 import { parseBody, readCardRequestContext, readDealId } from '../../platform/http/card-request-context';
 
@@ -20,7 +22,11 @@ export function createSnoozeRouter({
   guidance,
   store,
   clock,
-}: Pick<Services, 'guidance' | 'store' | 'clock'>): Router {
+}: {
+  guidance: GuidanceService;
+  store: Store;
+  clock: Clock;
+}): Router {
   const router = Router();
   router.post('/deals/:dealId/snooze', async (req, res) => {
     const { portalId, userId } = readCardRequestContext(req);

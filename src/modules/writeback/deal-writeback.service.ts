@@ -6,7 +6,8 @@ import type { DealUpdate, HubSpotGateway } from '../../platform/hubspot/hubspot-
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { Logger } from '../../platform/observability/logger';
 import type { PortalRegistry } from '../portals/portal-registry';
-import type { CompletedWriteback, PendingWriteback, Store } from '../../platform/db';
+import type { Store } from '../../platform/db';
+import type { CompletedWriteback, PendingWriteback } from './deal-writeback.repository';
 import { SOP_DEAL_PROPERTIES, SOP_PROPERTY_GROUP } from './sop-deal-properties';
 
 /**

@@ -2,7 +2,7 @@ import { signRequestV3 } from '../../../webhooks/signature-v3';
 import { parseConfig } from '../../../src/platform/config/env.schema';
 import { startService, type RunningService, type ServiceOverrides } from '../../../src/app/compose';
 import { silentLogger } from '../../../src/platform/observability/logger';
-import type { StageChange } from '../../../src/platform/db';
+import type { StageChange } from '../../../src/modules/deals';
 import type { LocalHubSpot } from '../../../sandbox/local-hubspot';
 import {
   SAMPLE_PORTAL_ID,

@@ -1,6 +1,6 @@
 import { formatAuditCsvRow, toCsvCell } from '../../../src/modules/audit/audit-csv.util';
 import { buildAuditEntries } from '../../../src/modules/audit/audit-trail.util';
-import type { AuditRecords } from '../../../src/platform/db';
+import type { AuditRecords } from '../../../src/modules/audit';
 
 describe('audit CSV cells', () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { AppendActionCompletionInput } from '../../../src/platform/db';
+import type { AppendActionCompletionInput } from '../../../src/modules/checklist';
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import { minutesAfter, T0, takePortalId } from '../../support/store/store-builders';

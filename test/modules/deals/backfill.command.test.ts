@@ -1,5 +1,5 @@
 import { runCli } from '../../../src/app/cli/run-cli';
-import { createStore } from '../../../src/platform/db';
+import { createStore } from '../../../src/app/store';
 import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../../sandbox/local-hubspot';
 import { testDatabaseUrl, type TestDatabase } from '../../support/test-databases';
 

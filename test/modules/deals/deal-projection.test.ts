@@ -1,4 +1,5 @@
-import { createStore, type StageEntryCursor } from '../../../src/platform/db';
+import { createStore } from '../../../src/app/store';
+import { type StageEntryCursor } from '../../../src/modules/deals';
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import { buildDealSnapshot, minutesAfter, T0, takePortalId } from '../../support/store/store-builders';

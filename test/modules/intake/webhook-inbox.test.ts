@@ -1,4 +1,5 @@
-import { createStore, type Store } from '../../../src/platform/db';
+import { createStore } from '../../../src/app/store';
+import { type Store } from '../../../src/platform/db';
 import { createTestStore, DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import { runStoreProcess } from '../../support/store/run-store-process';

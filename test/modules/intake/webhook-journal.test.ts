@@ -3,12 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { explodeJournalBody } from '../../../src/modules/intake/webhook-journal';
-import {
-  createStore,
-  type ExplodeJournalBody,
-  type InboxEventInput,
-  type Store,
-} from '../../../src/platform/db';
+import { createStore } from '../../../src/app/store';
+import { type ExplodeJournalBody, type InboxEventInput } from '../../../src/modules/intake';
+import { type Store } from '../../../src/platform/db';
 import { createTestStore, DATABASES, type TestStore } from '../../support/test-databases';
 import { runStoreProcess } from '../../support/store/run-store-process';
 import { buildStageEvent, T0, takePortalId } from '../../support/store/store-builders';

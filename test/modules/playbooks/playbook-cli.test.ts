@@ -4,7 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { runCli } from '../../../src/app/cli/run-cli';
 import { DEFAULT_PLAYBOOK, parsePlaybook } from '../../../src/domain';
-import { createStore } from '../../../src/platform/db';
+import { createStore } from '../../../src/app/store';
 import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../../sandbox/local-hubspot';
 import { testDatabaseUrl, type TestDatabase } from '../../support/test-databases';
 import { withQualificationTitle } from './playbook-builders';

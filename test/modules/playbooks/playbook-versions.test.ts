@@ -1,4 +1,4 @@
-import { createStore } from '../../../src/platform/db';
+import { createStore } from '../../../src/app/store';
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import { minutesAfter, T0, takePortalId } from '../../support/store/store-builders';

@@ -1,4 +1,4 @@
-import { createStore } from '../../../src/platform/db';
+import { createStore } from '../../../src/app/store';
 import { runStoreProcess } from '../../support/store/run-store-process';
 import { createTestStore, DATABASES, testDatabaseUrl, type TestStore } from '../../support/test-databases';
 

@@ -1,5 +1,5 @@
 import type { DealSnapshot } from '../../../src/domain/deal.types';
-import type { InboxEventInput } from '../../../src/platform/db';
+import type { InboxEventInput } from '../../../src/modules/intake';
 
 let nextPortalId = 70_000;
 

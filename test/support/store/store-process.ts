@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { explodeJournalBody } from '../../../src/modules/intake/webhook-journal';
-import { createStore } from '../../../src/platform/db';
+import { createStore } from '../../../src/app/store';
 
 async function main(): Promise<void> {
   const [databaseUrl, command, ...args] = process.argv.slice(2);

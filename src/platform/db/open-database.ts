@@ -2,67 +2,35 @@ import { describeError } from '../errors/app-error';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Migration,
+  type MigrationProvider,
+  type MigrationResultSet,
+} from 'kysely';
+import type { StoreLifecycle } from '../module';
 import pg from 'pg';
-import {
-  createActionCompletionRepository,
-  type ActionCompletionRepository,
-} from '../../modules/checklist/action-completion.repository';
-import {
-  createAuditTrailRepository,
-  type AuditTrailRepository,
-} from '../../modules/audit/audit-trail.repository';
 import type { Database } from './database.types';
-import {
-  createDealWritebackRepository,
-  type DealWritebackRepository,
-} from '../../modules/writeback/deal-writeback.repository';
-import { createDealRepository, type DealRepository } from '../../modules/deals/deal.repository';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
-import { migrationProvider } from './migrations/migration-provider';
-import {
-  createPlaybookRepository,
-  type PlaybookRepository,
-} from '../../modules/playbooks/playbook.repository';
-import { createPortalRepository, type PortalRepository } from '../../modules/portals/portal.repository';
-import {
-  createReminderRepository,
-  type ReminderRepository,
-} from '../../modules/reminders/reminder.repository';
-import { createSnoozeRepository, type SnoozeRepository } from '../../modules/snoozes/snooze.repository';
-import {
-  createStageChangeRepository,
-  type StageChangeRepository,
-} from '../../modules/deals/stage-change.repository';
+import { BASELINE_MIGRATIONS } from './migrations/baseline-migrations';
 import { runWriteTransaction, type StoreContext, type StoreDialect } from './store-context';
-import {
-  createWebhookInboxRepository,
-  type WebhookInboxRepository,
-} from '../../modules/intake/webhook-inbox.repository';
-import {
-  createWebhookJournalRepository,
-  type WebhookJournalRepository,
-} from '../../modules/intake/webhook-journal.repository';
 
 /** How long a SQLite writer waits for another process's write lock before failing. */
-const SQLITE_BUSY_TIMEOUT_MS = 5000;
+export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 const POSTGRES_POOL_MAX_CONNECTIONS = 10;
 const PG_INT8_OID = 20;
 
-export interface Store {
+/**
+ * The database the modules' repositories share: its dialect, the context repositories are built on,
+ * schema migration, the readiness ping and the one lock for work that must run on a single instance.
+ */
+export interface DatabaseHandle extends StoreLifecycle {
   readonly dialect: StoreDialect;
-  readonly portals: PortalRepository;
-  readonly playbooks: PlaybookRepository;
-  readonly deals: DealRepository;
-  readonly stageChanges: StageChangeRepository;
-  readonly inbox: WebhookInboxRepository;
-  /** Acknowledged webhook batches, whole, until the inbox processor moves their events into the inbox. */
-  readonly journal: WebhookJournalRepository;
-  readonly actions: ActionCompletionRepository;
-  readonly reminders: ReminderRepository;
-  readonly snoozes: SnoozeRepository;
-  readonly writebacks: DealWritebackRepository;
-  readonly auditTrail: AuditTrailRepository;
+  readonly context: StoreContext;
   /** Runs `work` only if no other instance holds the lock `name` (PostgreSQL advisory lock; SQLite just runs it). */
   readonly withExclusiveLock: WithExclusiveLock;
   /** Brings the schema to the latest version; safe to run at every start, from several instances at once. */
@@ -132,12 +100,15 @@ function openPostgres(databaseUrl: string): Kysely<Database> {
 }
 
 /**
- * Opens the database named by DATABASE_URL. Call `migrate()` before using the repositories.
- * Open one store per SQLite file per process: better-sqlite3 waits for locks synchronously, so a second
- * in-process store blocks the event loop while the first holds a write transaction across an await.
+ * Opens the database named by DATABASE_URL. Call `migrate()` before using any repository.
+ * Open one database per SQLite file per process: better-sqlite3 waits for locks synchronously, so a second
+ * in-process handle blocks the event loop while the first holds a write transaction across an await.
  * Separate processes (the scale-out case) are fine.
  */
-export async function createStore(databaseUrl: string): Promise<Store> {
+export async function openDatabase(
+  databaseUrl: string,
+  options: { migrations: Readonly<Record<string, Migration>> },
+): Promise<DatabaseHandle> {
   let ctx: StoreContext;
   if (databaseUrl.startsWith('sqlite:')) {
     ctx = openSqlite(databaseUrl);
@@ -147,22 +118,14 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     throw new StoreConfigError('DATABASE_URL: expected sqlite:<path> or postgres://...');
   }
   const { db, dialect } = ctx;
-  const journal = createWebhookJournalRepository(ctx, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+  const migrationProvider = composeMigrations(options.migrations);
+  const closeHooks: Array<() => Promise<void>> = [];
 
   return {
     dialect,
-    portals: createPortalRepository(ctx),
-    playbooks: createPlaybookRepository(ctx),
-    deals: createDealRepository(ctx),
-    stageChanges: createStageChangeRepository(ctx),
-    inbox: createWebhookInboxRepository(ctx),
-    journal,
-    actions: createActionCompletionRepository(ctx),
-    reminders: createReminderRepository(ctx),
-    snoozes: createSnoozeRepository(ctx),
-    writebacks: createDealWritebackRepository(ctx),
-    auditTrail: createAuditTrailRepository(ctx),
+    context: ctx,
     withExclusiveLock: createExclusiveLock(ctx),
+    onClose: (close) => closeHooks.push(close),
 
     async migrate() {
       const { error, results } =
@@ -202,9 +165,24 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     },
 
     async close() {
-      // The writer thread first: the appends it holds are answered before the connection goes.
-      await journal.close();
+      // Repositories first (the journal's writer thread answers the appends it holds) while the
+      // connection still stands.
+      for (const close of closeHooks) await close();
       await db.destroy();
     },
   };
+}
+
+/**
+ * The baseline schema (the migrations from before capabilities had folders, which create tables of
+ * several modules) followed by every module's own. Names sort in the order they run; a name used twice
+ * is a programming error, reported before anything runs.
+ */
+function composeMigrations(moduleMigrations: Readonly<Record<string, Migration>>): MigrationProvider {
+  const all: Record<string, Migration> = { ...BASELINE_MIGRATIONS };
+  for (const [name, migration] of Object.entries(moduleMigrations)) {
+    if (name in all) throw new Error(`migration ${name} is declared twice`);
+    all[name] = migration;
+  }
+  return { getMigrations: async () => all };
 }

@@ -1,4 +1,4 @@
-import { AppError } from '../../platform/errors/app-error';
+import { AppError } from '../errors/app-error';
 
 /** Minimal, strict argument parsing: unknown flags are errors, not silently ignored. */
 export interface ParsedArgs {

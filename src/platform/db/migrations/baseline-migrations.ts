@@ -1,20 +1,17 @@
-import type { Migration, MigrationProvider } from 'kysely';
+import type { Migration } from 'kysely';
 import { initialSchemaMigration } from './0001-initial-schema.migration';
 import { dealWritebackMigration } from './0002-deal-writeback.migration';
 import { dealStageEntryKeysetMigration } from './0003-deal-stage-entry-keyset.migration';
 import { webhookJournalMigration } from './0004-webhook-journal.migration';
 
 /**
- * Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
+ * The baseline schema, from before each capability had its folder; later migrations belong to the
+ * module that owns their tables (AppModule.migrations). Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
  * esbuild bundle and under jest. Names sort in the order they must run; never rename one once shipped.
  */
-const MIGRATIONS: Record<string, Migration> = {
+export const BASELINE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchemaMigration,
   '0002-deal-writeback': dealWritebackMigration,
   '0003-deal-stage-entry-keyset': dealStageEntryKeysetMigration,
   '0004-webhook-journal': webhookJournalMigration,
-};
-
-export const migrationProvider: MigrationProvider = {
-  getMigrations: async () => MIGRATIONS,
 };

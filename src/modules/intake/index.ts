@@ -1,0 +1,72 @@
+import type { Clock } from '../../platform/clock';
+import { SQLITE_BUSY_TIMEOUT_MS } from '../../platform/db';
+import { defineModule, type DealsChangedListener } from '../../platform/module';
+import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
+import { createWebhookInboxRepository, type WebhookInboxRepository } from './webhook-inbox.repository';
+import { createWebhookJournalRepository, type WebhookJournalRepository } from './webhook-journal.repository';
+
+export {
+  INBOX_LEASE_MS,
+  MAX_INBOX_ATTEMPTS,
+  type InboxBatchResult,
+  type InboxProcessor,
+} from './inbox-processor';
+export { createStoreBatch } from './webhook-inbox.wiring';
+export { explodeJournalBody } from './webhook-journal';
+export {
+  buildInboxDedupeKey,
+  INBOX_STATUSES,
+  type ClaimInboxOptions,
+  type InboxEvent,
+  type InboxEventInput,
+  type WebhookInboxRepository,
+} from './webhook-inbox.repository';
+export type {
+  ExplodeJournalBody,
+  JournalBatchInput,
+  JournalCounts,
+  JournalTransfer,
+  MoveToInboxOptions,
+  WebhookJournalRepository,
+} from './webhook-journal.repository';
+
+declare module '../../platform/db/store' {
+  interface StoreRepositories {
+    inbox: WebhookInboxRepository;
+    /** Acknowledged webhook batches, whole, until the inbox processor moves their events into the inbox. */
+    journal: WebhookJournalRepository;
+  }
+}
+
+/** Three days: well past HubSpot's retry window of about a day. */
+export const INBOX_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
+const INBOX_RETENTION_SWEEP_MS = 60 * 60 * 1000;
+
+/**
+ * Acknowledged webhooks, from the journal the edge writes to the deal projection: the inbox processor
+ * moves, deduplicates, claims and applies them, and tells the other modules which deals changed.
+ */
+export const intakeModule = defineModule({
+  name: 'intake',
+  repositories: (ctx, lifecycle) => {
+    const journal = createWebhookJournalRepository(ctx, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
+    // The writer thread first: the appends it holds are answered before the connection goes.
+    lifecycle.onClose(() => journal.close());
+    return { inbox: createWebhookInboxRepository(ctx), journal };
+  },
+  create: (
+    deps: Omit<InboxProcessorDeps, 'onDealsChanged'> & { dealsChanged: DealsChangedListener; clock: Clock },
+  ) => ({
+    inbox: createInboxProcessor({ ...deps, onDealsChanged: deps.dealsChanged }),
+  }),
+  jobs: ({ store, clock }) => [
+    {
+      // Done events are kept past HubSpot's retry window (about a day): their keys catch late redeliveries.
+      name: 'inbox-retention',
+      intervalMs: INBOX_RETENTION_SWEEP_MS,
+      run: async () => {
+        await store.inbox.deleteDoneInboxEvents(new Date(clock.now().getTime() - INBOX_RETENTION_MS));
+      },
+    },
+  ],
+});
