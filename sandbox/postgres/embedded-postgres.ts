@@ -61,7 +61,12 @@ export async function startEmbeddedPostgres(): Promise<EmbeddedPostgres> {
     url: ready.url,
     version: ready.version,
     stop: async () => {
-      if (keeper.exitCode === null && keeper.signalCode === null) keeper.send('stop');
+      if (keeper.exitCode === null && keeper.signalCode === null) {
+        // Held again until the keeper is done: waiting on it alone must not let our process end first.
+        keeper.ref();
+        keeper.channel?.ref();
+        keeper.send('stop');
+      }
       await exited;
     },
   };
