@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { resolvePostgresServer } from '../sandbox/postgres';
 import { benchmarkGuidanceApi } from './guidance-api.bench';
 import { benchmarkHubSpotCalls } from './hubspot-calls.bench';
 import { benchmarkStallSweep } from './stall-sweep.bench';
@@ -53,13 +54,21 @@ function printTable(results: BenchmarkResult[]): void {
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
   const startedAt = new Date();
+  // The same server as the tests would use; the benchmarks' databases are made on it (test-databases.ts).
+  const postgres = await resolvePostgresServer();
+  process.env.TEST_POSTGRES_URL = postgres.adminUrl;
+  console.log(`PostgreSQL: ${postgres.description}`);
   const results: BenchmarkResult[] = [];
-  for (const [name, run] of Object.entries(BENCHMARKS)) {
-    if (only && !only.includes(name)) continue;
-    console.log(`running ${name}...`);
-    const started = performance.now();
-    results.push(...(await run()));
-    console.log(`  ${name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  try {
+    for (const [name, run] of Object.entries(BENCHMARKS)) {
+      if (only && !only.includes(name)) continue;
+      console.log(`running ${name}...`);
+      const started = performance.now();
+      results.push(...(await run()));
+      console.log(`  ${name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    await postgres.stop();
   }
   console.log('');
   printTable(results);

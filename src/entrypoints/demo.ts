@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { guidanceResponseSchema } from '../../extensions/app/cards/src/guidance-response.schema';
 import { seedSamplePortal, startLocalHubSpot } from '../../sandbox/local-hubspot';
+import { createScratchDatabase, resolvePostgresServer } from '../../sandbox/postgres';
 import { signRequestV3 } from '../../webhooks/signature-v3';
 import { ConfigError, parseConfig } from '../platform/config/env.schema';
 import { formatSweepReport } from '../modules/reminders/sweep.command';
@@ -17,13 +18,35 @@ import { startService } from '../app/compose';
 const DEMO_PORTAL_ID = 62515;
 const DEFAULT_DEMO_DATABASE = './data/sop-guide-demo.db';
 
+/** Set by `--postgres`: drops the demo's database and stops the server if the demo started it. */
+let releasePostgres: () => Promise<void> = async () => undefined;
+
+/**
+ * `--postgres`: a fresh database on the server the tests would use (sandbox/postgres): the machine's
+ * own on 127.0.0.1:5432, else one started from npm's binaries, so it needs no PostgreSQL install.
+ */
+async function demoPostgresDatabase(say: (text: string) => void): Promise<string> {
+  if (process.env.DATABASE_URL)
+    throw new ConfigError(['DATABASE_URL: leave it unset with --postgres, which makes its own database']);
+  const server = await resolvePostgresServer();
+  releasePostgres = server.stop;
+  say(`PostgreSQL:      ${server.description}`);
+  const database = await createScratchDatabase(server.adminUrl, 'sop_demo');
+  releasePostgres = async () => {
+    await database.drop();
+    await server.stop();
+  };
+  return database.url;
+}
+
 async function runDemo(argv: string[]): Promise<void> {
   const once = argv.includes('--once');
   const say = (text = '') => process.stdout.write(text + '\n');
   const heading = (text: string) => say(`\n=== ${text} ${'='.repeat(Math.max(0, 90 - text.length))}`);
 
+  const postgresUrl = argv.includes('--postgres') ? await demoPostgresDatabase(say) : undefined;
   // The demo's own database starts fresh each run; a DATABASE_URL you pass is used as it is.
-  if (!process.env.DATABASE_URL) rmSync(DEFAULT_DEMO_DATABASE, { force: true });
+  if (!process.env.DATABASE_URL && !postgresUrl) rmSync(DEFAULT_DEMO_DATABASE, { force: true });
   const sandbox = await startLocalHubSpot({ port: 0 });
   const token = `demo-${randomBytes(8).toString('hex')}`;
   const sample = seedSamplePortal(sandbox.state, { portalId: DEMO_PORTAL_ID, token });
@@ -34,7 +57,7 @@ async function runDemo(argv: string[]): Promise<void> {
     LOG_LEVEL: 'warn',
     ...process.env,
     PORT: port,
-    DATABASE_URL: process.env.DATABASE_URL ?? `sqlite:${DEFAULT_DEMO_DATABASE}`,
+    DATABASE_URL: postgresUrl ?? process.env.DATABASE_URL ?? `sqlite:${DEFAULT_DEMO_DATABASE}`,
     HUBSPOT_CLIENT_SECRET: clientSecret,
     HUBSPOT_ACCESS_TOKEN: token,
     HUBSPOT_API_BASE_URL: sandbox.url,
@@ -149,6 +172,7 @@ async function runDemo(argv: string[]): Promise<void> {
   if (once) {
     await running.stop();
     await sandbox.close();
+    await releasePostgres();
     say('\nDemo finished.');
     return;
   }
@@ -158,6 +182,7 @@ async function runDemo(argv: string[]): Promise<void> {
     void running
       .stop()
       .then(() => sandbox.close())
+      .then(() => releasePostgres())
       .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
@@ -168,5 +193,7 @@ runDemo(process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(
     error instanceof ConfigError ? `${error.message}\n` : `Demo failed: ${describeError(error)}\n`,
   );
-  process.exit(1);
+  void releasePostgres()
+    .catch(() => undefined)
+    .finally(() => process.exit(1));
 });

@@ -1,18 +1,25 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { createStore } from '../../src/app/store';
 import { type Store } from '../../src/platform/db';
+import { createScratchDatabase } from '../../sandbox/postgres';
 
 export type TestDatabaseKind = 'sqlite' | 'postgres';
 
 /** For `describe.each(DATABASES)('... (%s)', (kind) => ...)`: every store suite runs on both databases. */
 export const DATABASES: ReadonlyArray<[TestDatabaseKind]> = [['sqlite'], ['postgres']];
 
-/** The server's maintenance database: test databases are created and dropped through it. */
-const POSTGRES_ADMIN_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * The server test databases are created and dropped through: jest's global setup (or the bench runner)
+ * picks it once per run (sandbox/postgres) and hands it down in TEST_POSTGRES_URL.
+ */
+function postgresAdminUrl(): string {
+  const url = process.env.TEST_POSTGRES_URL;
+  if (!url)
+    throw new Error('TEST_POSTGRES_URL is unset: run through jest, whose global setup picks the server');
+  return url;
+}
 
 export interface TestDatabase {
   url: string;
@@ -24,19 +31,9 @@ export interface TestStore extends TestDatabase {
   store: Store;
 }
 
-async function runAdminStatement(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * A fresh, empty database of `kind` (not migrated), for suites that start the whole service on it:
- * a SQLite file in its own temp folder, or a new PostgreSQL database on the local server.
+ * a SQLite file in its own temp folder, or a new PostgreSQL database on the run's server.
  */
 export async function testDatabaseUrl(kind: TestDatabaseKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
@@ -46,15 +43,8 @@ export async function testDatabaseUrl(kind: TestDatabaseKind): Promise<TestDatab
       cleanup: async () => rmSync(folder, { recursive: true, force: true }),
     };
   }
-  // The name is generated here from hex only, so it is safe to splice into DDL.
-  const name = `sop_test_${randomBytes(6).toString('hex')}`;
-  await runAdminStatement(`CREATE DATABASE ${name}`);
-  const adminUrl = new URL(POSTGRES_ADMIN_URL);
-  adminUrl.pathname = `/${name}`;
-  return {
-    url: adminUrl.toString(),
-    cleanup: () => runAdminStatement(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
-  };
+  const database = await createScratchDatabase(postgresAdminUrl(), 'sop_test');
+  return { url: database.url, cleanup: database.drop };
 }
 
 /** A migrated store on a fresh database; `cleanup` closes it and throws the database away. */
