@@ -1,5 +1,12 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { config as hubspotUiExtensions } from '@hubspot/eslint-config-ui-extensions';
+
+// What HubSpot's sandboxed UI-extension runtime cannot do (DOM, browser storage, native fetch, parent
+// imports...), checked with HubSpot's own rules on what `hs project upload` bundles. Tests and their
+// fakes run under jest, not in HubSpot, so they are left out.
+const UI_EXTENSION_FILES = ['extensions/app/**/*.{js,jsx,ts,tsx}'];
+const UI_EXTENSION_TEST_FILES = ['extensions/**/*.test.{ts,tsx}', 'extensions/**/testing/**'];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**', 'data/**', '**/node_modules/**'] },
@@ -74,9 +81,12 @@ export default tseslint.config(
       ],
     },
   },
+  ...hubspotUiExtensions
+    .filter((entry) => entry.plugins)
+    .map((entry) => ({ ...entry, files: UI_EXTENSION_FILES, ignores: UI_EXTENSION_TEST_FILES })),
   {
     // CommonJS entry points, tool configs, and worker-thread scripts (no TypeScript loader in a worker).
-    files: ['bin/**/*.cjs', 'src/**/*.worker.cjs', '*.js'],
+    files: ['bin/**/*.cjs', 'src/**/*.worker.cjs', '*.js', '.dependency-cruiser.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: { require: 'readonly', module: 'writable', process: 'readonly' },

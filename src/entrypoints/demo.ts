@@ -6,7 +6,7 @@ import { seedSamplePortal, startLocalHubSpot } from '../../sandbox/local-hubspot
 import { createScratchDatabase, resolvePostgresServer } from '../../sandbox/postgres';
 import { signRequestV3 } from '../../webhooks/signature-v3';
 import { ConfigError, parseConfig } from '../platform/config/env.schema';
-import { formatSweepReport } from '../modules/reminders/sweep.command';
+import { formatSweepReport } from '../modules/reminders';
 import { formatGuidanceText } from './demo-guidance-text';
 import { startService } from '../app/compose';
 

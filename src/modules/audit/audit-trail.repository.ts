@@ -1,6 +1,6 @@
-import { toActionCompletion, type ActionCompletion } from '../checklist/action-completion.repository';
-import { toSnooze, type Snooze } from '../snoozes/snooze.repository';
-import { toStageChange, type StageChange } from '../deals/stage-change.repository';
+import { toActionCompletion, type ActionCompletion } from '../checklist';
+import { toSnooze, type Snooze } from '../snoozes';
+import { toStageChange, type StageChange } from '../deals';
 import { toEpochMs, type StoreContext } from '../../platform/db/store-context';
 
 /**

@@ -1,4 +1,4 @@
-import type { GuidanceService } from '../guidance/guidance.service';
+import type { GuidanceService } from '../guidance';
 import type { Store } from '../../platform/db';
 import type { AuditEntry } from './audit-entry.schema';
 import { buildAuditEntries } from './audit-trail.util';

@@ -1,10 +1,10 @@
 import { findLatestActionState, locateActionForDeal, type DealGuidance } from '../../domain';
 import { AppError } from '../../platform/errors/app-error';
-import type { GuidanceService } from '../guidance/guidance.service';
+import type { GuidanceService } from '../guidance';
 import type { Logger } from '../../platform/observability/logger';
-import type { PlaybookService } from '../playbooks/playbook.service';
+import type { PlaybookService } from '../playbooks';
 import type { Store } from '../../platform/db';
-import type { DealWritebackService } from '../writeback/deal-writeback.service';
+import type { DealWritebackService } from '../writeback';
 
 export interface ActionToggle {
   portalId: number;

@@ -5,7 +5,7 @@ import {
 } from '../../domain';
 import type { DealSnapshot } from '../../domain';
 import type { HubSpotDeal, HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
-import type { PlaybookService } from '../playbooks/playbook.service';
+import type { PlaybookService } from '../playbooks';
 import type { Store } from '../../platform/db';
 import type { DealRecord } from './deal.repository';
 

@@ -4,11 +4,11 @@ import {
   listPropertiesReadByPlaybook,
   type DealGuidance,
 } from '../../domain';
-import type { DealSyncService } from '../deals/deal-sync.service';
+import type { DealSyncService } from '../deals';
 import { AppError } from '../../platform/errors/app-error';
 import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
-import type { PlaybookService } from '../playbooks/playbook.service';
-import type { PortalRegistry } from '../portals/portal-registry';
+import type { PlaybookService } from '../playbooks';
+import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import type { DealRecord } from '../deals';
 

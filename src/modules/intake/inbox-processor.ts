@@ -1,10 +1,10 @@
 import { describeError } from '../../platform/errors/app-error';
 import { z } from 'zod';
-import type { DealSyncService } from '../deals/deal-sync.service';
+import type { DealSyncService } from '../deals';
 import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { Logger } from '../../platform/observability/logger';
-import type { PortalRegistry } from '../portals/portal-registry';
+import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import type { InboxEvent } from './webhook-inbox.repository';
 import { explodeJournalBody } from './webhook-journal';

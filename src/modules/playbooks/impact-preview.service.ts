@@ -6,7 +6,7 @@ import {
   type Playbook,
 } from '../../domain';
 import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
-import type { PortalRegistry } from '../portals/portal-registry';
+import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import {
   classifyDealImpact,

@@ -1,11 +1,11 @@
 import { computeSopPropertyValues, listChangedSopProperties, type SopPropertyValues } from '../../domain';
 import { isAppError, describeError } from '../../platform/errors/app-error';
-import type { GuidanceService } from '../guidance/guidance.service';
+import type { GuidanceService } from '../guidance';
 import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
 import type { DealUpdate, HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { Logger } from '../../platform/observability/logger';
-import type { PortalRegistry } from '../portals/portal-registry';
+import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import type { CompletedWriteback, PendingWriteback } from './deal-writeback.repository';
 import { SOP_DEAL_PROPERTIES, SOP_PROPERTY_GROUP } from './sop-deal-properties';
