@@ -12,7 +12,6 @@ export type {
   DealRecord,
   DealWriteOutcome,
   DealWriteResult,
-  DealStateChange,
   DealRepository,
   StageEntryCursor,
   StageEntryPage,

@@ -15,6 +15,8 @@ import {
 /** What the integration suites count at the local HubSpot and read back from the service. */
 export const DEALS_BATCH_READ = '/crm/v3/objects/deals/batch/read';
 export const DEAL_PIPELINES = '/crm/v3/pipelines/deals';
+/** The association counts a deal sync reads after the deals themselves (one request per object type). */
+export const ASSOCIATIONS_BATCH_READ = /^\/crm\/v4\/associations\/deals\/[^/]+\/batch\/read$/;
 export const MINUTE_MS = 60_000;
 
 /** Requests the local HubSpot received on `path` (exact, or matching a pattern). */
@@ -22,6 +24,15 @@ export function countRequests(hubspot: LocalHubSpot, path: string | RegExp): num
   return hubspot.requests.filter((request) =>
     typeof path === 'string' ? request.path === path : path.test(request.path),
   ).length;
+}
+
+/** Resolves once `condition` holds; fails the test after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 export function stageChangesOf(t: TestService, dealId: string, portalId = SAMPLE_PORTAL_ID) {

@@ -44,17 +44,16 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
     ).toMatchObject([{ portalId: portalA }]);
   });
 
-  it('an event for portal B does not touch portal A’s deal', async () => {
-    await testStore.store.deals.applyDealState({
-      portalId: portalB,
-      dealId: '123',
-      stageId: 'closedlost',
-      occurredAt: minutesAfter(T0, 5),
-    });
+  it('a HubSpot read and a deletion in portal B do not touch portal A’s deal', async () => {
+    await testStore.store.deals.upsertDealFromHubSpot(
+      buildDealSnapshot({ portalId: portalB, stageId: 'closedlost', ownerId: '999' }),
+      { observedAt: minutesAfter(T0, 5) },
+    );
     await testStore.store.deals.markDealDeleted(portalB, '123', minutesAfter(T0, 6));
 
     expect(await testStore.store.deals.getDeal(portalA, '123')).toMatchObject({
       stageId: 'qualifiedtobuy',
+      ownerId: '501',
       deletedAt: null,
     });
   });
