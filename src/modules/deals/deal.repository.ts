@@ -81,8 +81,6 @@ export interface DealRepository {
     before: Date,
     page: { after?: StageEntryCursor; limit: number },
   ): Promise<StageEntryPage>;
-  /** Live (not deleted) deals of one portal, or of every portal when none is given (metrics). */
-  countDeals(portalId?: number): Promise<number>;
 }
 
 /** Where a page of pageDealsEnteredStageBefore ended: the next page starts after this stage entry. */
@@ -317,16 +315,6 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
             ? null
             : { stageEnteredAt: last.stageEnteredAt, dealId: last.dealId },
       };
-    },
-
-    async countDeals(portalId) {
-      let query = db
-        .selectFrom('deals')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('deleted_at', 'is', null);
-      if (portalId !== undefined) query = query.where('portal_id', '=', portalId);
-      const row = await query.executeTakeFirstOrThrow();
-      return Number(row.count);
     },
   };
 }

@@ -5,7 +5,6 @@ import {
   generateSortableId,
   runWriteTransaction,
   toEpochMs,
-  withSqliteConnection,
   type StoreContext,
 } from '../../platform/db/store-context';
 
@@ -32,11 +31,6 @@ export interface InboxBatchInput {
   events: readonly InboxEventInput[];
   /** When the request arrived; defaults to now. */
   receivedAt?: Date;
-}
-
-export interface InboxInsertCounts {
-  inserted: number;
-  duplicates: number;
 }
 
 export interface InboxEvent {
@@ -66,11 +60,6 @@ export interface ClaimInboxOptions {
 }
 
 export interface WebhookInboxRepository {
-  /** Stores a batch in one transaction; events already stored (same dedupe key) are skipped. */
-  insertInboxEvents(
-    events: readonly InboxEventInput[],
-    options?: { receivedAt?: Date },
-  ): Promise<InboxInsertCounts>;
   /**
    * Takes up to `limit` due events, oldest occurredAt first, for `workerId`. Concurrent claimers (even
    * in other processes) never receive the same row while its lease holds.
@@ -81,7 +70,6 @@ export interface WebhookInboxRepository {
   retryInboxEvent(id: string, error: string, nextAttemptAt: Date, options?: { now?: Date }): Promise<void>;
   /** Gives up on an event: it stays for inspection and is never claimed again. */
   parkInboxEvent(id: string, error: string, options?: { now?: Date }): Promise<void>;
-  getInboxEvent(id: string): Promise<InboxEvent | null>;
   countInboxByStatus(): Promise<Record<InboxStatus, number>>;
   /** Milliseconds since the oldest unfinished (pending or processing) event was received; null when none. */
   oldestPendingAge(now: Date): Promise<number | null>;
@@ -221,18 +209,6 @@ export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRep
   }
 
   return {
-    async insertInboxEvents(events, options = {}) {
-      if (events.length === 0) return { inserted: 0, duplicates: 0 };
-      const rows = toInboxRows({ events, receivedAt: options.receivedAt });
-      const inserted =
-        dialect === 'sqlite' && ctx.sqlite
-          ? await withSqliteConnection(ctx, (database) =>
-              database.transaction(() => insertInboxRowsSqlite(database, rows)).immediate(),
-            )
-          : await runWriteTransaction(ctx, (trx) => insertInboxRowsWithKysely(trx, rows));
-      return { inserted, duplicates: rows.length - inserted };
-    },
-
     async claimInboxEvents({ workerId, limit, now, leaseMs }) {
       if (limit <= 0) return [];
       const nowMs = toEpochMs(now);
@@ -308,11 +284,6 @@ export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRep
         })
         .where('id', '=', id)
         .execute();
-    },
-
-    async getInboxEvent(id) {
-      const row = await db.selectFrom('webhook_inbox').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? toInboxEvent(row) : null;
     },
 
     async countInboxByStatus() {

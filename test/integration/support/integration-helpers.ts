@@ -4,6 +4,7 @@ import { startService, type RunningService, type ServiceOverrides } from '../../
 import { silentLogger } from '../../../src/platform/observability/logger';
 import type { StageChange } from '../../../src/platform/db';
 import type { LocalHubSpot } from '../../../sandbox/local-hubspot';
+import { stageHistoryOf } from '../../support/store/store-reads';
 import {
   SAMPLE_PORTAL_ID,
   SAMPLE_TOKEN,
@@ -36,7 +37,7 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promi
 }
 
 export function stageChangesOf(t: TestService, dealId: string, portalId = SAMPLE_PORTAL_ID) {
-  return t.running.services.store.stageChanges.listStageChanges(portalId, dealId);
+  return stageHistoryOf(t.running.services.store, portalId, dealId);
 }
 
 export function stageChangeKeys(changes: StageChange[]): string[] {
