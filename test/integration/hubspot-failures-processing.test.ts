@@ -118,8 +118,7 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
     // A row the worker cannot read (written by an older version, or damaged): retrying cannot fix it.
     const poison = {
       portalId: SAMPLE_PORTAL_ID,
-      subscriptionId: 12345,
-      eventId: 'poison-1',
+      dedupeKey: `12345:poison-1:${t.sample.deals.closedWon}`,
       objectId: t.sample.deals.closedWon,
       occurredAt: minutesBefore(t.clock.now(), 4).getTime(),
       subscriptionType: 'stage-change',

@@ -16,13 +16,17 @@ export const INBOX_STATUSES: readonly InboxStatus[] = ['pending', 'processing', 
 /** One webhook event as the intake stores it. */
 export interface InboxEventInput {
   portalId: number;
-  subscriptionId: number | string;
-  eventId: number | string;
+  /**
+   * The key the webhook edge computed for this event (`dedupeKeyFor` in webhooks/hubspot-event.schema.ts),
+   * stored as given: with one function owning the format, a redelivery always meets the key its first
+   * delivery left, however the two were journaled.
+   */
+  dedupeKey: string;
   objectId: number | string;
   /** HubSpot's occurredAt, epoch milliseconds. */
   occurredAt: number;
   subscriptionType?: string | null;
-  /** The event as received; stored as JSON and handed back to the worker untouched. */
+  /** The event as the edge parsed it; stored as JSON and handed back to the worker untouched. */
   payload: unknown;
 }
 
@@ -80,11 +84,6 @@ export interface WebhookInboxRepository {
   deleteDoneInboxEvents(before: Date): Promise<number>;
 }
 
-/** HubSpot's eventId alone is not unique (DESIGN.md §4): these four fields together are. */
-export function buildInboxDedupeKey(event: InboxEventInput): string {
-  return `${event.subscriptionId}:${event.eventId}:${event.objectId}:${event.occurredAt}`;
-}
-
 function toInboxEvent(row: WebhookInboxTable): InboxEvent {
   return {
     id: row.id,
@@ -115,7 +114,7 @@ export function toInboxRows({ events, receivedAt }: InboxBatchInput): WebhookInb
     // instead of on a random page of it, which made every commit write ~100 scattered pages (4x slower).
     id: generateSortableId(),
     portal_id: event.portalId,
-    dedupe_key: buildInboxDedupeKey(event),
+    dedupe_key: event.dedupeKey,
     subscription_type: event.subscriptionType ?? null,
     object_id: String(event.objectId),
     occurred_at: event.occurredAt,

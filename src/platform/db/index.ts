@@ -23,7 +23,6 @@ export type {
   StageChangeRepository,
 } from '../../modules/deals/stage-change.repository';
 export {
-  buildInboxDedupeKey,
   INBOX_STATUSES,
   type InboxEvent,
   type InboxEventInput,

@@ -1,3 +1,4 @@
+import { dedupeKeyFor } from '../../../webhooks/hubspot-event.schema';
 import { createStore, type Store } from '../../../src/platform/db';
 import { createTestStore, DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
@@ -37,6 +38,27 @@ describe.each(DATABASES)('webhook inbox (%s)', (kind) => {
       buildStageEvent({ portalId, eventId: 7, objectId: 1, subscriptionId: 999 }),
     ]);
     expect(result).toEqual({ inserted: 4, duplicates: 0 });
+  });
+
+  it('keeps the dedupe key the webhook edge computed, in the format keys already stored have', async () => {
+    const { store: isolated, cleanup } = await createTestStore(kind);
+    try {
+      const event = buildStageEvent({ portalId: takePortalId(), eventId: 9, objectId: 77 });
+      await deliverToInbox(isolated, [event], { receivedAt: T0 });
+
+      const [claimed] = await isolated.inbox.claimInboxEvents({
+        workerId: 'w',
+        limit: 1,
+        now: T0,
+        leaseMs: LEASE_MS,
+      });
+
+      expect(claimed!.dedupeKey).toBe(dedupeKeyFor({ ...event, objectId: String(event.objectId) }));
+      // Rows written before the key moved to the edge hold this text: a redelivery must produce it again.
+      expect(claimed!.dedupeKey).toBe(`12345:9:77:${T0.getTime()}`);
+    } finally {
+      await cleanup();
+    }
   });
 
   it('hands out events oldest occurredAt first with the event the edge parsed', async () => {
