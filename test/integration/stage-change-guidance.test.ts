@@ -196,7 +196,7 @@ describe.each(DATABASES)('stage changes reach the card (%s)', (database) => {
     await moveAndNotify(dealId, 'qualifiedtobuy', qualifiedAt);
     // The slow worker reads the deal, then stalls on the association read that follows it, so that
     // its write lands after a later read's.
-    t.hubspot.inject({ path: ASSOCIATIONS_BATCH_READ, delayMs: 1000 });
+    t.hubspot.inject({ path: ASSOCIATIONS_BATCH_READ, delayMs: 1500 });
     const slow = inbox.processBatch({ workerId: 'slow', now: t.clock.now() });
     await waitFor(() => countRequests(t.hubspot, ASSOCIATIONS_BATCH_READ) === 1);
 
@@ -205,6 +205,9 @@ describe.each(DATABASES)('stage changes reach the card (%s)', (database) => {
     const presentedAt = minutesBefore(t.clock.now(), 5);
     await moveAndNotify(dealId, 'presentationscheduled', presentedAt);
     const fast = await inbox.processBatch({ workerId: 'fast', now: t.clock.now() });
+    // The slow worker is still waiting for HubSpot's answer: its write comes after the fast one's.
+    const slowRead = t.hubspot.requests.find((request) => ASSOCIATIONS_BATCH_READ.test(request.path));
+    expect(slowRead?.status).toBeNull();
     const slowResult = await slow;
 
     expect([slowResult.applied, fast.applied]).toEqual([1, 1]);
