@@ -166,6 +166,11 @@ const batchSchema = z
   .min(1, 'Expected at least one event')
   .max(MAX_EVENTS_PER_BATCH, `Expected at most ${MAX_EVENTS_PER_BATCH} events`);
 
+/**
+ * The one place the deduplication key is made; the inbox stores it as given. Databases hold keys in
+ * this format (`subscriptionId:eventId:objectId:occurredAt`, HubSpot's eventId alone is not unique):
+ * changing it would let through a redelivery of any event stored before the change.
+ */
 export function dedupeKeyFor(
   event: Pick<DealEvent, 'subscriptionId' | 'eventId' | 'objectId' | 'occurredAt'>,
 ) {

@@ -5,6 +5,7 @@ import {
   startTestService,
   type TestService,
 } from '../support/service-harness';
+import { deliverToInbox } from '../support/store/inbox-helpers';
 import { DATABASES } from '../support/test-databases';
 import {
   DEALS_BATCH_READ,
@@ -115,20 +116,18 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
   it('a poison event is parked and shown in /metrics while the rest of its batch is applied', async () => {
     const moves = await moveTwoDeals();
     // A row the worker cannot read (written by an older version, or damaged): retrying cannot fix it.
-    await t.running.services.store.inbox.insertInboxEvents(
-      [
-        {
-          portalId: SAMPLE_PORTAL_ID,
-          subscriptionId: 12345,
-          eventId: 'poison-1',
-          objectId: t.sample.deals.closedWon,
-          occurredAt: minutesBefore(t.clock.now(), 4).getTime(),
-          subscriptionType: 'stage-change',
-          payload: { kind: 'stage-change', portalId: SAMPLE_PORTAL_ID, objectId: 42 },
-        },
-      ],
-      { receivedAt: t.clock.now() },
-    );
+    const poison = {
+      portalId: SAMPLE_PORTAL_ID,
+      dedupeKey: `12345:poison-1:${t.sample.deals.closedWon}`,
+      objectId: t.sample.deals.closedWon,
+      occurredAt: minutesBefore(t.clock.now(), 4).getTime(),
+      subscriptionType: 'stage-change',
+      payload: { kind: 'stage-change', portalId: SAMPLE_PORTAL_ID, objectId: 42 },
+    };
+    await deliverToInbox(t.running.services.store, [poison], {
+      receivedAt: t.clock.now(),
+      explode: () => ({ ok: true, events: [poison] }),
+    });
 
     expect(await t.drainInbox()).toBe(2);
 

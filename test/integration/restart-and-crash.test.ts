@@ -21,6 +21,7 @@ import {
 } from './support/service-process';
 import { WALK_STAGES, addWalkDeals, inBatches, walkRound, type StageMove } from './support/stage-walk';
 import { explodeJournalBody } from '../../src/modules/intake/webhook-journal';
+import { stageHistoryOf } from '../support/store/store-reads';
 
 /**
  * A service that dies in the middle of processing loses nothing: the rows it had claimed come back
@@ -82,7 +83,7 @@ describe.each(DATABASES)('a restart in the middle of processing (%s)', (database
     });
     for (const dealId of dealIds) {
       expect((await store.deals.getDeal(SAMPLE_PORTAL_ID, dealId))?.stageId).toBe(WALK_STAGES[2]);
-      const changes = await store.stageChanges.listStageChanges(SAMPLE_PORTAL_ID, dealId);
+      const changes = await stageHistoryOf(store, SAMPLE_PORTAL_ID, dealId);
       expect(changes.map((change) => change.toStage)).toEqual(WALK_STAGES.slice(0, 3));
     }
   });
@@ -164,7 +165,7 @@ describe('a real crash: kill -9 of `npx tsx src/entrypoints/server.ts` while it 
       for (const dealId of dealIds) {
         const deal = await store.deals.getDeal(SAMPLE_PORTAL_ID, dealId);
         expect(deal?.stageId).toBe('closedwon');
-        const changes = await store.stageChanges.listStageChanges(SAMPLE_PORTAL_ID, dealId);
+        const changes = await stageHistoryOf(store, SAMPLE_PORTAL_ID, dealId);
         expect(changes.map((change) => change.toStage)).toEqual([...WALK_STAGES]);
         expect(new Set(changes.map((change) => change.dedupeKey)).size).toBe(ROUNDS);
       }

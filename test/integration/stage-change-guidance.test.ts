@@ -1,4 +1,5 @@
 import { DEFAULT_DEAL_PIPELINE_STAGES } from '../../sandbox/local-hubspot';
+import { INBOX_LEASE_MS } from '../../src/modules/intake/inbox-processor';
 import {
   SAMPLE_PORTAL_ID,
   stageChangeEvent,
@@ -7,11 +8,13 @@ import {
 } from '../support/service-harness';
 import { DATABASES } from '../support/test-databases';
 import {
+  ASSOCIATIONS_BATCH_READ,
   DEALS_BATCH_READ,
   countRequests,
   minutesBefore,
   stageChangeKeys,
   stageChangesOf,
+  waitFor,
 } from './support/integration-helpers';
 
 /**
@@ -184,6 +187,34 @@ describe.each(DATABASES)('stage changes reach the card (%s)', (database) => {
     const deal = await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, dealId);
     expect(deal?.stageId).toBe('contractsent');
     expect(deal?.stageEnteredAt.toISOString()).toBe(late.toISOString());
+  });
+
+  it('a worker whose HubSpot read is older, written last, does not move the deal back', async () => {
+    const dealId = t.sample.deals.freshAppointment;
+    const inbox = t.running.services.inbox;
+    const qualifiedAt = minutesBefore(t.clock.now(), 20);
+    await moveAndNotify(dealId, 'qualifiedtobuy', qualifiedAt);
+    // The slow worker reads the deal, then stalls on the association read that follows it, so that
+    // its write lands after a later read's.
+    t.hubspot.inject({ path: ASSOCIATIONS_BATCH_READ, delayMs: 1500 });
+    const slow = inbox.processBatch({ workerId: 'slow', now: t.clock.now() });
+    await waitFor(() => countRequests(t.hubspot, ASSOCIATIONS_BATCH_READ) === 1);
+
+    // Within the slow worker's lease, so the fast one takes only the new event.
+    t.clock.advanceMs(INBOX_LEASE_MS / 2);
+    const presentedAt = minutesBefore(t.clock.now(), 5);
+    await moveAndNotify(dealId, 'presentationscheduled', presentedAt);
+    const fast = await inbox.processBatch({ workerId: 'fast', now: t.clock.now() });
+    // The slow worker is still waiting for HubSpot's answer: its write comes after the fast one's.
+    const slowRead = t.hubspot.requests.find((request) => ASSOCIATIONS_BATCH_READ.test(request.path));
+    expect(slowRead?.status).toBeNull();
+    const slowResult = await slow;
+
+    expect([slowResult.applied, fast.applied]).toEqual([1, 1]);
+    const deal = await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, dealId);
+    expect(deal).toMatchObject({ stageId: 'presentationscheduled', lastEventAt: t.clock.now() });
+    expect(deal?.stageEnteredAt.toISOString()).toBe(presentedAt.toISOString());
+    expect((await guidanceOf(dealId)).step.id).toBe('presentation');
   });
 
   it('events of one batch in reverse order leave the deal at the latest stage', async () => {

@@ -18,6 +18,7 @@ import {
   type StageMove,
 } from '../integration/support/stage-walk';
 import { SAMPLE_PORTAL_ID } from '../support/service-harness';
+import { stageHistoryOf } from '../support/store/store-reads';
 
 /**
  * SOAK=1 only (it waits out real leases): `kill -9` of the service under sustained webhook load, twice,
@@ -106,7 +107,7 @@ describeSoak('kill -9 under sustained webhook load (soak)', () => {
         expect(await store.inbox.countInboxByStatus()).toMatchObject({ done: total, pending: 0, parked: 0 });
         for (const dealId of dealIds) {
           expect((await store.deals.getDeal(SAMPLE_PORTAL_ID, dealId))?.stageId).toBe('closedwon');
-          const changes = await store.stageChanges.listStageChanges(SAMPLE_PORTAL_ID, dealId);
+          const changes = await stageHistoryOf(store, SAMPLE_PORTAL_ID, dealId);
           expect([dealId, changes.map((change) => change.toStage)]).toEqual([dealId, [...WALK_STAGES]]);
         }
       } finally {

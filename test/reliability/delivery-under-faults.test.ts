@@ -15,6 +15,7 @@ import {
 import { SAMPLE_PORTAL_ID, startTestService, type TestService } from '../support/service-harness';
 import type { Store } from '../../src/platform/db';
 import { createRandom, FUZZ_SEED, int, pick } from './support/seeded-random';
+import { stageHistoryOf } from '../support/store/store-reads';
 
 /**
  * Nothing lost, nothing doubled: many batches processed while the local HubSpot answers 429, 500,
@@ -37,7 +38,7 @@ async function expectEveryMoveAppliedOnce(store: Store, dealIds: string[], moves
   for (const dealId of dealIds) {
     const stages = expected.get(dealId)!;
     expect((await store.deals.getDeal(SAMPLE_PORTAL_ID, dealId))?.stageId).toBe(stages.at(-1));
-    const changes = await store.stageChanges.listStageChanges(SAMPLE_PORTAL_ID, dealId);
+    const changes = await stageHistoryOf(store, SAMPLE_PORTAL_ID, dealId);
     expect([dealId, changes.map((change) => change.toStage)]).toEqual([dealId, stages]);
   }
 }

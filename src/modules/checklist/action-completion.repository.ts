@@ -39,12 +39,6 @@ export interface ActionCompletionRepository {
     dealId: string,
     filter?: ActionCompletionFilter,
   ): Promise<ScopedActionState[]>;
-  /** The audit trail, oldest first. */
-  listActionCompletions(
-    portalId: number,
-    dealId: string,
-    filter?: ActionCompletionFilter,
-  ): Promise<ActionCompletion[]>;
 }
 
 export function toActionCompletion(row: ActionCompletionsTable): ActionCompletion {
@@ -120,7 +114,5 @@ export function createActionCompletionRepository(ctx: StoreContext): ActionCompl
     async listActionStates(portalId, dealId, filter) {
       return foldActionCompletions(await listLog(portalId, dealId, filter));
     },
-
-    listActionCompletions: listLog,
   };
 }

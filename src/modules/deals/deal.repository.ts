@@ -35,25 +35,6 @@ export interface DealWriteResult {
   deal: DealRecord | null;
 }
 
-/** A change carried by a webhook event. Only the fields present are written. */
-export interface DealStateChange {
-  portalId: number;
-  dealId: string;
-  /** The event's occurredAt: the change applies only if nothing later was applied before. */
-  occurredAt: Date;
-  pipelineId?: string;
-  stageId?: string;
-  /** When the deal entered `stageId`; defaults to occurredAt. Ignored when the stage does not change. */
-  stageEnteredAt?: Date;
-  /** Pinned if (and only if) the change moves the deal to another stage. */
-  playbookVersion?: number | null;
-  ownerId?: string | null;
-  /** Merged into the stored properties (keys absent here keep their values). */
-  properties?: Record<string, string | null>;
-  lastActivityAt?: Date | null;
-  nextActivityAt?: Date | null;
-}
-
 export interface DealRepository {
   getDeal(portalId: number, dealId: string): Promise<DealRecord | null>;
   /** The deals found among `dealIds`, in no particular order; deleted ones included (check deletedAt). */
@@ -67,15 +48,6 @@ export interface DealRepository {
     snapshot: DealSnapshot,
     options: { observedAt: Date; playbookVersion?: number | null; now?: Date },
   ): Promise<DealWriteResult>;
-  /** Applies an event's change to a known deal; never moves it back in time. */
-  applyDealState(change: DealStateChange, options?: { now?: Date }): Promise<DealWriteResult>;
-  /** Pins a version for the current stage entry if none is pinned yet (e.g. a deal backfilled without one). */
-  pinPlaybookVersion(
-    portalId: number,
-    dealId: string,
-    stageEnteredAt: Date,
-    version: number,
-  ): Promise<boolean>;
   markDealDeleted(
     portalId: number,
     dealId: string,
@@ -109,8 +81,6 @@ export interface DealRepository {
     before: Date,
     page: { after?: StageEntryCursor; limit: number },
   ): Promise<StageEntryPage>;
-  /** Live (not deleted) deals of one portal, or of every portal when none is given (metrics). */
-  countDeals(portalId?: number): Promise<number>;
 }
 
 /** Where a page of pageDealsEnteredStageBefore ended: the next page starts after this stage entry. */
@@ -154,23 +124,6 @@ function toDealRecord(row: DealsTable): DealRecord {
 /** The guard of every event-driven write: nothing later than `eventAtMs` has been applied to the deal yet. */
 function isNotNewerThan(eb: ExpressionBuilder<Database, 'deals'>, eventAtMs: number) {
   return eb.or([eb('deals.last_event_at', 'is', null), eb('deals.last_event_at', '<=', eventAtMs)]);
-}
-
-/**
- * `deals.properties` with `patch` merged in, computed by the database so that the merge and the guard
- * are one statement. SQLite's json_patch would drop keys whose value is null, hence json_each.
- */
-function mergePropertiesSql(dialect: StoreDialect, patch: Record<string, string | null>): RawBuilder<string> {
-  const patchJson = JSON.stringify(patch);
-  if (dialect === 'postgres') {
-    return sql<string>`(${sql.ref('deals.properties')}::jsonb || cast(${patchJson} as jsonb))::text`;
-  }
-  return sql<string>`(select json_group_object(merged.key, merged.value) from (
-      select key, value from json_each(${sql.ref('deals.properties')})
-        where key not in (select key from json_each(${patchJson}))
-      union all
-      select key, value from json_each(${patchJson})
-    ) as merged)`;
 }
 
 /** The sop_guide_stalled value inside deal_writebacks.written_values (a JSON object), read by the database. */
@@ -281,76 +234,6 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
       return explainUnappliedWrite(snapshot.portalId, snapshot.dealId);
     },
 
-    async applyDealState(change, options = {}) {
-      const occurredAtMs = toEpochMs(change.occurredAt);
-      const saved = await db
-        .updateTable('deals')
-        .set((eb) => {
-          const movesStage =
-            change.stageId === undefined
-              ? sql.lit(false)
-              : eb.or([
-                  eb('deals.stage_id', '<>', change.stageId),
-                  ...(change.pipelineId === undefined
-                    ? []
-                    : [eb('deals.pipeline_id', '<>', change.pipelineId)]),
-                ]);
-          const enteredAtMs = toEpochMs(change.stageEnteredAt ?? change.occurredAt);
-          return {
-            ...(change.pipelineId === undefined ? {} : { pipeline_id: change.pipelineId }),
-            ...(change.stageId === undefined
-              ? {}
-              : {
-                  stage_id: change.stageId,
-                  stage_entered_at: eb
-                    .case()
-                    .when(movesStage)
-                    .then(enteredAtMs)
-                    .else(eb.ref('deals.stage_entered_at'))
-                    .end(),
-                  playbook_version: eb
-                    .case()
-                    .when(movesStage)
-                    .then(change.playbookVersion ?? null)
-                    .else(eb.ref('deals.playbook_version'))
-                    .end(),
-                }),
-            ...(change.ownerId === undefined ? {} : { owner_id: change.ownerId }),
-            ...(change.properties === undefined
-              ? {}
-              : { properties: mergePropertiesSql(dialect, change.properties) }),
-            ...(change.lastActivityAt === undefined
-              ? {}
-              : { last_activity_at: toEpochMsOrNull(change.lastActivityAt) }),
-            ...(change.nextActivityAt === undefined
-              ? {}
-              : { next_activity_at: toEpochMsOrNull(change.nextActivityAt) }),
-            last_event_at: occurredAtMs,
-            revision: eb('deals.revision', '+', 1),
-            updated_at: toEpochMs(options.now ?? new Date()),
-          };
-        })
-        .where('portal_id', '=', change.portalId)
-        .where('deal_id', '=', change.dealId)
-        .where((eb) => isNotNewerThan(eb, occurredAtMs))
-        .returningAll()
-        .executeTakeFirst();
-      if (saved) return { outcome: 'applied', deal: toDealRecord(saved) };
-      return explainUnappliedWrite(change.portalId, change.dealId);
-    },
-
-    async pinPlaybookVersion(portalId, dealId, stageEnteredAt, version) {
-      const result = await db
-        .updateTable('deals')
-        .set({ playbook_version: version })
-        .where('portal_id', '=', portalId)
-        .where('deal_id', '=', dealId)
-        .where('stage_entered_at', '=', toEpochMs(stageEnteredAt))
-        .where('playbook_version', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) > 0;
-    },
-
     async markDealDeleted(portalId, dealId, occurredAt, options = {}) {
       const occurredAtMs = toEpochMs(occurredAt);
       const saved = await db
@@ -432,16 +315,6 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
             ? null
             : { stageEnteredAt: last.stageEnteredAt, dealId: last.dealId },
       };
-    },
-
-    async countDeals(portalId) {
-      let query = db
-        .selectFrom('deals')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('deleted_at', 'is', null);
-      if (portalId !== undefined) query = query.where('portal_id', '=', portalId);
-      const row = await query.executeTakeFirstOrThrow();
-      return Number(row.count);
     },
   };
 }

@@ -14,7 +14,6 @@ export {
 export { createStoreBatch } from './webhook-inbox.wiring';
 export { explodeJournalBody } from './webhook-journal';
 export {
-  buildInboxDedupeKey,
   INBOX_STATUSES,
   type ClaimInboxOptions,
   type InboxEvent,

@@ -5,7 +5,6 @@ import {
   generateSortableId,
   runWriteTransaction,
   toEpochMs,
-  withSqliteConnection,
   type StoreContext,
 } from '../../platform/db/store-context';
 
@@ -17,13 +16,17 @@ export const INBOX_STATUSES: readonly InboxStatus[] = ['pending', 'processing', 
 /** One webhook event as the intake stores it. */
 export interface InboxEventInput {
   portalId: number;
-  subscriptionId: number | string;
-  eventId: number | string;
+  /**
+   * The key the webhook edge computed for this event (`dedupeKeyFor` in webhooks/hubspot-event.schema.ts),
+   * stored as given: with one function owning the format, a redelivery always meets the key its first
+   * delivery left, however the two were journaled.
+   */
+  dedupeKey: string;
   objectId: number | string;
   /** HubSpot's occurredAt, epoch milliseconds. */
   occurredAt: number;
   subscriptionType?: string | null;
-  /** The event as received; stored as JSON and handed back to the worker untouched. */
+  /** The event as the edge parsed it; stored as JSON and handed back to the worker untouched. */
   payload: unknown;
 }
 
@@ -32,11 +35,6 @@ export interface InboxBatchInput {
   events: readonly InboxEventInput[];
   /** When the request arrived; defaults to now. */
   receivedAt?: Date;
-}
-
-export interface InboxInsertCounts {
-  inserted: number;
-  duplicates: number;
 }
 
 export interface InboxEvent {
@@ -66,11 +64,6 @@ export interface ClaimInboxOptions {
 }
 
 export interface WebhookInboxRepository {
-  /** Stores a batch in one transaction; events already stored (same dedupe key) are skipped. */
-  insertInboxEvents(
-    events: readonly InboxEventInput[],
-    options?: { receivedAt?: Date },
-  ): Promise<InboxInsertCounts>;
   /**
    * Takes up to `limit` due events, oldest occurredAt first, for `workerId`. Concurrent claimers (even
    * in other processes) never receive the same row while its lease holds.
@@ -81,7 +74,6 @@ export interface WebhookInboxRepository {
   retryInboxEvent(id: string, error: string, nextAttemptAt: Date, options?: { now?: Date }): Promise<void>;
   /** Gives up on an event: it stays for inspection and is never claimed again. */
   parkInboxEvent(id: string, error: string, options?: { now?: Date }): Promise<void>;
-  getInboxEvent(id: string): Promise<InboxEvent | null>;
   countInboxByStatus(): Promise<Record<InboxStatus, number>>;
   /** Milliseconds since the oldest unfinished (pending or processing) event was received; null when none. */
   oldestPendingAge(now: Date): Promise<number | null>;
@@ -90,11 +82,6 @@ export interface WebhookInboxRepository {
    * day): their dedupe keys are what make a late redelivery a duplicate.
    */
   deleteDoneInboxEvents(before: Date): Promise<number>;
-}
-
-/** HubSpot's eventId alone is not unique (DESIGN.md §4): these four fields together are. */
-export function buildInboxDedupeKey(event: InboxEventInput): string {
-  return `${event.subscriptionId}:${event.eventId}:${event.objectId}:${event.occurredAt}`;
 }
 
 function toInboxEvent(row: WebhookInboxTable): InboxEvent {
@@ -127,7 +114,7 @@ export function toInboxRows({ events, receivedAt }: InboxBatchInput): WebhookInb
     // instead of on a random page of it, which made every commit write ~100 scattered pages (4x slower).
     id: generateSortableId(),
     portal_id: event.portalId,
-    dedupe_key: buildInboxDedupeKey(event),
+    dedupe_key: event.dedupeKey,
     subscription_type: event.subscriptionType ?? null,
     object_id: String(event.objectId),
     occurred_at: event.occurredAt,
@@ -221,18 +208,6 @@ export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRep
   }
 
   return {
-    async insertInboxEvents(events, options = {}) {
-      if (events.length === 0) return { inserted: 0, duplicates: 0 };
-      const rows = toInboxRows({ events, receivedAt: options.receivedAt });
-      const inserted =
-        dialect === 'sqlite' && ctx.sqlite
-          ? await withSqliteConnection(ctx, (database) =>
-              database.transaction(() => insertInboxRowsSqlite(database, rows)).immediate(),
-            )
-          : await runWriteTransaction(ctx, (trx) => insertInboxRowsWithKysely(trx, rows));
-      return { inserted, duplicates: rows.length - inserted };
-    },
-
     async claimInboxEvents({ workerId, limit, now, leaseMs }) {
       if (limit <= 0) return [];
       const nowMs = toEpochMs(now);
@@ -308,11 +283,6 @@ export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRep
         })
         .where('id', '=', id)
         .execute();
-    },
-
-    async getInboxEvent(id) {
-      const row = await db.selectFrom('webhook_inbox').selectAll().where('id', '=', id).executeTakeFirst();
-      return row ? toInboxEvent(row) : null;
     },
 
     async countInboxByStatus() {

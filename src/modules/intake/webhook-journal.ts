@@ -29,8 +29,7 @@ export const explodeJournalBody: ExplodeJournalBody = (body) => {
 export function toInboxEventInput(event: DealEvent): InboxEventInput {
   return {
     portalId: event.portalId,
-    subscriptionId: event.subscriptionId,
-    eventId: event.eventId,
+    dedupeKey: event.dedupeKey,
     objectId: event.objectId,
     occurredAt: event.occurredAt,
     subscriptionType: event.kind,

@@ -25,9 +25,6 @@ export interface UpsertPortalInput {
 
 export interface PortalRepository {
   upsertPortal(input: UpsertPortalInput, options?: { now?: Date }): Promise<Portal>;
-  getPortal(portalId: number): Promise<Portal | null>;
-  /** Installed portals only, unless asked for the uninstalled ones too. */
-  listPortals(options?: { includeUninstalled?: boolean }): Promise<Portal[]>;
 }
 
 function toPortal(row: PortalsTable): Portal {
@@ -68,22 +65,6 @@ export function createPortalRepository(ctx: StoreContext): PortalRepository {
         .returningAll()
         .executeTakeFirstOrThrow();
       return toPortal(saved);
-    },
-
-    async getPortal(portalId) {
-      const row = await db
-        .selectFrom('portals')
-        .selectAll()
-        .where('portal_id', '=', portalId)
-        .executeTakeFirst();
-      return row ? toPortal(row) : null;
-    },
-
-    async listPortals(options = {}) {
-      let query = db.selectFrom('portals').selectAll().orderBy('portal_id');
-      if (!options.includeUninstalled) query = query.where('uninstalled_at', 'is', null);
-      const rows = await query.execute();
-      return rows.map(toPortal);
     },
   };
 }

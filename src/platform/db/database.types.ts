@@ -85,12 +85,15 @@ export interface WebhookJournalTable {
 export interface WebhookInboxTable {
   id: string;
   portal_id: number;
-  /** subscriptionId:eventId:objectId:occurredAt, unique per portal (HubSpot's eventId alone is not unique). */
+  /**
+   * subscriptionId:eventId:objectId:occurredAt, as the webhook edge computed it (dedupeKeyFor), unique per
+   * portal (HubSpot's eventId alone is not unique).
+   */
   dedupe_key: string;
   subscription_type: string | null;
   object_id: string;
   occurred_at: number;
-  /** The event exactly as HubSpot sent it, as JSON text. */
+  /** The event as the webhook edge parsed it (its DealEvent), as JSON text. */
   payload: string;
   received_at: number;
   status: InboxStatus;

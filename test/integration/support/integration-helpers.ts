@@ -4,6 +4,7 @@ import { startService, type RunningService, type ServiceOverrides } from '../../
 import { silentLogger } from '../../../src/platform/observability/logger';
 import type { StageChange } from '../../../src/modules/deals';
 import type { LocalHubSpot } from '../../../sandbox/local-hubspot';
+import { stageHistoryOf } from '../../support/store/store-reads';
 import {
   SAMPLE_PORTAL_ID,
   SAMPLE_TOKEN,
@@ -15,6 +16,8 @@ import {
 /** What the integration suites count at the local HubSpot and read back from the service. */
 export const DEALS_BATCH_READ = '/crm/v3/objects/deals/batch/read';
 export const DEAL_PIPELINES = '/crm/v3/pipelines/deals';
+/** The association counts a deal sync reads after the deals themselves (one request per object type). */
+export const ASSOCIATIONS_BATCH_READ = /^\/crm\/v4\/associations\/deals\/[^/]+\/batch\/read$/;
 export const MINUTE_MS = 60_000;
 
 /** Requests the local HubSpot received on `path` (exact, or matching a pattern). */
@@ -24,8 +27,17 @@ export function countRequests(hubspot: LocalHubSpot, path: string | RegExp): num
   ).length;
 }
 
+/** Resolves once `condition` holds; fails the test after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 export function stageChangesOf(t: TestService, dealId: string, portalId = SAMPLE_PORTAL_ID) {
-  return t.running.services.store.stageChanges.listStageChanges(portalId, dealId);
+  return stageHistoryOf(t.running.services.store, portalId, dealId);
 }
 
 export function stageChangeKeys(changes: StageChange[]): string[] {

@@ -2,6 +2,7 @@ import type { AppendActionCompletionInput } from '../../../src/modules/checklist
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import { minutesAfter, T0, takePortalId } from '../../support/store/store-builders';
+import { actionLogOf } from '../../support/store/store-reads';
 
 function buildCompletion(
   overrides: Partial<AppendActionCompletionInput> & { portalId: number },
@@ -67,9 +68,11 @@ describe.each(DATABASES)('action completions (%s)', (kind) => {
     expect(await testStore.store.actions.listActionStates(portalId, '123')).toMatchObject([
       { done: true, by: { userId: '101' } },
     ]);
-    expect(
-      (await testStore.store.actions.listActionCompletions(portalId, '123')).map((entry) => entry.done),
-    ).toEqual([true, false, true]);
+    expect((await actionLogOf(testStore.store, portalId, '123')).map((entry) => entry.done)).toEqual([
+      true,
+      false,
+      true,
+    ]);
   });
 
   it('a tick and its undo in the same millisecond fold in the order they were written', async () => {

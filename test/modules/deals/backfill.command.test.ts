@@ -2,6 +2,7 @@ import { runCli } from '../../../src/app/cli/run-cli';
 import { createStore } from '../../../src/app/store';
 import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../../sandbox/local-hubspot';
 import { testDatabaseUrl, type TestDatabase } from '../../support/test-databases';
+import { countLiveDeals } from '../../support/store/store-reads';
 
 function captureIo(env: Record<string, string>) {
   const out: string[] = [];
@@ -32,7 +33,7 @@ describe('sop-guide backfill', () => {
     expect(out).toEqual(['portal 62515: 6 deals projected']);
     const store = await createStore(database.url);
     try {
-      expect(await store.deals.countDeals(62515)).toBe(6);
+      expect(await countLiveDeals(store, 62515)).toBe(6);
     } finally {
       await store.close();
     }

@@ -3,6 +3,7 @@ import { type StageEntryCursor } from '../../../src/modules/deals';
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import { buildDealSnapshot, minutesAfter, T0, takePortalId } from '../../support/store/store-builders';
+import { countLiveDeals } from '../../support/store/store-reads';
 
 describe.each(DATABASES)('deal projection (%s)', (kind) => {
   const testStore = useSharedTestStore(kind);
@@ -32,72 +33,57 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     });
   });
 
-  it('a late, older stage event does not move the deal back', async () => {
+  it('a HubSpot read older than the last applied one does not move the deal back', async () => {
     const portalId = takePortalId();
     await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
-    await testStore.store.deals.applyDealState({
-      portalId,
-      dealId: '123',
-      stageId: 'presentationscheduled',
-      occurredAt: minutesAfter(T0, 10),
-    });
+    await testStore.store.deals.upsertDealFromHubSpot(
+      buildDealSnapshot({
+        portalId,
+        stageId: 'presentationscheduled',
+        stageEnteredAt: minutesAfter(T0, 8),
+      }),
+      { observedAt: minutesAfter(T0, 10) },
+    );
 
-    const late = await testStore.store.deals.applyDealState({
-      portalId,
-      dealId: '123',
-      stageId: 'qualifiedtobuy',
-      occurredAt: minutesAfter(T0, 5),
-    });
+    const late = await testStore.store.deals.upsertDealFromHubSpot(
+      buildDealSnapshot({
+        portalId,
+        stageId: 'qualifiedtobuy',
+        stageEnteredAt: minutesAfter(T0, 3),
+        ownerId: '999',
+      }),
+      { observedAt: minutesAfter(T0, 5) },
+    );
 
     expect(late.outcome).toBe('stale');
+    expect(late.deal).toMatchObject({ stageId: 'presentationscheduled', ownerId: '501' });
     expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
       stageId: 'presentationscheduled',
-      stageEnteredAt: minutesAfter(T0, 10),
+      stageEnteredAt: minutesAfter(T0, 8),
       lastEventAt: minutesAfter(T0, 10),
     });
   });
 
-  it('a HubSpot read older than the last applied event changes nothing', async () => {
-    const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
-    await testStore.store.deals.applyDealState({
-      portalId,
-      dealId: '123',
-      stageId: 'qualifiedtobuy',
-      occurredAt: minutesAfter(T0, 10),
-    });
-
-    const staleRead = await testStore.store.deals.upsertDealFromHubSpot(
-      buildDealSnapshot({ portalId, stageId: 'appointmentscheduled', ownerId: '999' }),
-      { observedAt: minutesAfter(T0, 9) },
-    );
-
-    expect(staleRead.outcome).toBe('stale');
-    expect(staleRead.deal).toMatchObject({ stageId: 'qualifiedtobuy', ownerId: '501' });
-  });
-
-  it('concurrent events applied in any order leave the deal at the latest one', async () => {
+  it('concurrent HubSpot reads written in any order leave the deal at the latest one', async () => {
     const portalId = takePortalId();
     await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
     // On SQLite a second in-process store would block the event loop (see createStore), so one store
     // serves both halves there; PostgreSQL gets two pools racing for real.
     const second = kind === 'postgres' ? await createStore(testStore.url) : testStore.store;
     try {
-      const stages = Array.from({ length: 20 }, (_, index) => ({
+      const reads = Array.from({ length: 20 }, (_, index) => ({
         stageId: `stage-${index}`,
         minute: index + 1,
       }));
-      const shuffled = [...stages].sort(() => Math.random() - 0.5);
+      const shuffled = [...reads].sort(() => Math.random() - 0.5);
       const writers = [testStore.store, second];
 
       await Promise.all(
         shuffled.map(({ stageId, minute }, index) =>
-          writers[index % 2]!.deals.applyDealState({
-            portalId,
-            dealId: '123',
-            stageId,
-            occurredAt: minutesAfter(T0, minute),
-          }),
+          writers[index % 2]!.deals.upsertDealFromHubSpot(
+            buildDealSnapshot({ portalId, stageId, stageEnteredAt: minutesAfter(T0, minute) }),
+            { observedAt: minutesAfter(T0, minute) },
+          ),
         ),
       );
 
@@ -109,39 +95,6 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     } finally {
       if (second !== testStore.store) await second.close();
     }
-  });
-
-  it('moving to another stage pins the new playbook version; repeating the current stage keeps entry time and version', async () => {
-    const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), {
-      observedAt: T0,
-      playbookVersion: 1,
-    });
-
-    await testStore.store.deals.applyDealState({
-      portalId,
-      dealId: '123',
-      stageId: 'appointmentscheduled',
-      playbookVersion: 2,
-      occurredAt: minutesAfter(T0, 1),
-    });
-    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
-      stageEnteredAt: T0,
-      playbookVersion: 1,
-    });
-
-    await testStore.store.deals.applyDealState({
-      portalId,
-      dealId: '123',
-      stageId: 'qualifiedtobuy',
-      playbookVersion: 2,
-      occurredAt: minutesAfter(T0, 2),
-    });
-    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
-      stageId: 'qualifiedtobuy',
-      stageEnteredAt: minutesAfter(T0, 2),
-      playbookVersion: 2,
-    });
   });
 
   it('a HubSpot read of the same stage entry keeps the pinned version; a new entry takes the given one', async () => {
@@ -173,71 +126,28 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     });
   });
 
-  it('pins a version only for the current stage entry and only once', async () => {
+  it('a deletion of a deal the projection has never seen reports it unknown and creates nothing', async () => {
     const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
-
-    expect(await testStore.store.deals.pinPlaybookVersion(portalId, '123', minutesAfter(T0, -1), 7)).toBe(
-      false,
-    );
-    expect(await testStore.store.deals.pinPlaybookVersion(portalId, '123', T0, 7)).toBe(true);
-    expect(await testStore.store.deals.pinPlaybookVersion(portalId, '123', T0, 8)).toBe(false);
-    expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({ playbookVersion: 7 });
-  });
-
-  it('a property event updates that property and keeps the others, empty values included', async () => {
-    const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(
-      buildDealSnapshot({
-        portalId,
-        properties: { amount: null, dealname: 'Acme', closedate: '2026-12-01' },
-      }),
-      { observedAt: T0 },
-    );
-
-    await testStore.store.deals.applyDealState({
-      portalId,
-      dealId: '123',
-      properties: { amount: '900', closedate: null },
-      occurredAt: minutesAfter(T0, 1),
-    });
-
-    expect((await testStore.store.deals.getDeal(portalId, '123'))?.properties).toEqual({
-      amount: '900',
-      dealname: 'Acme',
-      closedate: null,
-    });
-  });
-
-  it('an event for a deal the projection has never seen reports it unknown and creates nothing', async () => {
-    const portalId = takePortalId();
-    const result = await testStore.store.deals.applyDealState({
-      portalId,
-      dealId: '404',
-      stageId: 'x',
-      occurredAt: T0,
-    });
+    const result = await testStore.store.deals.markDealDeleted(portalId, '404', T0);
     expect(result).toEqual({ outcome: 'unknown-deal', deal: null });
     expect(await testStore.store.deals.getDeal(portalId, '404')).toBeNull();
   });
 
-  it('a deleted deal leaves the sweep and the counts, and an older event does not bring it back', async () => {
+  it('a deleted deal leaves the sweep and the counts, and an older HubSpot read does not bring it back', async () => {
     const portalId = takePortalId();
     await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
 
     await testStore.store.deals.markDealDeleted(portalId, '123', minutesAfter(T0, 10));
-    const late = await testStore.store.deals.applyDealState({
-      portalId,
-      dealId: '123',
-      stageId: 'qualifiedtobuy',
-      occurredAt: minutesAfter(T0, 5),
-    });
+    const late = await testStore.store.deals.upsertDealFromHubSpot(
+      buildDealSnapshot({ portalId, stageId: 'qualifiedtobuy' }),
+      { observedAt: minutesAfter(T0, 5) },
+    );
 
     expect(late.outcome).toBe('stale');
     expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
       deletedAt: minutesAfter(T0, 10),
     });
-    expect(await testStore.store.deals.countDeals(portalId)).toBe(0);
+    expect(await countLiveDeals(testStore.store, portalId)).toBe(0);
     expect(
       await testStore.store.deals.listDealsEnteredStageBefore(portalId, minutesAfter(T0, 60), { limit: 10 }),
     ).toEqual([]);
@@ -270,7 +180,7 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     }
 
     expect(seen).toEqual(Array.from({ length: 20 }, (_, index) => String(1000 + index)));
-    expect(await testStore.store.deals.countDeals(portalId)).toBe(25);
+    expect(await countLiveDeals(testStore.store, portalId)).toBe(25);
   });
 
   it('the sweep pages by stage entry, ties broken by deal id, once each, with no deleted deal and no other portal', async () => {

@@ -4,20 +4,25 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { explodeJournalBody } from '../../../src/modules/intake/webhook-journal';
 import { createStore } from '../../../src/app/store';
-import { type ExplodeJournalBody, type InboxEventInput } from '../../../src/modules/intake';
+import { type ExplodeJournalBody } from '../../../src/modules/intake';
 import { type Store } from '../../../src/platform/db';
 import { createTestStore, DATABASES, type TestStore } from '../../support/test-databases';
 import { runStoreProcess } from '../../support/store/run-store-process';
-import { buildStageEvent, T0, takePortalId } from '../../support/store/store-builders';
+import {
+  buildStageEvent,
+  T0,
+  takePortalId,
+  type HubSpotStageEvent,
+} from '../../support/store/store-builders';
 
 const STORE_PROCESS_SCRIPT = path.resolve(__dirname, '../../support/store/store-process.ts');
 
-/** A webhook request's body as HubSpot sends it: a JSON array of the events' payloads. */
-function bodyOf(events: InboxEventInput[]): string {
-  return JSON.stringify(events.map((event) => event.payload));
+/** A webhook request's body as HubSpot sends it: a JSON array of events. */
+function bodyOf(events: HubSpotStageEvent[]): string {
+  return JSON.stringify(events);
 }
 
-function stageEvents(portalId: number, firstEventId: number, count: number): InboxEventInput[] {
+function stageEvents(portalId: number, firstEventId: number, count: number): HubSpotStageEvent[] {
   return Array.from({ length: count }, (_, index) =>
     buildStageEvent({ portalId, eventId: firstEventId + index, objectId: 500 + index }),
   );

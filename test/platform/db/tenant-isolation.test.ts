@@ -8,6 +8,9 @@ import {
   T0,
   takePortalId,
 } from '../../support/store/store-builders';
+import { deliverToInbox } from '../../support/store/inbox-helpers';
+import { readDatabase } from '../../support/store/read-database';
+import { countLiveDeals } from '../../support/store/store-reads';
 
 describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
   const testStore = useSharedTestStore(kind);
@@ -38,23 +41,22 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
     expect(await testStore.store.deals.getDeals(portalB, ['123'])).toMatchObject([
       { portalId: portalB, stageId: 'closedwon' },
     ]);
-    expect(await testStore.store.deals.countDeals(portalA)).toBe(1);
+    expect(await countLiveDeals(testStore.store, portalA)).toBe(1);
     expect(
       await testStore.store.deals.listDealsEnteredStageBefore(portalA, minutesAfter(T0, 1), { limit: 10 }),
     ).toMatchObject([{ portalId: portalA }]);
   });
 
-  it('an event for portal B does not touch portal A’s deal', async () => {
-    await testStore.store.deals.applyDealState({
-      portalId: portalB,
-      dealId: '123',
-      stageId: 'closedlost',
-      occurredAt: minutesAfter(T0, 5),
-    });
+  it('a HubSpot read and a deletion in portal B do not touch portal A’s deal', async () => {
+    await testStore.store.deals.upsertDealFromHubSpot(
+      buildDealSnapshot({ portalId: portalB, stageId: 'closedlost', ownerId: '999' }),
+      { observedAt: minutesAfter(T0, 5) },
+    );
     await testStore.store.deals.markDealDeleted(portalB, '123', minutesAfter(T0, 6));
 
     expect(await testStore.store.deals.getDeal(portalA, '123')).toMatchObject({
       stageId: 'qualifiedtobuy',
+      ownerId: '501',
       deletedAt: null,
     });
   });
@@ -108,8 +110,11 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
     });
 
     expect(await testStore.store.actions.listActionStates(portalA, '123')).toEqual([]);
-    expect(await testStore.store.actions.listActionCompletions(portalA, '123')).toEqual([]);
-    expect(await testStore.store.stageChanges.listStageChanges(portalA, '123')).toEqual([]);
+    expect(await testStore.store.auditTrail.listAuditRecords(portalA, { dealId: '123' })).toEqual({
+      stageChanges: [],
+      actionCompletions: [],
+      snoozes: [],
+    });
     expect(await testStore.store.reminders.listOpenRemindersForDeal(portalA, '123')).toEqual([]);
     expect(await testStore.store.snoozes.getActiveSnooze(portalA, '123', T0)).toBeNull();
     expect(await testStore.store.snoozes.getActiveSnooze(portalB, '123', T0)).not.toBeNull();
@@ -117,7 +122,7 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
 
   it('the same webhook event in two portals is two events, not a duplicate', async () => {
     const shared = { eventId: 42, subscriptionId: 1, objectId: 123, occurredAt: T0.getTime() };
-    const result = await testStore.store.inbox.insertInboxEvents([
+    const result = await deliverToInbox(testStore.store, [
       buildStageEvent({ ...shared, portalId: portalA }),
       buildStageEvent({ ...shared, portalId: portalB }),
     ]);
@@ -128,7 +133,7 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
 describe.each(DATABASES)('portals and stage history (%s)', (kind) => {
   const testStore = useSharedTestStore(kind);
 
-  it('an uninstalled portal drops out of the installed list and comes back on reinstall', async () => {
+  it('recording an installation again updates it and keeps the domain a later record does not know', async () => {
     const portalId = takePortalId();
     await testStore.store.portals.upsertPortal({
       portalId,
@@ -138,32 +143,21 @@ describe.each(DATABASES)('portals and stage history (%s)', (kind) => {
     });
     await testStore.store.portals.upsertPortal({
       portalId,
-      timeZone: 'America/New_York',
-      installedAt: T0,
-      uninstalledAt: minutesAfter(T0, 10),
+      timeZone: 'Europe/Berlin',
+      installedAt: minutesAfter(T0, 20),
     });
 
-    expect((await testStore.store.portals.listPortals()).map((portal) => portal.portalId)).not.toContain(
-      portalId,
+    const rows = await readDatabase(testStore.url, (db) =>
+      db.selectFrom('portals').selectAll().where('portal_id', '=', portalId).execute(),
     );
-    expect(await testStore.store.portals.getPortal(portalId)).toMatchObject({
-      hubDomain: 'acme.com',
-      uninstalledAt: minutesAfter(T0, 10),
-    });
-
-    await testStore.store.portals.upsertPortal({
-      portalId,
-      timeZone: 'Europe/Berlin',
-      installedAt: minutesAfter(T0, 20),
-    });
-    expect(await testStore.store.portals.listPortals()).toContainEqual({
-      portalId,
-      timeZone: 'Europe/Berlin',
-      hubDomain: 'acme.com',
-      installedAt: minutesAfter(T0, 20),
-      uninstalledAt: null,
-    });
-    expect(await testStore.store.portals.getPortal(takePortalId())).toBeNull();
+    expect(rows.map((row) => ({ ...row, installed_at: Number(row.installed_at) }))).toMatchObject([
+      {
+        time_zone: 'Europe/Berlin',
+        hub_domain: 'acme.com',
+        installed_at: minutesAfter(T0, 20).getTime(),
+        uninstalled_at: null,
+      },
+    ]);
   });
 
   it('a redelivered stage event is recorded in the history once', async () => {
@@ -193,11 +187,15 @@ describe.each(DATABASES)('portals and stage history (%s)', (kind) => {
       toStage: 'x',
     });
 
-    expect(
-      (await testStore.store.stageChanges.listStageChanges(portalId, '123')).map((entry) => entry.toStage),
-    ).toEqual(['x', 'x', 'qualifiedtobuy']);
-    expect(
-      await testStore.store.stageChanges.listStageChanges(portalId, '123', { since: minutesAfter(T0, 1) }),
-    ).toMatchObject([{ toStage: 'qualifiedtobuy', dedupeKey: '12345:1:123:1', source: 'webhook' }]);
+    const history = (filter: { since?: Date } = {}) =>
+      testStore.store.auditTrail.listAuditRecords(portalId, { dealId: '123', ...filter });
+    expect((await history()).stageChanges.map((entry) => entry.toStage)).toEqual([
+      'x',
+      'x',
+      'qualifiedtobuy',
+    ]);
+    expect((await history({ since: minutesAfter(T0, 1) })).stageChanges).toMatchObject([
+      { toStage: 'qualifiedtobuy', dedupeKey: '12345:1:123:1', source: 'webhook' },
+    ]);
   });
 });

@@ -1,5 +1,4 @@
 import type { DealSnapshot } from '../../../src/domain/deal.types';
-import type { InboxEventInput } from '../../../src/modules/intake';
 
 let nextPortalId = 70_000;
 
@@ -32,33 +31,37 @@ export function buildDealSnapshot(overrides: Partial<DealSnapshot> & { portalId:
 
 let nextEventId = 1;
 
-/** A deal.propertyChange event for dealstage, shaped like HubSpot's (DESIGN.md §4). */
+/** A HubSpot webhook event as it arrives in a request body (DESIGN.md §4). */
+export interface HubSpotStageEvent {
+  eventId: number;
+  subscriptionId: number;
+  portalId: number;
+  appId: number;
+  occurredAt: number;
+  subscriptionType: 'deal.propertyChange';
+  attemptNumber: number;
+  objectId: number;
+  propertyName: 'dealstage';
+  propertyValue: string;
+  changeSource: string;
+}
+
+/** A deal.propertyChange event for dealstage, shaped like HubSpot's. */
 export function buildStageEvent(
-  overrides: Partial<InboxEventInput> & { portalId: number; stageId?: string },
-): InboxEventInput {
-  const eventId = overrides.eventId ?? nextEventId++;
-  const objectId = overrides.objectId ?? 123;
-  const occurredAt = overrides.occurredAt ?? T0.getTime();
-  const subscriptionId = overrides.subscriptionId ?? 12345;
+  overrides: Partial<Omit<HubSpotStageEvent, 'propertyValue'>> & { portalId: number; stageId?: string },
+): HubSpotStageEvent {
+  const { stageId, ...fields } = overrides;
   return {
-    portalId: overrides.portalId,
-    subscriptionId,
-    eventId,
-    objectId,
-    occurredAt,
+    eventId: nextEventId++,
+    subscriptionId: 12345,
+    appId: 54321,
+    occurredAt: T0.getTime(),
     subscriptionType: 'deal.propertyChange',
-    payload: overrides.payload ?? {
-      eventId,
-      subscriptionId,
-      portalId: overrides.portalId,
-      appId: 54321,
-      occurredAt,
-      subscriptionType: 'deal.propertyChange',
-      attemptNumber: 0,
-      objectId,
-      propertyName: 'dealstage',
-      propertyValue: overrides.stageId ?? 'qualifiedtobuy',
-      changeSource: 'CRM',
-    },
+    attemptNumber: 0,
+    objectId: 123,
+    propertyName: 'dealstage',
+    propertyValue: stageId ?? 'qualifiedtobuy',
+    changeSource: 'CRM',
+    ...fields,
   };
 }
