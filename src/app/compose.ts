@@ -4,7 +4,8 @@ import type { Services } from './services';
 import type { Config } from '../platform/config/env.schema';
 import { createDealSyncService } from '../modules/deals/deal-sync.service';
 import { createGuidanceService } from '../modules/guidance/guidance.service';
-import { createHubSpotGateway } from '../platform/hubspot/hubspot-gateway';
+import { createHubSpotApis } from '../platform/hubspot/hubspot-apis';
+import { createHubSpotTransport } from '../platform/hubspot/hubspot-transport';
 import { createMetricsRegistry } from '../platform/observability/metrics.registry';
 import { systemClock, type Clock } from '../platform/clock';
 import { createLogger, type Logger } from '../platform/observability/logger';
@@ -58,12 +59,14 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       : []);
   if (installations.length === 0) logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
   const portals = await createPortalRegistry(store, installations, clock.now());
-  const hubspot = createHubSpotGateway({
-    basePath: config.hubspotApiBaseUrl,
-    tokenForPortal: (portalId) => portals.tokenForPortal(portalId),
-    metrics,
-    ...overrides.hubspot,
-  });
+  const hubspot = createHubSpotApis(
+    createHubSpotTransport({
+      basePath: config.hubspotApiBaseUrl,
+      tokenForPortal: (portalId) => portals.tokenForPortal(portalId),
+      metrics,
+      ...overrides.hubspot,
+    }),
+  );
   const playbooks = createPlaybookService(store);
   for (const portalId of portals.installedPortalIds()) await playbooks.ensureSeeded(portalId, clock.now());
   const playbookPublishing = createPlaybookPublishingService({ store, hubspot, playbooks });

@@ -1,7 +1,7 @@
 import type { Config } from '../platform/config/env.schema';
 import type { DealSyncService } from '../modules/deals/deal-sync.service';
 import type { GuidanceService } from '../modules/guidance/guidance.service';
-import type { HubSpotGateway } from '../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../platform/hubspot/hubspot-apis';
 import type { MetricsRegistry } from '../platform/observability/metrics.registry';
 import type { Clock } from '../platform/clock';
 import type { Logger } from '../platform/observability/logger';
@@ -24,7 +24,7 @@ export interface Services {
   logger: Logger;
   metrics: MetricsRegistry;
   store: Store;
-  hubspot: HubSpotGateway;
+  hubspot: HubSpotApis;
   portals: PortalRegistry;
   playbooks: PlaybookService;
   playbookPublishing: PlaybookPublishingService;

@@ -13,7 +13,7 @@ export const backfillCommand: CliCommand = {
     return withServices(io, async (services) => {
       for (const portalId of services.portals.installedPortalIds()) {
         let total = 0;
-        for await (const ids of services.hubspot.pageDealIds(portalId)) {
+        for await (const ids of services.hubspot.deals.pageIds(portalId)) {
           const { deals } = await services.dealSync.syncDeals(portalId, ids, services.clock.now());
           total += deals.length;
         }

@@ -107,7 +107,7 @@ export function createPlaybookRouter(services: PlaybookRouteServices): Router {
         canEdit: false,
         reason: `Your HubSpot permissions could not be checked: ${describeError(error)}`,
       })),
-      hubspot.getDealPipelines(portalId).catch(() => []),
+      hubspot.pipelines.getAll(portalId).catch(() => []),
     ]);
     res.json(
       playbookResponseSchema.parse({
