@@ -51,7 +51,6 @@ export interface TasksApi {
    * (5xx, timeout): the error says `outcomeUnknown`, and the caller reconciles with findByMarker.
    */
   create(portalId: number, tasks: readonly NewTask[]): Promise<CreatedTask[]>;
-  searchForDeal(portalId: number, dealId: string): Promise<HubSpotTask[]>;
   /** Tasks whose body contains the marker token. HubSpot's search index lags writes by a few seconds. */
   findByMarker(portalId: number, marker: string): Promise<HubSpotTask[]>;
   complete(portalId: number, taskIds: readonly string[]): Promise<CompleteTasksResult>;
@@ -141,12 +140,6 @@ export function createTasksApi(transport: HubSpotTransport): TasksApi {
         });
       }
       return created;
-    },
-
-    searchForDeal(portalId, dealId) {
-      return search(portalId, 'searchTasksForDeal', [
-        { filters: [{ propertyName: 'associations.deal', operator: FilterOperatorEnum.Eq, value: dealId }] },
-      ]);
     },
 
     async findByMarker(portalId, marker) {
