@@ -10,7 +10,8 @@ import { createUsersApi, type UsersApi } from './users.api';
 /**
  * The HubSpot resources the app works with, built once over one transport (so they share its
  * per-portal clients and rate budget). A consumer takes only the ones it uses:
- * `hubspot: Pick<HubSpotApis, 'deals' | 'associations'>`.
+ * `hubspot: Pick<HubSpotApis, 'deals' | 'associations'>`. The account resource is not here: only
+ * start-up reads it, with the static token (modules/portals/static-installation.ts).
  */
 export interface HubSpotApis {
   pipelines: PipelinesApi;
