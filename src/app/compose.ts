@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import { discoverStaticInstallation, type Installation } from '../modules/portals';
 import { systemClock, type Clock } from '../platform/clock';
 import type { Config } from '../platform/config/env.schema';
-import { createHubSpotGateway } from '../platform/hubspot/hubspot-gateway';
+import { createHubSpotApis } from '../platform/hubspot/hubspot-apis';
+import { createHubSpotTransport } from '../platform/hubspot/hubspot-transport';
 import type { DealsChangedListener } from '../platform/module';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { createMetricsRegistry } from '../platform/observability/metrics.registry';
@@ -53,13 +54,15 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     metrics,
     store,
     installations,
-    hubspot: createHubSpotGateway({
-      basePath: config.hubspotApiBaseUrl,
-      // The portals module is built below; no HubSpot call happens before it is.
-      tokenForPortal: (portalId) => services.portals.tokenForPortal(portalId),
-      metrics,
-      ...overrides.hubspot,
-    }),
+    hubspot: createHubSpotApis(
+      createHubSpotTransport({
+        basePath: config.hubspotApiBaseUrl,
+        // The portals module is built below; no HubSpot call happens before it is.
+        tokenForPortal: (portalId) => services.portals.tokenForPortal(portalId),
+        metrics,
+        ...overrides.hubspot,
+      }),
+    ),
     // Every listener runs even when one fails (one concern's trouble never skips another's); the first
     // failure is then reported, so the inbox retries the batch.
     dealsChanged: async (portalId, dealIds, now) => {

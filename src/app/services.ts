@@ -1,8 +1,8 @@
 import type { Installation } from '../modules/portals';
+import type { HubSpotApis } from '../platform/hubspot/hubspot-apis';
 import type { Clock } from '../platform/clock';
 import type { Config } from '../platform/config/env.schema';
 import type { Store } from '../platform/db';
-import type { HubSpotGateway } from '../platform/hubspot/hubspot-gateway.types';
 import type { DealsChangedListener, WiredModule } from '../platform/module';
 import type { MetricsRegistry } from '../platform/observability/metrics.registry';
 import type { Logger } from '../platform/observability/logger';
@@ -15,7 +15,7 @@ export interface PlatformServices {
   logger: Logger;
   metrics: MetricsRegistry;
   store: Store;
-  hubspot: HubSpotGateway;
+  hubspot: HubSpotApis;
   /** The portals to serve: the static token's own, or those a test names. */
   installations: readonly Installation[];
   /** Tells every module's deal-change listener (src/platform/module.ts) which deals a batch changed. */

@@ -63,7 +63,7 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
   }
 
   it.each([429, 500] as const)(
-    'a single HubSpot %i is absorbed by the gateway: the batch is applied on the first pass',
+    'a single HubSpot %i is absorbed by the HubSpot transport: the batch is applied on the first pass',
     async (status) => {
       const moves = await moveTwoDeals();
       t.hubspot.inject({ path: DEALS_BATCH_READ, status });
@@ -76,7 +76,7 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
   );
 
   it.each([429, 500] as const)(
-    'HubSpot answering %i for longer than the gateway retries: the events wait, then are applied once',
+    'HubSpot answering %i for longer than the HubSpot transport retries: the events wait, then are applied once',
     async (status) => {
       const moves = await moveTwoDeals();
       t.hubspot.inject({ path: DEALS_BATCH_READ, status, times: 20 });

@@ -1,5 +1,5 @@
 import { AppError } from '../../platform/errors/app-error';
-import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { Clock } from '../../platform/clock';
 
 /** How long a "is this user a super admin" answer is trusted: a settings session makes many requests. */
@@ -26,7 +26,7 @@ export interface ManagerAccess {
 }
 
 export function createManagerAccess(deps: {
-  hubspot: Pick<HubSpotGateway, 'getUser'>;
+  hubspot: Pick<HubSpotApis, 'users'>;
   managerUserIds: readonly string[];
   clock: Clock;
 }): ManagerAccess {
@@ -40,7 +40,7 @@ export function createManagerAccess(deps: {
     const cached = superAdmins.get(key);
     if (cached && cached.expiresAtMs > nowMs) return cached.superAdmin;
     // A failed lookup throws and is not cached: the next request asks HubSpot again.
-    const user = await hubspot.getUser(portalId, userId);
+    const user = await hubspot.users.get(portalId, userId);
     const superAdmin = user?.superAdmin ?? false;
     superAdmins.delete(key);
     if (superAdmins.size >= MAX_CACHED_USERS) superAdmins.delete(superAdmins.keys().next().value as string);

@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock';
-import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { PortalRegistry } from '../portals';
 import type { DealSyncService } from './deal-sync.service';
 import type { CliCommand } from '../../platform/cli/cli-command';
@@ -10,7 +10,7 @@ import type { CliCommand } from '../../platform/cli/cli-command';
  */
 export interface BackfillDeps {
   portals: PortalRegistry;
-  hubspot: HubSpotGateway;
+  hubspot: Pick<HubSpotApis, 'deals'>;
   dealSync: DealSyncService;
   clock: Clock;
 }
@@ -24,7 +24,7 @@ export const backfillCommand: CliCommand<BackfillDeps> = {
     return openServices(async (services) => {
       for (const portalId of services.portals.installedPortalIds()) {
         let total = 0;
-        for await (const ids of services.hubspot.pageDealIds(portalId)) {
+        for await (const ids of services.hubspot.deals.pageIds(portalId)) {
           const { deals } = await services.dealSync.syncDeals(portalId, ids, services.clock.now());
           total += deals.length;
         }

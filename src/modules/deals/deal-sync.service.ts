@@ -4,7 +4,8 @@ import {
   parseHubSpotDate,
 } from '../../domain';
 import type { DealSnapshot } from '../../domain';
-import type { HubSpotDeal, HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
+import type { HubSpotDeal } from '../../platform/hubspot/deals.api';
 import type { PlaybookService } from '../playbooks';
 import type { Store } from '../../platform/db';
 import type { DealRecord } from './deal.repository';
@@ -53,7 +54,7 @@ export interface DealSyncService {
 
 export function createDealSyncService(deps: {
   store: Store;
-  hubspot: HubSpotGateway;
+  hubspot: Pick<HubSpotApis, 'deals' | 'associations'>;
   playbooks: PlaybookService;
 }): DealSyncService {
   const { store, hubspot, playbooks } = deps;
@@ -76,13 +77,13 @@ export function createDealSyncService(deps: {
       const ids = [...new Set(dealIds)];
       if (ids.length === 0) return { deals: [], missingIds: [] };
       const plan = await readPlan(portalId);
-      const read = await hubspot.batchReadDeals(portalId, ids, plan.properties);
+      const read = await hubspot.deals.batchRead(portalId, ids, plan.properties);
       const foundIds = read.deals.map((deal) => deal.id);
       const counts = new Map<string, Map<string, number>>();
       for (const type of plan.associationTypes) {
         counts.set(
           type,
-          foundIds.length ? await hubspot.readAssociationCounts(portalId, foundIds, type) : new Map(),
+          foundIds.length ? await hubspot.associations.countForDeals(portalId, foundIds, type) : new Map(),
         );
       }
       const deals: DealRecord[] = [];

@@ -6,7 +6,7 @@ import {
 } from '../../domain';
 import type { DealSyncService } from '../deals';
 import { AppError } from '../../platform/errors/app-error';
-import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { PlaybookService } from '../playbooks';
 import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
@@ -27,7 +27,7 @@ export interface GuidanceService {
 
 export function createGuidanceService(deps: {
   store: Store;
-  hubspot: HubSpotGateway;
+  hubspot: Pick<HubSpotApis, 'pipelines'>;
   portals: PortalRegistry;
   playbooks: PlaybookService;
   dealSync: DealSyncService;
@@ -62,7 +62,7 @@ export function createGuidanceService(deps: {
       ({ version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion));
     }
     const [stageLabel, actionStates, snooze] = await Promise.all([
-      hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
+      hubspot.pipelines.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
       store.actions.listActionStates(portalId, dealId, { stageEnteredAt: deal.stageEnteredAt }),
       store.snoozes.getActiveSnooze(portalId, dealId, now, { stageEnteredAt: deal.stageEnteredAt }),
     ]);

@@ -5,7 +5,7 @@ import {
   listPropertiesReadByPlaybook,
   type Playbook,
 } from '../../domain';
-import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import {
@@ -44,7 +44,7 @@ export interface ImpactPreviewService {
 
 export function createImpactPreviewService(deps: {
   store: Store;
-  hubspot: Pick<HubSpotGateway, 'getDealPipelines'>;
+  hubspot: Pick<HubSpotApis, 'pipelines'>;
   portals: Pick<PortalRegistry, 'timeZoneOf'>;
 }): ImpactPreviewService {
   const { store, hubspot, portals } = deps;
@@ -54,7 +54,7 @@ export function createImpactPreviewService(deps: {
       const warnings: PlaybookWarning[] = [];
       let pipelines: PreviewPipeline[] = [];
       try {
-        pipelines = await hubspot.getDealPipelines(portalId);
+        pipelines = await hubspot.pipelines.getAll(portalId);
       } catch (error) {
         warnings.push({
           path: 'pipelines',

@@ -1,6 +1,6 @@
 import { parsePlaybook, type Playbook } from '../../domain';
 import { AppError, describeError } from '../../platform/errors/app-error';
-import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { Store } from '../../platform/db';
 import type { PlaybookService, PublishedPlaybook } from './playbook.service';
 import {
@@ -41,7 +41,7 @@ export interface PlaybookPublishingService {
 
 export function createPlaybookPublishingService(deps: {
   store: Store;
-  hubspot: Pick<HubSpotGateway, 'getDealPipelines'>;
+  hubspot: Pick<HubSpotApis, 'pipelines'>;
   playbooks: PlaybookService;
 }): PlaybookPublishingService {
   const { store, hubspot, playbooks } = deps;
@@ -56,7 +56,7 @@ export function createPlaybookPublishingService(deps: {
 
   const listWarnings = async (portalId: number, playbook: Playbook): Promise<PlaybookWarning[]> => {
     try {
-      return listUnknownPipelineStages(playbook, await hubspot.getDealPipelines(portalId));
+      return listUnknownPipelineStages(playbook, await hubspot.pipelines.getAll(portalId));
     } catch (error) {
       // The document is valid on its own; HubSpot being unreachable must not block a manager's fix.
       return [

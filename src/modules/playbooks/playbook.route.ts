@@ -1,5 +1,5 @@
 import type { Clock } from '../../platform/clock';
-import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { ManagerAccess } from '../access';
 import type { PortalRegistry } from '../portals';
 import type { ImpactPreviewService } from './impact-preview.service';
@@ -68,7 +68,7 @@ function readVersionParam(req: Request): number {
 interface PlaybookRouteServices {
   clock: Clock;
   portals: PortalRegistry;
-  hubspot: HubSpotGateway;
+  hubspot: Pick<HubSpotApis, 'pipelines'>;
   playbooks: PlaybookService;
   playbookPublishing: PlaybookPublishingService;
   managerAccess: ManagerAccess;
@@ -117,7 +117,7 @@ export function createPlaybookRouter(services: PlaybookRouteServices): Router {
         canEdit: false,
         reason: `Your HubSpot permissions could not be checked: ${describeError(error)}`,
       })),
-      hubspot.getDealPipelines(portalId).catch(() => []),
+      hubspot.pipelines.getAll(portalId).catch(() => []),
     ]);
     res.json(
       playbookResponseSchema.parse({

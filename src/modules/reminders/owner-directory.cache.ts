@@ -1,4 +1,4 @@
-import type { HubSpotGateway, HubSpotOwner } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotOwner, OwnersApi } from '../../platform/hubspot/owners.api';
 
 /**
  * Owners and their teams, per portal, for routing escalations to the team's manager. Teams change
@@ -12,10 +12,7 @@ export interface OwnerDirectory {
   findOwner(portalId: number, ownerId: string | null, now: Date): Promise<HubSpotOwner | null>;
 }
 
-export function createOwnerDirectory(
-  hubspot: Pick<HubSpotGateway, 'listOwners'>,
-  ttlMs = OWNER_DIRECTORY_TTL_MS,
-): OwnerDirectory {
+export function createOwnerDirectory(ownersApi: OwnersApi, ttlMs = OWNER_DIRECTORY_TTL_MS): OwnerDirectory {
   const byPortal = new Map<number, { readAtMs: number; owners: Promise<Map<string, HubSpotOwner>> }>();
 
   const ownersOf = (portalId: number, now: Date) => {
@@ -23,9 +20,7 @@ export function createOwnerDirectory(
     if (cached && now.getTime() - cached.readAtMs < ttlMs && now.getTime() >= cached.readAtMs) {
       return cached.owners;
     }
-    const owners = hubspot
-      .listOwners(portalId)
-      .then((list) => new Map(list.map((owner) => [owner.id, owner])));
+    const owners = ownersApi.list(portalId).then((list) => new Map(list.map((owner) => [owner.id, owner])));
     byPortal.set(portalId, { readAtMs: now.getTime(), owners });
     // A failed read must not be served from the cache until it expires: the next caller tries again.
     owners.catch(() => byPortal.delete(portalId));

@@ -10,7 +10,7 @@ import {
   type Playbook,
 } from '../../domain';
 import type { StallEvaluation } from '../../domain';
-import type { NewTask, TaskPriority } from '../../platform/hubspot/hubspot-gateway.types';
+import type { NewTask, TaskPriority } from '../../platform/hubspot/tasks.api';
 import type { ReminderKind } from '../../platform/db';
 
 export const REMINDER_MARKER_PREFIX = 'sopref';

@@ -14,7 +14,8 @@ import {
   type StallEvaluation,
 } from '../../domain';
 import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
-import type { HubSpotGateway, NewTask } from '../../platform/hubspot/hubspot-gateway.types';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
+import type { NewTask } from '../../platform/hubspot/tasks.api';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { Logger } from '../../platform/observability/logger';
 import type { PlaybookService } from '../playbooks';
@@ -120,7 +121,7 @@ export interface StallSweepService {
 
 export interface StallSweepDeps {
   store: Store;
-  hubspot: HubSpotGateway;
+  hubspot: Pick<HubSpotApis, 'pipelines' | 'tasks' | 'owners'>;
   playbooks: PlaybookService;
   portals: PortalRegistry;
   logger: Logger;
@@ -193,7 +194,7 @@ function chunk<T>(items: readonly T[], size: number): T[][] {
 
 export function createStallSweepService(deps: StallSweepDeps): StallSweepService {
   const { store, hubspot, playbooks, portals, logger, metrics } = deps;
-  const owners = deps.owners ?? createOwnerDirectory(hubspot);
+  const owners = deps.owners ?? createOwnerDirectory(hubspot.owners);
   const pageSize = deps.pageSize ?? SWEEP_PAGE_SIZE;
   const remindersTotal = metrics.counter('sop_reminders_total', 'Stalled-deal reminders by kind and outcome');
   const sweepsTotal = metrics.counter('sop_sweeps_total', 'Stalled-deal sweeps by outcome');
@@ -459,7 +460,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     });
     const { blockers } = evaluateStep({ deal, step, actionStates, now });
     const stageLabel =
-      (await hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null)) ??
+      (await hubspot.pipelines.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null)) ??
       deal.stageId;
     const businessDaysStalled =
       stall.stalledSince === null
@@ -561,7 +562,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     const { portalId, now } = sweep;
     let found;
     try {
-      found = await hubspot.findTasksByMarker(portalId, buildReminderMarker(key));
+      found = await hubspot.tasks.findByMarker(portalId, buildReminderMarker(key));
     } catch (error) {
       await store.reminders.noteReminderOutcomeUnknown(key, describeError(error), now);
       record(sweep, { ...row, action: 'reconcile next sweep', detail: describeError(error) });
@@ -585,7 +586,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     const { portalId, now } = sweep;
     let created;
     try {
-      created = await hubspot.createTasks(
+      created = await hubspot.tasks.create(
         portalId,
         batch.map((pending) => pending.task),
       );
@@ -672,7 +673,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
         }
         if (!(await store.reminders.claimStaleReminderIntent(reminder.key, staleBefore(now), now))) continue;
         try {
-          const found = await hubspot.findTasksByMarker(portalId, buildReminderMarker(reminder.key));
+          const found = await hubspot.tasks.findByMarker(portalId, buildReminderMarker(reminder.key));
           toComplete.set(
             reminder.key,
             found.map((task) => task.id),
@@ -701,7 +702,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     const taskIds = [...toComplete.values()].flat();
     if (taskIds.length > 0) {
       try {
-        await hubspot.completeTasks(portalId, taskIds);
+        await hubspot.tasks.complete(portalId, taskIds);
       } catch (error) {
         // Left open: the next pass (this deal's next event, or the next sweep) completes them.
         logger.warn('could not complete moved-on reminder tasks', { portalId, error });

@@ -2,7 +2,8 @@ import { computeSopPropertyValues, listChangedSopProperties, type SopPropertyVal
 import { isAppError, describeError } from '../../platform/errors/app-error';
 import type { GuidanceService } from '../guidance';
 import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
-import type { DealUpdate, HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
+import type { DealUpdate } from '../../platform/hubspot/deals.api';
+import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { Logger } from '../../platform/observability/logger';
 import type { PortalRegistry } from '../portals';
@@ -68,7 +69,7 @@ interface PlannedUpdate {
 
 export function createDealWritebackService(deps: {
   store: Store;
-  hubspot: HubSpotGateway;
+  hubspot: Pick<HubSpotApis, 'deals' | 'properties'>;
   guidance: GuidanceService;
   portals: PortalRegistry;
   metrics: MetricsRegistry;
@@ -87,7 +88,7 @@ export function createDealWritebackService(deps: {
   const ensureProperties = (portalId: number) => {
     let ensuring = ensured.get(portalId);
     if (!ensuring) {
-      ensuring = hubspot.ensureDealProperties(portalId, SOP_PROPERTY_GROUP, SOP_DEAL_PROPERTIES);
+      ensuring = hubspot.properties.ensureDealProperties(portalId, SOP_PROPERTY_GROUP, SOP_DEAL_PROPERTIES);
       ensuring.catch(() => ensured.delete(portalId));
       ensured.set(portalId, ensuring);
     }
@@ -141,7 +142,7 @@ export function createDealWritebackService(deps: {
     }));
     try {
       result.updateCalls += 1;
-      const { missingIds } = await hubspot.batchUpdateDeals(portalId, updates);
+      const { missingIds } = await hubspot.deals.batchUpdate(portalId, updates);
       const missing = new Set(missingIds);
       await store.writebacks.completeWritebacks(
         portalId,

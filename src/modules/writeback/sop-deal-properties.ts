@@ -1,5 +1,5 @@
 import { SOP_COMPLIANCE_VALUES } from '../../domain';
-import type { DealPropertyGroupSpec, DealPropertySpec } from '../../platform/hubspot/hubspot-gateway.types';
+import type { DealPropertyGroupSpec, DealPropertySpec } from '../../platform/hubspot/properties.api';
 
 /**
  * The custom deal properties the app keeps current in HubSpot, in their own group so that admins find

@@ -1,7 +1,8 @@
 /**
- * The one error the HubSpot gateway throws, after its own retries are exhausted or when retrying
- * cannot help. Callers branch on `retryable` (try again later, e.g. next sweep) and `outcomeUnknown`
- * (a create may have happened: reconcile before creating again). The message never carries a token.
+ * The one error a HubSpot call throws (from the transport or a resource module), after the
+ * transport's retries are exhausted or when retrying cannot help. Callers branch on `retryable` (try
+ * again later, e.g. next sweep) and `outcomeUnknown` (a create may have happened: reconcile before
+ * creating again). The message never carries a token.
  */
 export interface HubSpotErrorDetails {
   /** HTTP status HubSpot answered; 0 when no answer arrived (timeout, network). */

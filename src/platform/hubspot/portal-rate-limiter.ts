@@ -3,7 +3,7 @@
  * window per portal (TEN_SECONDLY_ROLLING), so counting starts in a rolling window is the model that
  * never trips it; grants are handed out in arrival order so no caller starves.
  *
- * Per process: with several instances each keeps its own window, and the 429 handling of the gateway
+ * Per process: with several instances each keeps its own window, and the 429 handling of the transport
  * covers the excess.
  */
 export interface RateLimiter {

@@ -1,5 +1,5 @@
 /**
- * When to retry a HubSpot call and how long to wait. Pure: the gateway feeds it what it saw.
+ * When to retry a HubSpot call and how long to wait. Pure: the transport feeds it what it saw.
  *
  * - 429 with policy DAILY: retrying today cannot help.
  * - Other 429s: HubSpot refused before doing anything, so even creates are safe to retry; wait

@@ -39,10 +39,11 @@ describe('impact preview over many deals', () => {
   it('pages through the whole projection and counts each deal once', async () => {
     const parsed = parsePlaybook(buildPreviewCandidate());
     if (!parsed.ok) throw new Error('the preview candidate no longer validates');
+    const hubspotDown = () => Promise.reject(new Error('HubSpot is down'));
     const service = createImpactPreviewService({
       store: testStore.store,
       // HubSpot unreachable: the preview still answers from the projection, and says what it could not check.
-      hubspot: { getDealPipelines: () => Promise.reject(new Error('HubSpot is down')) },
+      hubspot: { pipelines: { getAll: hubspotDown, getStageLabel: hubspotDown } },
       portals: { timeZoneOf: () => 'UTC' },
     });
 

@@ -1,11 +1,11 @@
-import { PORTAL_A, PORTAL_B, requestsTo, startGatewayHarness, type GatewayHarness } from './gateway-harness';
+import { PORTAL_A, PORTAL_B, requestsTo, startHubSpotHarness, type HubSpotHarness } from './hubspot-harness';
 
-/** Each gateway method against the local HubSpot, through the real SDK over HTTP. */
-describe('the HubSpot gateway', () => {
-  let h: GatewayHarness;
+/** Each HubSpot resource against the local HubSpot, through the real SDK over HTTP. */
+describe('the HubSpot resources', () => {
+  let h: HubSpotHarness;
 
   beforeEach(async () => {
-    h = await startGatewayHarness();
+    h = await startHubSpotHarness();
   });
 
   afterEach(async () => {
@@ -13,7 +13,7 @@ describe('the HubSpot gateway', () => {
   });
 
   it("reads the portal's account details", async () => {
-    const details = await h.gateway.getAccountDetails(PORTAL_B);
+    const details = await h.account.getDetails(PORTAL_B);
 
     expect(details).toMatchObject({
       portalId: PORTAL_B,
@@ -25,7 +25,7 @@ describe('the HubSpot gateway', () => {
   });
 
   it('reads deal pipelines with numeric probabilities and looks up stage labels', async () => {
-    const pipelines = await h.gateway.getDealPipelines(PORTAL_A);
+    const pipelines = await h.apis.pipelines.getAll(PORTAL_A);
 
     expect(pipelines[0]?.stages.find((s) => s.id === 'closedwon')).toEqual({
       id: 'closedwon',
@@ -35,14 +35,14 @@ describe('the HubSpot gateway', () => {
       isClosed: true,
       archived: false,
     });
-    expect(await h.gateway.getStageLabel(PORTAL_A, 'default', 'decisionmakerboughtin')).toBe(
+    expect(await h.apis.pipelines.getStageLabel(PORTAL_A, 'default', 'decisionmakerboughtin')).toBe(
       'Decision Maker Bought-In',
     );
-    expect(await h.gateway.getStageLabel(PORTAL_A, 'default', 'no-such-stage')).toBeNull();
+    expect(await h.apis.pipelines.getStageLabel(PORTAL_A, 'default', 'no-such-stage')).toBeNull();
   });
 
   it('reads deals in batches and reports the ids HubSpot does not know', async () => {
-    const { deals, missingIds } = await h.gateway.batchReadDeals(
+    const { deals, missingIds } = await h.apis.deals.batchRead(
       PORTAL_A,
       [h.portalA.deals.stalledQualified, '404404'],
       ['dealstage', 'amount', 'hs_v2_date_entered_current_stage'],
@@ -69,14 +69,14 @@ describe('the HubSpot gateway', () => {
     );
 
     const pages: string[][] = [];
-    for await (const ids of h.gateway.pageDealIds(PORTAL_B)) pages.push(ids);
+    for await (const ids of h.apis.deals.pageIds(PORTAL_B)) pages.push(ids);
 
     expect(pages.map((p) => p.length)).toEqual([100, 100, 36]);
     expect(new Set(pages.flat())).toEqual(new Set([...Object.values(h.portalB.deals), ...extra]));
   });
 
   it('counts associated records per deal, zero for deals with none', async () => {
-    const counts = await h.gateway.readAssociationCounts(
+    const counts = await h.apis.associations.countForDeals(
       PORTAL_A,
       [h.portalA.deals.contractSent, h.portalA.deals.stalledQualified, h.portalA.deals.readyQualified],
       'contacts',
@@ -98,7 +98,7 @@ describe('the HubSpot gateway', () => {
       manyContacts,
     );
 
-    const counts = await h.gateway.readAssociationCounts(
+    const counts = await h.apis.associations.countForDeals(
       PORTAL_A,
       [h.portalA.deals.freshAppointment],
       'contacts',
@@ -109,7 +109,7 @@ describe('the HubSpot gateway', () => {
   });
 
   it('updates deals in batches and moves stage timing when the stage changes', async () => {
-    const result = await h.gateway.batchUpdateDeals(PORTAL_A, [
+    const result = await h.apis.deals.batchUpdate(PORTAL_A, [
       {
         id: h.portalA.deals.stalledQualified,
         properties: { amount: '5000', dealstage: 'presentationscheduled' },
@@ -132,8 +132,8 @@ describe('the HubSpot gateway', () => {
       { name: 'sop_guide_ready', label: 'Ready to advance', type: 'bool', fieldType: 'booleancheckbox' },
     ] as const;
 
-    const first = await h.gateway.ensureDealProperties(PORTAL_A, group, properties);
-    const second = await h.gateway.ensureDealProperties(PORTAL_A, group, properties);
+    const first = await h.apis.properties.ensureDealProperties(PORTAL_A, group, properties);
+    const second = await h.apis.properties.ensureDealProperties(PORTAL_A, group, properties);
 
     expect(first).toEqual({ groupCreated: true, createdProperties: ['sop_guide_step', 'sop_guide_ready'] });
     expect(second).toEqual({ groupCreated: false, createdProperties: [] });
@@ -148,7 +148,7 @@ describe('the HubSpot gateway', () => {
     // Another instance creates the property between our list and our create: hold our create at
     // HubSpot's door until the other one is in.
     h.hubspot.inject({ method: 'POST', path: '/crm/v3/properties/deals', delayMs: 100 });
-    const racing = h.gateway.ensureDealProperties(PORTAL_A, group, [spec]);
+    const racing = h.apis.properties.ensureDealProperties(PORTAL_A, group, [spec]);
     await waitFor(() => requestsTo(h.hubspot, /^\/crm\/v3\/properties\/deals$/).length === 1);
     h.hubspot.state.portal(PORTAL_A).dealProperties.set('sop_guide_step', {
       ...spec,
@@ -169,9 +169,9 @@ describe('the HubSpot gateway', () => {
     expect(requestsTo(h.hubspot, /^\/crm\/v3\/properties\/deals$/)[0]?.status).toBe(409);
   });
 
-  it('creates tasks associated with their deals and finds them again by deal and by marker', async () => {
+  it('creates tasks associated with their deals and owners and finds one again by its marker', async () => {
     const dueAt = new Date('2026-11-30T14:00:00.000Z');
-    const created = await h.gateway.createTasks(PORTAL_A, [
+    const created = await h.apis.tasks.create(PORTAL_A, [
       {
         dealId: h.portalA.deals.stalledQualified,
         subject: 'Deal stalled in Qualified To Buy',
@@ -197,11 +197,11 @@ describe('the HubSpot gateway', () => {
       [h.portalA.deals.stalledQualified],
       [h.portalA.deals.contractSent],
     ]);
-    const forDeal = await h.gateway.searchTasksForDeal(PORTAL_A, h.portalA.deals.stalledQualified);
-    expect(forDeal.map((t) => [t.subject, t.ownerId])).toEqual([
-      ['Deal stalled in Qualified To Buy', h.portalA.owners.rep.ownerId],
+    expect(h.hubspot.state.listTasks(PORTAL_A).map((t) => t.properties.hubspot_owner_id ?? null)).toEqual([
+      h.portalA.owners.rep.ownerId,
+      null,
     ]);
-    const byMarker = await h.gateway.findTasksByMarker(PORTAL_A, 'sopg1contract9');
+    const byMarker = await h.apis.tasks.findByMarker(PORTAL_A, 'sopg1contract9');
     expect(byMarker.map((t) => t.id)).toEqual([created[1]?.id]);
   });
 
@@ -214,22 +214,22 @@ describe('the HubSpot gateway', () => {
       dueAt,
     }));
 
-    const created = await h.gateway.createTasks(PORTAL_A, tasks);
+    const created = await h.apis.tasks.create(PORTAL_A, tasks);
 
     expect(created).toHaveLength(250);
     expect(requestsTo(h.hubspot, /^\/crm\/v3\/objects\/tasks\/batch\/create$/)).toHaveLength(3);
   });
 
   it('refuses a marker HubSpot search could not match as one token', async () => {
-    await expect(h.gateway.findTasksByMarker(PORTAL_A, 'sop-guide:1')).rejects.toThrow(/single token/);
+    await expect(h.apis.tasks.findByMarker(PORTAL_A, 'sop-guide:1')).rejects.toThrow(/single token/);
   });
 
   it('completes tasks and reports the ones that are gone', async () => {
-    const [task] = await h.gateway.createTasks(PORTAL_A, [
+    const [task] = await h.apis.tasks.create(PORTAL_A, [
       { dealId: h.portalA.deals.presentation, subject: 'Prepare demo', body: 'sopgdemo1', dueAt: new Date() },
     ]);
 
-    const result = await h.gateway.completeTasks(PORTAL_A, [task!.id, '404404']);
+    const result = await h.apis.tasks.complete(PORTAL_A, [task!.id, '404404']);
 
     expect(result).toEqual({ completedIds: [task!.id], missingIds: ['404404'] });
     expect(h.hubspot.state.listTasks(PORTAL_A)[0]?.properties).toMatchObject({
@@ -239,8 +239,8 @@ describe('the HubSpot gateway', () => {
   });
 
   it('reads a user with the super admin flag, and null for an unknown user', async () => {
-    const manager = await h.gateway.getUser(PORTAL_A, h.portalA.owners.manager.userId);
-    const rep = await h.gateway.getUser(PORTAL_A, h.portalA.owners.rep.userId);
+    const manager = await h.apis.users.get(PORTAL_A, h.portalA.owners.manager.userId);
+    const rep = await h.apis.users.get(PORTAL_A, h.portalA.owners.rep.userId);
 
     expect(manager).toMatchObject({
       id: h.portalA.owners.manager.userId,
@@ -248,7 +248,7 @@ describe('the HubSpot gateway', () => {
       email: h.portalA.owners.manager.email,
     });
     expect(rep?.superAdmin).toBe(false);
-    expect(await h.gateway.getUser(PORTAL_A, '123')).toBeNull();
+    expect(await h.apis.users.get(PORTAL_A, '123')).toBeNull();
   });
 
   it('lists every owner across pages with their user ids and teams', async () => {
@@ -263,7 +263,7 @@ describe('the HubSpot gateway', () => {
       });
     }
 
-    const owners = await h.gateway.listOwners(PORTAL_A);
+    const owners = await h.apis.owners.list(PORTAL_A);
 
     expect(owners).toHaveLength(603);
     expect(owners[0]).toMatchObject({

@@ -4,13 +4,13 @@ import {
   PORTAL_B,
   TOKEN_A,
   requestsTo,
-  startGatewayHarness,
-  type GatewayHarness,
-} from './gateway-harness';
+  startHubSpotHarness,
+  type HubSpotHarness,
+} from './hubspot-harness';
 
 /**
- * How the gateway behaves when HubSpot does not simply answer 200: rate limits, server errors,
- * lost answers, bad tokens, big batches, and several portals at once.
+ * How the transport behaves, seen through the resources, when HubSpot does not simply answer 200:
+ * rate limits, server errors, lost answers, bad tokens, big batches, and several portals at once.
  */
 const BATCH_READ = /^\/crm\/v3\/objects\/deals\/batch\/read$/;
 const PIPELINES = '/crm/v3/pipelines/deals';
@@ -25,8 +25,8 @@ async function failureOf(work: Promise<unknown>): Promise<HubSpotError> {
   throw new Error('expected a HubSpotError');
 }
 
-describe('the HubSpot gateway under failure', () => {
-  let h: GatewayHarness;
+describe('the HubSpot transport under failure', () => {
+  let h: HubSpotHarness;
 
   afterEach(async () => {
     await h.close();
@@ -34,13 +34,13 @@ describe('the HubSpot gateway under failure', () => {
 
   describe('with default settings', () => {
     beforeEach(async () => {
-      h = await startGatewayHarness();
+      h = await startHubSpotHarness();
     });
 
     it('retries a 429 after a wait within the rate-limit window and counts both attempts', async () => {
       h.hubspot.inject({ method: 'GET', path: PIPELINES, status: 429 });
 
-      const pipelines = await h.gateway.getDealPipelines(PORTAL_A);
+      const pipelines = await h.apis.pipelines.getAll(PORTAL_A);
 
       expect(pipelines[0]?.id).toBe('default');
       expect(h.sleeps).toHaveLength(1);
@@ -57,7 +57,7 @@ describe('the HubSpot gateway under failure', () => {
     it('honours Retry-After when HubSpot sends one', async () => {
       h.hubspot.inject({ method: 'GET', path: PIPELINES, status: 429, headers: { 'Retry-After': '3' } });
 
-      await h.gateway.getDealPipelines(PORTAL_A);
+      await h.apis.pipelines.getAll(PORTAL_A);
 
       expect(h.sleeps[0]).toBeGreaterThanOrEqual(3_000);
       expect(h.sleeps[0]).toBeLessThan(4_000);
@@ -66,7 +66,7 @@ describe('the HubSpot gateway under failure', () => {
     it('does not retry when the daily limit is used up', async () => {
       h.hubspot.inject({ method: 'GET', path: PIPELINES, status: 429, policyName: 'DAILY', times: 5 });
 
-      const error = await failureOf(h.gateway.getDealPipelines(PORTAL_A));
+      const error = await failureOf(h.apis.pipelines.getAll(PORTAL_A));
 
       expect(error).toMatchObject({
         status: 429,
@@ -80,11 +80,7 @@ describe('the HubSpot gateway under failure', () => {
     it('retries a 500 with growing waits and succeeds', async () => {
       h.hubspot.inject({ method: 'POST', path: BATCH_READ, status: 500, times: 2 });
 
-      const { deals } = await h.gateway.batchReadDeals(
-        PORTAL_A,
-        [h.portalA.deals.presentation],
-        ['dealstage'],
-      );
+      const { deals } = await h.apis.deals.batchRead(PORTAL_A, [h.portalA.deals.presentation], ['dealstage']);
 
       expect(deals).toHaveLength(1);
       expect(requestsTo(h.hubspot, BATCH_READ).map((r) => r.status)).toEqual([500, 500, 200]);
@@ -95,11 +91,7 @@ describe('the HubSpot gateway under failure', () => {
     it('retries a 502 whose body is not JSON', async () => {
       h.hubspot.inject({ method: 'POST', path: BATCH_READ, status: 502 });
 
-      const { deals } = await h.gateway.batchReadDeals(
-        PORTAL_A,
-        [h.portalA.deals.presentation],
-        ['dealstage'],
-      );
+      const { deals } = await h.apis.deals.batchRead(PORTAL_A, [h.portalA.deals.presentation], ['dealstage']);
 
       expect(deals).toHaveLength(1);
       expect(
@@ -111,7 +103,7 @@ describe('the HubSpot gateway under failure', () => {
       h.hubspot.inject({ method: 'POST', path: BATCH_READ, status: 503, times: 10 });
 
       const error = await failureOf(
-        h.gateway.batchReadDeals(PORTAL_A, [h.portalA.deals.presentation], ['dealstage']),
+        h.apis.deals.batchRead(PORTAL_A, [h.portalA.deals.presentation], ['dealstage']),
       );
 
       expect(error).toMatchObject({
@@ -127,7 +119,7 @@ describe('the HubSpot gateway under failure', () => {
     it('does not retry a 401 and says so in a typed error without the token', async () => {
       h.hubspot.state.portal(PORTAL_A).token = 'rotated-elsewhere';
 
-      const error = await failureOf(h.gateway.getAccountDetails(PORTAL_A));
+      const error = await failureOf(h.account.getDetails(PORTAL_A));
 
       expect(error).toMatchObject({
         status: 401,
@@ -149,7 +141,7 @@ describe('the HubSpot gateway under failure', () => {
           }).id,
       );
 
-      const { deals, missingIds } = await h.gateway.batchReadDeals(PORTAL_A, ids, ['dealname']);
+      const { deals, missingIds } = await h.apis.deals.batchRead(PORTAL_A, ids, ['dealname']);
 
       expect(deals).toHaveLength(250);
       expect(missingIds).toEqual([]);
@@ -158,9 +150,9 @@ describe('the HubSpot gateway under failure', () => {
     });
 
     it('reads pipelines once per cache lifetime, per portal', async () => {
-      await h.gateway.getDealPipelines(PORTAL_A);
-      await h.gateway.getStageLabel(PORTAL_A, 'default', 'closedwon');
-      await Promise.all([h.gateway.getDealPipelines(PORTAL_A), h.gateway.getDealPipelines(PORTAL_B)]);
+      await h.apis.pipelines.getAll(PORTAL_A);
+      await h.apis.pipelines.getStageLabel(PORTAL_A, 'default', 'closedwon');
+      await Promise.all([h.apis.pipelines.getAll(PORTAL_A), h.apis.pipelines.getAll(PORTAL_B)]);
 
       expect(requestsTo(h.hubspot, /^\/crm\/v3\/pipelines\/deals$/, 'GET').map((r) => r.portalId)).toEqual([
         PORTAL_A,
@@ -169,16 +161,16 @@ describe('the HubSpot gateway under failure', () => {
     });
 
     it("never uses one portal's token for another portal", async () => {
-      await h.gateway.getAccountDetails(PORTAL_A);
+      await h.account.getDetails(PORTAL_A);
       const before = h.hubspot.requests.length;
 
-      await h.gateway.batchReadDeals(
+      await h.apis.deals.batchRead(
         PORTAL_B,
         [h.portalB.deals.presentation, h.portalA.deals.presentation],
         ['dealname'],
       );
-      await h.gateway.listOwners(PORTAL_B);
-      const result = await h.gateway.getUser(PORTAL_B, h.portalA.owners.manager.userId);
+      await h.apis.owners.list(PORTAL_B);
+      const result = await h.apis.users.get(PORTAL_B, h.portalA.owners.manager.userId);
 
       const forB = h.hubspot.requests.slice(before);
       expect(forB.length).toBeGreaterThan(0);
@@ -187,7 +179,7 @@ describe('the HubSpot gateway under failure', () => {
     });
 
     it('refuses a portal it has no token for, without calling HubSpot', async () => {
-      const error = await failureOf(h.gateway.getAccountDetails(424242));
+      const error = await failureOf(h.account.getDetails(424242));
 
       expect(error).toMatchObject({ category: 'PORTAL_NOT_CONNECTED', retryable: false });
       expect(h.hubspot.requests).toHaveLength(0);
@@ -202,11 +194,11 @@ describe('the HubSpot gateway under failure', () => {
       };
       h.hubspot.inject({ method: 'POST', path: '/crm/v3/objects/tasks/batch/create', status: 500 });
 
-      const error = await failureOf(h.gateway.createTasks(PORTAL_A, [task]));
+      const error = await failureOf(h.apis.tasks.create(PORTAL_A, [task]));
       expect(error).toMatchObject({ status: 500, outcomeUnknown: true, attempts: 1 });
 
       h.hubspot.inject({ method: 'POST', path: '/crm/v3/objects/tasks/batch/create', status: 429 });
-      const created = await h.gateway.createTasks(PORTAL_A, [task]);
+      const created = await h.apis.tasks.create(PORTAL_A, [task]);
       expect(created).toHaveLength(1);
       expect(h.hubspot.state.listTasks(PORTAL_A)).toHaveLength(1);
     });
@@ -220,7 +212,7 @@ describe('the HubSpot gateway under failure', () => {
       }));
       h.hubspot.inject({ method: 'POST', path: '/crm/v3/objects/tasks/batch/create', status: 503, skip: 1 });
 
-      const error = await failureOf(h.gateway.createTasks(PORTAL_A, tasks));
+      const error = await failureOf(h.apis.tasks.create(PORTAL_A, tasks));
 
       expect(error.outcomeUnknown).toBe(true);
       expect(Array.isArray(error.partialResult) ? error.partialResult : []).toHaveLength(100);
@@ -230,13 +222,13 @@ describe('the HubSpot gateway under failure', () => {
 
   describe('with a short timeout', () => {
     beforeEach(async () => {
-      h = await startGatewayHarness({ timeoutMs: 200 });
+      h = await startHubSpotHarness({ transport: { timeoutMs: 200 } });
     });
 
     it('retries a read that got no answer in time', async () => {
       h.hubspot.inject({ method: 'GET', path: '/crm/v3/owners', delayMs: 1_000 });
 
-      const owners = await h.gateway.listOwners(PORTAL_A);
+      const owners = await h.apis.owners.list(PORTAL_A);
 
       expect(owners).toHaveLength(3);
       const counter = h.metrics.counter('hubspot_requests_total', '');
@@ -253,7 +245,7 @@ describe('the HubSpot gateway under failure', () => {
         dueAt: new Date('2026-11-30T14:00:00.000Z'),
       };
 
-      const error = await failureOf(h.gateway.createTasks(PORTAL_A, [task]));
+      const error = await failureOf(h.apis.tasks.create(PORTAL_A, [task]));
 
       expect(error).toMatchObject({
         category: 'TIMEOUT',
@@ -262,7 +254,7 @@ describe('the HubSpot gateway under failure', () => {
         attempts: 1,
       });
       expect(h.hubspot.state.listTasks(PORTAL_A)).toHaveLength(1);
-      const reconciled = await h.gateway.findTasksByMarker(PORTAL_A, 'sopgr7k2q9');
+      const reconciled = await h.apis.tasks.findByMarker(PORTAL_A, 'sopgr7k2q9');
       expect(reconciled.map((t) => t.subject)).toEqual(['Deal stalled']);
     });
   });
@@ -270,13 +262,13 @@ describe('the HubSpot gateway under failure', () => {
   describe('with a pipeline cache lifetime', () => {
     it('reads pipelines again once the cache expired', async () => {
       let clock = 0;
-      h = await startGatewayHarness({ pipelineCacheTtlMs: 600_000, now: () => clock });
+      h = await startHubSpotHarness({ pipelineCache: { ttlMs: 600_000, now: () => clock } });
 
-      await h.gateway.getDealPipelines(PORTAL_A);
+      await h.apis.pipelines.getAll(PORTAL_A);
       clock += 599_000;
-      await h.gateway.getDealPipelines(PORTAL_A);
+      await h.apis.pipelines.getAll(PORTAL_A);
       clock += 2_000;
-      await h.gateway.getDealPipelines(PORTAL_A);
+      await h.apis.pipelines.getAll(PORTAL_A);
 
       expect(requestsTo(h.hubspot, /^\/crm\/v3\/pipelines\/deals$/, 'GET')).toHaveLength(2);
     });
@@ -285,26 +277,26 @@ describe('the HubSpot gateway under failure', () => {
   describe('with a small rate budget', () => {
     it('caps the request rate per portal so HubSpot never refuses', async () => {
       const windowMs = 400;
-      h = await startGatewayHarness(
-        { requestsPer10s: 5, rateWindowMs: windowMs },
-        // HubSpot counts arrivals, the gateway counts departures: a little slack covers the network.
-        { rateLimit: { max: 5, intervalMs: windowMs * 0.75 } },
-      );
+      h = await startHubSpotHarness({
+        transport: { requestsPer10s: 5, rateWindowMs: windowMs },
+        // HubSpot counts arrivals, the transport counts departures: a little slack covers the network.
+        fake: { rateLimit: { max: 5, intervalMs: windowMs * 0.75 } },
+      });
 
-      await Promise.all(Array.from({ length: 12 }, () => h.gateway.getAccountDetails(PORTAL_A)));
+      await Promise.all(Array.from({ length: 12 }, () => h.account.getDetails(PORTAL_A)));
 
       // The fake refuses a sixth request within its window: twelve answered at the first attempt
-      // (no 429, no retry) means the gateway spread them over the windows itself.
+      // (no 429, no retry) means the transport spread them over the windows itself.
       const statuses = h.hubspot.requests.map((r) => r.status);
       expect(statuses.filter((s) => s === 429)).toHaveLength(0);
       expect(statuses).toHaveLength(12);
     });
 
     it('gives each portal its own budget', async () => {
-      h = await startGatewayHarness({ requestsPer10s: 2, rateWindowMs: 1_000 });
+      h = await startHubSpotHarness({ transport: { requestsPer10s: 2, rateWindowMs: 1_000 } });
       const finished: string[] = [];
       const call = (portalId: number, label: string) =>
-        h.gateway.getAccountDetails(portalId).then(() => finished.push(label));
+        h.account.getDetails(portalId).then(() => finished.push(label));
 
       // Portal A's third request waits for A's window; B, queued behind it, must not.
       await Promise.all([
