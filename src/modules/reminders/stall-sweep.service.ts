@@ -1,6 +1,8 @@
 import { describeError } from '../../platform/errors/app-error';
 import {
   buildBusinessCalendar,
+  buildReminderKey,
+  countReminderRound,
   countBusinessDaysBetween,
   escalationDue,
   evaluateStall,
@@ -8,6 +10,7 @@ import {
   nextBusinessDayAt,
   resolveEscalationOwnerId,
   resolveStepForStage,
+  selectActiveSnooze,
   type BusinessCalendar,
   type Playbook,
   type PlaybookStep,
@@ -20,7 +23,6 @@ import type { Logger } from '../../platform/observability/logger';
 import type { PlaybookService } from '../playbooks/playbook.service';
 import type { PortalRegistry } from '../portals/portal-registry';
 import {
-  buildReminderKey,
   type DealRecord,
   type Reminder,
   type ReminderIdentity,
@@ -342,25 +344,14 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     const { playbook, calendar } = judging;
     const { step } = resolveStepForStage(playbook, deal.pipelineId, deal.stageId);
     if (step === null) return null;
-    // A snooze holds only for the stage entry it was given for: moving the deal ends it.
-    const ofThisEntry = dealSnoozes.filter(
-      (snooze) =>
-        snooze.stageEnteredAt === null || snooze.stageEnteredAt.getTime() === deal.stageEnteredAt.getTime(),
-    );
-    const running = ofThisEntry.filter((snooze) => snooze.until > now);
-    const snoozedUntil = running.reduce<Date | null>(
-      (latest, snooze) => (latest === null || snooze.until > latest ? snooze.until : latest),
-      null,
-    );
+    const snoozedUntil = selectActiveSnooze(dealSnoozes, now, deal.stageEnteredAt)?.until ?? null;
     const stall = evaluateStall({ deal, step, now, calendar, snoozedUntil });
     if (!stall.stalled) {
       if (stall.snoozedUntil !== null) sweep.report.snoozed += 1;
       return null;
     }
     sweep.report.stalled += 1;
-    // Each snooze that ran out opens a new round: a rep who asked for quiet until Friday and is still
-    // stalled on Friday gets a fresh reminder, once.
-    const round = 1 + ofThisEntry.length - running.length;
+    const round = countReminderRound(dealSnoozes, deal.stageEnteredAt, now);
 
     const due: DueKind[] = [{ kind: 'owner', assigneeOwnerId: deal.ownerId, dealOwnerName: null }];
     if (

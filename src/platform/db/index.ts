@@ -39,20 +39,18 @@ export type {
   MoveToInboxOptions,
   WebhookJournalRepository,
 } from '../../modules/intake/webhook-journal.repository';
-export {
-  foldActionCompletions,
-  type ActionCompletion,
-  type AppendActionCompletionInput,
-  type ScopedActionState,
-  type ActionCompletionFilter,
-  type ActionCompletionRepository,
+export type {
+  ActionCompletion,
+  AppendActionCompletionInput,
+  ScopedActionState,
+  ActionCompletionFilter,
+  ActionCompletionRepository,
 } from '../../modules/checklist/action-completion.repository';
-export {
-  buildReminderKey,
-  type Reminder,
-  type ReminderIdentity,
-  type RecordReminderIntentInput,
-  type ReminderRepository,
+export type {
+  Reminder,
+  ReminderIdentity,
+  RecordReminderIntentInput,
+  ReminderRepository,
 } from '../../modules/reminders/reminder.repository';
 export type { Snooze, AddSnoozeInput, SnoozeRepository } from '../../modules/snoozes/snooze.repository';
 export type { ExclusiveRun, WithExclusiveLock } from './exclusive-lock';

@@ -1,4 +1,5 @@
-import { buildReminderKey, createStore, type ReminderIdentity } from '../../../src/platform/db';
+import { buildReminderKey, type ReminderIdentity } from '../../../src/domain';
+import { createStore } from '../../../src/platform/db';
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import { minutesAfter, T0, takePortalId } from '../../support/store/store-builders';

@@ -1,4 +1,4 @@
-import { buildReminderKey } from '../../../src/platform/db';
+import { buildReminderKey } from '../../../src/domain';
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import {
