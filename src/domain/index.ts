@@ -99,3 +99,14 @@ export type {
   ReminderKind,
   ReminderStatus,
 } from './reminder.util';
+export { judgeStalls, planReminderActions } from './stall-judgement.util';
+export type {
+  DealOwnerSummary,
+  JudgeStallsInput,
+  PlanReminderActionsInput,
+  ReminderAction,
+  ReminderPlan,
+  SweepCandidate,
+  StalledDeal,
+  StallVerdicts,
+} from './stall-judgement.util';

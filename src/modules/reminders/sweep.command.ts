@@ -1,4 +1,4 @@
-import type { SweepReport } from './stall-sweep.service';
+import type { SweepReport } from './sweep-report';
 import { formatTable, parseIsoFlag, type ParsedArgs } from '../../app/cli/cli-args';
 import { withServices, type CliCommand } from '../../app/cli/cli-context';
 
