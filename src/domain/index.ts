@@ -79,7 +79,7 @@ export {
 export type { SopCompliance, SopPropertyName, SopPropertyValues } from './sop-properties.util';
 export { locateActionForDeal } from './action-location.util';
 export type { ActionLocation } from './action-location.util';
-export { isSnoozeOfStageEntry, MAX_SNOOZE_DAYS, countReminderRound, selectActiveSnooze } from './snooze.util';
+export { countReminderRound, MAX_SNOOZE_DAYS, selectActiveSnooze } from './snooze.util';
 export type { SnoozeWindow } from './snooze.util';
 export { foldActionCompletions } from './action-log.util';
 export type { ActionLogEntry, ScopedActionState } from './action-log.util';

@@ -15,7 +15,7 @@ export interface SnoozeWindow {
 }
 
 /** Whether a snooze was given for this stage entry (or for none in particular). */
-export function isSnoozeOfStageEntry(snooze: SnoozeWindow, stageEnteredAt: Date): boolean {
+function isSnoozeOfStageEntry(snooze: SnoozeWindow, stageEnteredAt: Date): boolean {
   return snooze.stageEnteredAt === null || snooze.stageEnteredAt.getTime() === stageEnteredAt.getTime();
 }
 
