@@ -13,6 +13,7 @@ import {
   buildReminderKey,
   decideRecordedReminderStep,
   type RecordedReminder,
+  type RecordedReminderStep,
   type ReminderIdentity,
   type ReminderKind,
 } from './reminder.util';
@@ -157,7 +158,8 @@ export interface PlanReminderActionsInput<D extends DealSnapshot> {
 
 /** One reminder the sweep intends to see through, and what its recorded state says it takes. */
 export interface ReminderAction<D extends DealSnapshot = DealSnapshot> {
-  step: 'create' | 'retry' | 'reconcile' | 'give-up' | 'in-flight';
+  /** What the reminder's recorded state says it takes (the domain's decideRecordedReminderStep). */
+  takes: Exclude<RecordedReminderStep, 'already-sent'>;
   stalledDeal: StalledDeal<D>;
   kind: ReminderKind;
   identity: ReminderIdentity;
@@ -198,13 +200,13 @@ export function planReminderActions<D extends DealSnapshot>({
       const assigneeOwnerId = due.kind === 'owner' ? deal.ownerId : escalationOwnerId;
       if (due.kind === 'escalation' && (assigneeOwnerId === null || assigneeOwnerId === deal.ownerId))
         continue;
-      const step = decideRecordedReminderStep(recorded.get(due.key) ?? null, now);
-      if (step === 'already-sent') {
+      const takes = decideRecordedReminderStep(recorded.get(due.key) ?? null, now);
+      if (takes === 'already-sent') {
         plan.alreadySent += 1;
         continue;
       }
       plan.actions.push({
-        step,
+        takes,
         stalledDeal,
         kind: due.kind,
         identity: due.identity,

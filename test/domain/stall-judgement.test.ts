@@ -61,7 +61,7 @@ function judge(
     now,
   });
   const actions = plan.actions.map((action) => ({
-    step: action.step,
+    takes: action.takes,
     kind: action.kind,
     key: action.key,
     assigneeOwnerId: action.assigneeOwnerId,
@@ -77,7 +77,7 @@ describe('judging the stalled-deal sweep', () => {
     expect(verdicts.stalled).toHaveLength(1);
     expect(actions).toEqual([
       {
-        step: 'create',
+        takes: 'create',
         kind: 'owner',
         key: `62515/123/${enteredFriday.getTime()}/owner/1`,
         assigneeOwnerId: '501',
@@ -135,7 +135,7 @@ describe('judging the stalled-deal sweep', () => {
     const { verdicts, actions } = judge([buildCandidate({ snoozes })], stalledNow);
 
     expect(verdicts.snoozed).toBe(0);
-    expect(actions.map((action) => action.step)).toEqual(['create']);
+    expect(actions.map((action) => action.takes)).toEqual(['create']);
   });
 
   it('a snooze that ran out opens a new round: the reminder gets a fresh key', () => {
@@ -209,7 +209,7 @@ describe('judging the stalled-deal sweep', () => {
     });
 
     expect(plan.alreadySent).toBe(1);
-    expect(actions.map((action) => action.step)).toEqual(['retry', 'reconcile', 'in-flight', 'give-up']);
+    expect(actions.map((action) => action.takes)).toEqual(['retry', 'reconcile', 'in-flight', 'give-up']);
   });
 
   it('a deal that cannot be judged is listed as failed, and the others are still judged', () => {

@@ -94,7 +94,7 @@ interface CandidateContext {
   snoozes: readonly Snooze[];
 }
 
-const DRY_RUN_ACTIONS: Record<Exclude<ReminderAction['step'], 'in-flight'>, SweepAction> = {
+const DRY_RUN_ACTIONS: Record<Exclude<ReminderAction['takes'], 'in-flight'>, SweepAction> = {
   create: 'would create',
   retry: 'would retry',
   reconcile: 'would reconcile',
@@ -277,8 +277,8 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     pass.report.alreadySent += plan.alreadySent;
     if (pass.dryRun) {
       for (const action of plan.actions) {
-        if (action.step === 'in-flight') pass.report.inFlight += 1;
-        else pass.record(rowOf(action, DRY_RUN_ACTIONS[action.step]));
+        if (action.takes === 'in-flight') pass.report.inFlight += 1;
+        else pass.record(rowOf(action, DRY_RUN_ACTIONS[action.takes]));
       }
       return;
     }
