@@ -79,3 +79,34 @@ export {
 export type { SopCompliance, SopPropertyName, SopPropertyValues } from './sop-properties.util';
 export { locateActionForDeal } from './action-location.util';
 export type { ActionLocation } from './action-location.util';
+export { countReminderRound, MAX_SNOOZE_DAYS, selectActiveSnooze } from './snooze.util';
+export type { SnoozeWindow } from './snooze.util';
+export { foldActionCompletions } from './action-log.util';
+export type { ActionLogEntry, ScopedActionState } from './action-log.util';
+export {
+  buildReminderKey,
+  decideMovedOnReminderStep,
+  decideRecordedReminderStep,
+  findIntentStaleBefore,
+  MAX_REMINDER_ATTEMPTS,
+  REMINDER_INTENT_STALE_MS,
+} from './reminder.util';
+export type {
+  MovedOnReminderStep,
+  RecordedReminder,
+  RecordedReminderStep,
+  ReminderIdentity,
+  ReminderKind,
+  ReminderStatus,
+} from './reminder.util';
+export { judgeStalls, planReminderActions } from './stall-judgement.util';
+export type {
+  DealOwnerSummary,
+  JudgeStallsInput,
+  PlanReminderActionsInput,
+  ReminderAction,
+  ReminderPlan,
+  SweepCandidate,
+  StalledDeal,
+  StallVerdicts,
+} from './stall-judgement.util';

@@ -1,4 +1,4 @@
-import type { ActionState } from '../../domain/deal.types';
+import { foldActionCompletions, type ScopedActionState } from '../../domain/action-log.util';
 import type { ActionCompletionsTable } from '../../platform/db/database.types';
 import { generateSortableId, toEpochMs, type StoreContext } from '../../platform/db/store-context';
 
@@ -19,11 +19,7 @@ export interface ActionCompletion {
 
 export type AppendActionCompletionInput = Omit<ActionCompletion, 'id'>;
 
-/** The latest state of one action, with the step and stage entry it belongs to. */
-export interface ScopedActionState extends ActionState {
-  stepId: string;
-  stageEnteredAt: Date;
-}
+export type { ScopedActionState };
 
 export interface ActionCompletionFilter {
   stepId?: string;
@@ -55,23 +51,6 @@ export function toActionCompletion(row: ActionCompletionsTable): ActionCompletio
     note: row.note,
     at: new Date(row.at),
   };
-}
-
-/** Later entries win; the log is read oldest first, so the last entry per action is its state. */
-export function foldActionCompletions(log: readonly ActionCompletion[]): ScopedActionState[] {
-  const latest = new Map<string, ScopedActionState>();
-  for (const entry of log) {
-    latest.set(JSON.stringify([entry.stageEnteredAt.getTime(), entry.stepId, entry.actionId]), {
-      actionId: entry.actionId,
-      stepId: entry.stepId,
-      stageEnteredAt: entry.stageEnteredAt,
-      done: entry.done,
-      by: entry.userId === null ? null : { userId: entry.userId, email: entry.userEmail },
-      at: entry.at,
-      note: entry.note,
-    });
-  }
-  return [...latest.values()];
 }
 
 export function createActionCompletionRepository(ctx: StoreContext): ActionCompletionRepository {

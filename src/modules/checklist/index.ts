@@ -9,7 +9,6 @@ import { createDealActionService } from './deal-action.service';
 
 export type { DealActionService } from './deal-action.service';
 export {
-  foldActionCompletions,
   toActionCompletion,
   type ActionCompletion,
   type ActionCompletionFilter,

@@ -1,9 +1,4 @@
-import {
-  buildBusinessCalendar,
-  evaluateDealGuidance,
-  listPropertiesReadByPlaybook,
-  type DealGuidance,
-} from '../../domain';
+import { evaluateDealGuidance, listPropertiesReadByPlaybook, type DealGuidance } from '../../domain';
 import type { DealSyncService } from '../deals';
 import { AppError } from '../../platform/errors/app-error';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
@@ -11,6 +6,7 @@ import type { PlaybookService } from '../playbooks';
 import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import type { DealRecord } from '../deals';
+import { loadEvaluationContext } from './evaluation-context';
 
 /**
  * The card's data. The warm path reads only the local store (and the in-memory pipeline cache): a rep
@@ -61,20 +57,19 @@ export function createGuidanceService(deps: {
       deal = await readFromHubSpot(portalId, dealId, now);
       ({ version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion));
     }
-    const [stageLabel, actionStates, snooze] = await Promise.all([
+    const [stageLabel, context] = await Promise.all([
       hubspot.pipelines.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
-      store.actions.listActionStates(portalId, dealId, { stageEnteredAt: deal.stageEnteredAt }),
-      store.snoozes.getActiveSnooze(portalId, dealId, now, { stageEnteredAt: deal.stageEnteredAt }),
+      loadEvaluationContext({ store, portals }, deal, now, { version, playbook }),
     ]);
     return evaluateDealGuidance({
       deal,
-      playbook,
-      playbookVersion: version,
+      playbook: context.playbook,
+      playbookVersion: context.version,
       stageLabel,
-      actionStates,
+      actionStates: context.actionStates,
       now,
-      calendar: buildBusinessCalendar(playbook, portals.timeZoneOf(portalId)),
-      snoozedUntil: snooze?.until ?? null,
+      calendar: context.calendar,
+      snoozedUntil: context.snoozedUntil,
     });
   };
 

@@ -3,6 +3,12 @@ import { createGuidanceRouter } from './guidance.route';
 import { createGuidanceService } from './guidance.service';
 
 export type { GuidanceService } from './guidance.service';
+export {
+  loadEvaluationContext,
+  withBusinessCalendar,
+  type EvaluationContext,
+  type JudgingPlaybook,
+} from './evaluation-context';
 
 /** The card's data: the SOP step for a deal's stage, its actions, checks, progress and stall status. */
 export const guidanceModule = defineModule({

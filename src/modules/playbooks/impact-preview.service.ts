@@ -1,10 +1,6 @@
 import { describeError } from '../../platform/errors/app-error';
-import {
-  buildBusinessCalendar,
-  evaluateDealGuidance,
-  listPropertiesReadByPlaybook,
-  type Playbook,
-} from '../../domain';
+import { evaluateDealGuidance, listPropertiesReadByPlaybook, type Playbook } from '../../domain';
+import { loadEvaluationContext, withBusinessCalendar } from '../guidance';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
@@ -62,7 +58,8 @@ export function createImpactPreviewService(deps: {
         });
       }
       const tally = createImpactTally(candidate, pipelines);
-      const calendar = buildBusinessCalendar(candidate, portals.timeZoneOf(portalId));
+      // Version 0: a candidate is no saved version yet.
+      const judging = withBusinessCalendar(portals, portalId, { version: 0, playbook: candidate });
       const readProperties = listPropertiesReadByPlaybook(candidate);
       const unread = new Set<string>();
 
@@ -74,21 +71,16 @@ export function createImpactPreviewService(deps: {
         const open = page.filter((deal) => tally.isOpen(deal.pipelineId, deal.stageId));
         const evaluated = await Promise.all(
           open.map(async (deal) => {
-            const [actionStates, snooze] = await Promise.all([
-              store.actions.listActionStates(portalId, deal.dealId, { stageEnteredAt: deal.stageEnteredAt }),
-              store.snoozes.getActiveSnooze(portalId, deal.dealId, now, {
-                stageEnteredAt: deal.stageEnteredAt,
-              }),
-            ]);
+            const context = await loadEvaluationContext({ store, portals }, deal, now, judging);
             const guidance = evaluateDealGuidance({
               deal,
-              playbook: candidate,
-              playbookVersion: 0,
+              playbook: context.playbook,
+              playbookVersion: context.version,
               stageLabel: null,
-              actionStates,
+              actionStates: context.actionStates,
               now,
-              calendar,
-              snoozedUntil: snooze?.until ?? null,
+              calendar: context.calendar,
+              snoozedUntil: context.snoozedUntil,
             });
             return { deal, bucket: classifyDealImpact(guidance) };
           }),

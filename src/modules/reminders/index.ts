@@ -12,7 +12,6 @@ export {
 } from './stall-sweep.service';
 export { formatSweepReport } from './sweep.command';
 export {
-  buildReminderKey,
   type Reminder,
   type ReminderIdentity,
   type RecordReminderIntentInput,

@@ -1,10 +1,6 @@
 import type { Kysely } from 'kysely';
-import type {
-  Database,
-  ReminderKind,
-  RemindersTable,
-  ReminderStatus,
-} from '../../platform/db/database.types';
+import type { ReminderIdentity, ReminderKind, ReminderStatus } from '../../domain/reminder.util';
+import type { Database, RemindersTable } from '../../platform/db/database.types';
 import {
   runWriteTransaction,
   toEpochMs,
@@ -31,13 +27,7 @@ export interface Reminder {
   updatedAt: Date;
 }
 
-export interface ReminderIdentity {
-  portalId: number;
-  dealId: string;
-  stageEnteredAt: Date;
-  kind: ReminderKind;
-  round: number;
-}
+export type { ReminderIdentity };
 
 export interface RecordReminderIntentInput extends ReminderIdentity {
   dueAt?: Date | null;
@@ -90,20 +80,6 @@ export interface ReminderRepository {
     portalId: number,
     options: { dealIds?: readonly string[]; limit: number },
   ): Promise<Reminder[]>;
-}
-
-/**
- * The deterministic key of a reminder (STYLE.md principle 6): one per portal, deal, stage entry, kind
- * and round, so the same stall never produces two tasks.
- */
-export function buildReminderKey(identity: ReminderIdentity): string {
-  return [
-    identity.portalId,
-    identity.dealId,
-    identity.stageEnteredAt.getTime(),
-    identity.kind,
-    identity.round,
-  ].join('/');
 }
 
 function toReminder(row: RemindersTable): Reminder {

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock';
 import type { StallSweepService } from './stall-sweep.service';
-import type { SweepReport } from './stall-sweep.service';
+import type { SweepReport } from './sweep-report';
 import { formatTable, parseIsoFlag, type ParsedArgs } from '../../platform/cli/cli-args';
 import type { CliCommand } from '../../platform/cli/cli-command';
 

@@ -3,7 +3,6 @@ import { createSnoozeRouter } from './snooze.route';
 import { createSnoozeRepository, type SnoozeRepository } from './snooze.repository';
 
 export { toSnooze, type AddSnoozeInput, type Snooze, type SnoozeRepository } from './snooze.repository';
-export { MAX_SNOOZE_DAYS } from './snooze.route';
 
 declare module '../../platform/db/store' {
   interface StoreRepositories {

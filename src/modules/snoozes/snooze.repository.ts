@@ -1,3 +1,4 @@
+import { selectActiveSnooze } from '../../domain/snooze.util';
 import type { SnoozesTable } from '../../platform/db/database.types';
 import {
   generateSortableId,
@@ -30,10 +31,7 @@ export interface AddSnoozeInput {
 
 export interface SnoozeRepository {
   addSnooze(input: AddSnoozeInput): Promise<Snooze>;
-  /**
-   * The snooze that lasts longest among those still running at `now`. With `stageEnteredAt`, a snooze
-   * given for another stage entry does not count: moving the deal ends it.
-   */
+  /** The snooze in force at `now` (the domain's selectActiveSnooze), among those of this stage entry when given. */
   getActiveSnooze(
     portalId: number,
     dealId: string,
@@ -78,20 +76,17 @@ export function createSnoozeRepository(ctx: StoreContext): SnoozeRepository {
     },
 
     async getActiveSnooze(portalId, dealId, now, options = {}) {
-      let query = db
+      // SQL only narrows to the snoozes still running; which of them holds is the domain's rule.
+      const rows = await db
         .selectFrom('snoozes')
         .selectAll()
         .where('portal_id', '=', portalId)
         .where('deal_id', '=', dealId)
-        .where('until', '>', toEpochMs(now));
-      if (options.stageEnteredAt !== undefined) {
-        const enteredAtMs = toEpochMs(options.stageEnteredAt);
-        query = query.where((eb) =>
-          eb.or([eb('stage_entered_at', 'is', null), eb('stage_entered_at', '=', enteredAtMs)]),
-        );
-      }
-      const row = await query.orderBy('until', 'desc').limit(1).executeTakeFirst();
-      return row ? toSnooze(row) : null;
+        .where('until', '>', toEpochMs(now))
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+      return selectActiveSnooze(rows.map(toSnooze), now, options.stageEnteredAt);
     },
 
     async listSnoozesForDeal(portalId, dealId) {

@@ -6,11 +6,10 @@ import {
   snoozeBodySchema,
   snoozeResponseSchema,
 } from '../../../extensions/app/cards/src/guidance-response.schema';
+import { MAX_SNOOZE_DAYS } from '../../domain';
 import { AppError } from '../../platform/errors/app-error';
 import { parseBody, readCardRequestContext, readDealId } from '../../platform/http/card-request-context';
 
-/** A snooze is a promise to come back, not a way to switch reminders off: a year is the most it holds. */
-export const MAX_SNOOZE_DAYS = 366;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**

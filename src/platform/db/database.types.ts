@@ -119,8 +119,9 @@ export interface ActionCompletionsTable {
   at: number;
 }
 
-export type ReminderKind = 'owner' | 'escalation';
-export type ReminderStatus = 'intent' | 'sent' | 'failed' | 'completed';
+import type { ReminderKind, ReminderStatus } from '../../domain/reminder.util';
+
+export type { ReminderKind, ReminderStatus };
 
 export interface RemindersTable {
   reminder_key: string;

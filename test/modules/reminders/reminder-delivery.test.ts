@@ -1,4 +1,4 @@
-import { buildReminderKey } from '../../../src/modules/reminders';
+import { buildReminderKey } from '../../../src/domain';
 import { DEFAULT_PLAYBOOK } from '../../../src/domain';
 import { DATABASES } from '../../support/test-databases';
 import { SAMPLE_PORTAL_ID, startTestService, type TestService } from '../../support/service-harness';

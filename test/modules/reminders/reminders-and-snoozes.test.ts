@@ -1,4 +1,4 @@
-import { buildReminderKey, type ReminderIdentity } from '../../../src/modules/reminders';
+import { buildReminderKey, type ReminderIdentity } from '../../../src/domain';
 import { createStore } from '../../../src/app/store';
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';

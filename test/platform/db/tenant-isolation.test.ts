@@ -1,4 +1,4 @@
-import { buildReminderKey } from '../../../src/modules/reminders';
+import { buildReminderKey } from '../../../src/domain';
 import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import {
