@@ -79,3 +79,9 @@ export {
 export type { SopCompliance, SopPropertyName, SopPropertyValues } from './sop-properties.util';
 export { locateActionForDeal } from './action-location.util';
 export type { ActionLocation } from './action-location.util';
+export {
+  findPreviousStageInHistory,
+  findStageEntryInHistory,
+  selectVersionInForce,
+} from './playbook-pinning.util';
+export type { PropertyHistoryValue, PublishedVersion } from './playbook-pinning.util';

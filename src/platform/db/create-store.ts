@@ -63,6 +63,11 @@ export interface Store {
   readonly snoozes: SnoozeRepository;
   readonly writebacks: DealWritebackRepository;
   readonly auditTrail: AuditTrailRepository;
+  /**
+   * Writes that must land together or not at all (publish a playbook and re-pin deals in progress): the
+   * repositories `work` is given write inside one transaction, rolled back if `work` throws.
+   */
+  runInTransaction<T>(work: (tx: StoreTransaction) => Promise<T>): Promise<T>;
   /** Runs `work` only if no other instance holds the lock `name` (PostgreSQL advisory lock; SQLite just runs it). */
   readonly withExclusiveLock: WithExclusiveLock;
   /** Brings the schema to the latest version; safe to run at every start, from several instances at once. */
@@ -71,6 +76,9 @@ export interface Store {
   ping(): Promise<{ ok: boolean; dialect: StoreDialect; error?: string }>;
   close(): Promise<void>;
 }
+
+/** The repositories a transaction offers; add one here when a transaction needs it. */
+export type StoreTransaction = Pick<Store, 'playbooks' | 'deals'>;
 
 export class StoreConfigError extends Error {
   constructor(message: string) {
@@ -163,6 +171,13 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     writebacks: createDealWritebackRepository(ctx),
     auditTrail: createAuditTrailRepository(ctx),
     withExclusiveLock: createExclusiveLock(ctx),
+
+    runInTransaction: (work) =>
+      runWriteTransaction(ctx, (trx) => {
+        // No raw SQLite handle: a hot path using it would write beside the transaction, not inside it.
+        const txCtx: StoreContext = { db: trx, dialect };
+        return work({ playbooks: createPlaybookRepository(txCtx), deals: createDealRepository(txCtx) });
+      }),
 
     async migrate() {
       const { error, results } =
