@@ -143,6 +143,7 @@ export interface SnoozesTable {
   until: number;
   reason: string | null;
   user_id: string | null;
+  user_email: string | null;
   created_at: number;
 }
 

@@ -80,7 +80,11 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
       userId: '101',
       userEmail: 'rep@example.com',
     });
-    expect(snoozed).toMatchObject({ reason: 'Buyer on holiday', userId: '101' });
+    expect(snoozed).toMatchObject({
+      reason: 'Buyer on holiday',
+      userId: '101',
+      userEmail: 'rep@example.com',
+    });
     expect(unticked).toMatchObject({ done: false, userId: '202', note: 'Agenda was for the wrong team' });
     expect(movedOn).toMatchObject({ fromStage: 'presentationscheduled', toStage: 'decisionmakerboughtin' });
   });
@@ -133,6 +137,7 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
     expect(column(rows[3]!, 'note')).toBe(awkwardNote);
     expect(column(rows[3]!, 'done')).toBe('undone');
     expect(column(rows[3]!, 'user_email')).toBe('sam@example.com');
+    expect(column(rows[2]!, 'user_email')).toBe('rep@example.com');
     // A spreadsheet must show the note, not run it.
     expect(column(rows[5]!, 'note')).toBe(`'=HYPERLINK("http://evil.example")`);
 
