@@ -8,6 +8,8 @@
 export interface PublishedVersion {
   version: number;
   publishedAt: Date;
+  /** Published with "apply to deals in progress": every deal already in its stage moved to it. */
+  repinsDealsInProgress: boolean;
 }
 
 /** One value of a HubSpot property's history (HubSpot's propertiesWithHistory). */
@@ -17,20 +19,27 @@ export interface PropertyHistoryValue {
 }
 
 /**
- * The version in force when a deal entered its stage: the newest one published at or before
- * `enteredAt`. A stage entered before the portal's first version follows that first version, the
- * nearest rules there are. Null when the portal has no version at all.
+ * The version a deal follows for its current stage entry: the newest one published at or before
+ * `enteredAt`, unless a later one was published with "apply to deals in progress" (the deal was in
+ * this stage then, so the newest such one applies). Computed from times alone, so the answer is the
+ * same whether the service learns of the move before or after those publishes. A stage entered before
+ * the portal's first version follows that first version, the nearest rules there are. Null when the
+ * portal has no version at all.
  */
 export function selectVersionInForce(versions: readonly PublishedVersion[], enteredAt: Date): number | null {
   const at = enteredAt.getTime();
   let inForce: PublishedVersion | null = null;
+  let repinnedSince: PublishedVersion | null = null;
   let first: PublishedVersion | null = null;
   for (const candidate of versions) {
     if (first === null || isPublishedBefore(candidate, first)) first = candidate;
-    if (candidate.publishedAt.getTime() > at) continue;
-    if (inForce === null || isPublishedBefore(inForce, candidate)) inForce = candidate;
+    if (candidate.publishedAt.getTime() <= at) {
+      if (inForce === null || isPublishedBefore(inForce, candidate)) inForce = candidate;
+    } else if (candidate.repinsDealsInProgress) {
+      if (repinnedSince === null || isPublishedBefore(repinnedSince, candidate)) repinnedSince = candidate;
+    }
   }
-  return (inForce ?? first)?.version ?? null;
+  return (repinnedSince ?? inForce ?? first)?.version ?? null;
 }
 
 /** Publish order: by time, then by number (two versions saved within one millisecond). */

@@ -13,10 +13,15 @@ function history(...moves: Array<[string, string]>): PropertyHistoryValue[] {
 }
 
 describe('selectVersionInForce', () => {
+  const published = (version: number, iso: string, repinsDealsInProgress = false) => ({
+    version,
+    publishedAt: at(iso),
+    repinsDealsInProgress,
+  });
   const versions = [
-    { version: 1, publishedAt: at('2026-11-01T00:00:00.000Z') },
-    { version: 2, publishedAt: at('2026-11-10T13:48:58.033Z') },
-    { version: 3, publishedAt: at('2026-11-20T00:00:00.000Z') },
+    published(1, '2026-11-01T00:00:00.000Z'),
+    published(2, '2026-11-10T13:48:58.033Z'),
+    published(3, '2026-11-20T00:00:00.000Z'),
   ];
 
   it('a stage entered just before a publish follows the version before it', () => {
@@ -40,11 +45,22 @@ describe('selectVersionInForce', () => {
   });
 
   it('of two versions saved in the same millisecond, the later number is in force', () => {
-    const sameMs = [
-      { version: 4, publishedAt: at('2026-11-10T00:00:00.000Z') },
-      { version: 5, publishedAt: at('2026-11-10T00:00:00.000Z') },
-    ];
+    const sameMs = [published(4, '2026-11-10T00:00:00.000Z'), published(5, '2026-11-10T00:00:00.000Z')];
     expect(selectVersionInForce(sameMs, at('2026-11-11T00:00:00.000Z'))).toBe(5);
+  });
+
+  it('a later version published for deals in progress applies to a deal already in its stage', () => {
+    const withRepin = [
+      ...versions,
+      published(4, '2026-11-25T00:00:00.000Z', true),
+      published(5, '2026-11-26T00:00:00.000Z'),
+    ];
+    expect(selectVersionInForce(withRepin, at('2026-11-15T00:00:00.000Z'))).toBe(4);
+    // Entered after that publish: the usual rule.
+    expect(selectVersionInForce(withRepin, at('2026-11-27T00:00:00.000Z'))).toBe(5);
+    // Of several such publishes since the entry, the newest wins.
+    const twice = [...withRepin, published(6, '2026-11-28T00:00:00.000Z', true)];
+    expect(selectVersionInForce(twice, at('2026-11-15T00:00:00.000Z'))).toBe(6);
   });
 
   it('pins nothing for a portal that has no version yet', () => {

@@ -81,6 +81,7 @@ export function createPlaybookPublishingService(deps: {
         authorUserId: request.authorUserId,
         note: request.note,
         now: request.now,
+        repinsDealsInProgress: request.applyToDealsInProgress,
       });
       const repinned = request.applyToDealsInProgress
         ? await tx.deals.repinLiveDeals(portalId, row.version, { now: request.now })

@@ -20,6 +20,8 @@ export interface SavePlaybookOptions {
   authorUserId?: string | null;
   note?: string | null;
   now?: Date;
+  /** Published with "apply to deals in progress": pinning counts it for deals already in their stage. */
+  repinsDealsInProgress?: boolean;
 }
 
 export interface PlaybookRepository {
@@ -69,6 +71,7 @@ export function createPlaybookRepository(ctx: StoreContext): PlaybookRepository 
           author_user_id: options.authorUserId ?? null,
           note: options.note ?? null,
           created_at: toEpochMs(options.now ?? new Date()),
+          repins_deals_in_progress: options.repinsDealsInProgress ? 1 : 0,
         };
         // The (portal_id, version) primary key decides between concurrent savers: the loser re-reads. No
         // exception on a conflict, so a save inside a larger transaction (publish + re-pin) survives one:
@@ -133,11 +136,15 @@ export function createPlaybookRepository(ctx: StoreContext): PlaybookRepository 
     async listPublishTimes(portalId) {
       const rows = await db
         .selectFrom('playbook_versions')
-        .select(['version', 'created_at'])
+        .select(['version', 'created_at', 'repins_deals_in_progress'])
         .where('portal_id', '=', portalId)
         .orderBy('version')
         .execute();
-      return rows.map((row) => ({ version: row.version, publishedAt: new Date(row.created_at) }));
+      return rows.map((row) => ({
+        version: row.version,
+        publishedAt: new Date(row.created_at),
+        repinsDealsInProgress: row.repins_deals_in_progress === 1,
+      }));
     },
   };
 }

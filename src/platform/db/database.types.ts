@@ -23,6 +23,8 @@ export interface PlaybookVersionsTable {
   author_user_id: string | null;
   note: string | null;
   created_at: number;
+  /** 1 when published with "apply to deals in progress", else 0. */
+  repins_deals_in_progress: number;
 }
 
 export interface DealsTable {

@@ -163,6 +163,22 @@ describe.each(DATABASES)('playbook version pinning (%s)', (database) => {
     expect(await stepOf(dealId)).toEqual(expect.objectContaining({ playbookVersion: 1, title: FIRST_TITLE }));
   });
 
+  it('a move learned of only after an "apply to deals in progress" publish follows that version', async () => {
+    const dealId = t.sample.deals.freshAppointment;
+    await stepOf(dealId);
+    t.clock.advanceMs(10 * MINUTE_MS);
+    // In qualification when the manager re-pinned deals in progress, though the service did not know yet.
+    const event = moveInHubSpot(dealId, 'qualifiedtobuy', new Date(t.clock.now().getTime() - 158));
+    expect((await publish('Qualification, for everyone', { applyToDealsInProgress: true })).version).toBe(2);
+    t.clock.advanceMs(2_000);
+
+    await deliver([event]);
+
+    expect(await stepOf(dealId)).toEqual(
+      expect.objectContaining({ playbookVersion: 2, title: 'Qualification, for everyone' }),
+    );
+  });
+
   it('a webhook retried a day late, after two publishes, pins the version in force at the move', async () => {
     const dealId = t.sample.deals.freshAppointment;
     await stepOf(dealId);

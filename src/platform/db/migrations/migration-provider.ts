@@ -4,6 +4,7 @@ import { dealWritebackMigration } from './0002-deal-writeback.migration';
 import { dealStageEntryKeysetMigration } from './0003-deal-stage-entry-keyset.migration';
 import { webhookJournalMigration } from './0004-webhook-journal.migration';
 import { snoozeUserEmailMigration } from './0005-snooze-user-email.migration';
+import { playbookVersionRepinMigration } from './0006-playbook-version-repin.migration';
 
 /**
  * Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003-deal-stage-entry-keyset': dealStageEntryKeysetMigration,
   '0004-webhook-journal': webhookJournalMigration,
   '0005-snooze-user-email': snoozeUserEmailMigration,
+  '0006-playbook-version-repin': playbookVersionRepinMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
