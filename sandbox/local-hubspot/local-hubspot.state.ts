@@ -651,7 +651,14 @@ export function writeProperty(
 ): void {
   object.properties[name] = value;
   const entries = object.history[name] ?? [];
-  entries.unshift({ value: value ?? '', timestamp: at.toISOString(), sourceType });
+  // HubSpot orders a property's history by time, newest first; tests may record a change back-dated
+  // after a later one, so the entry goes where its time puts it (before older or same-time entries).
+  const position = entries.findIndex((entry) => Date.parse(entry.timestamp) <= at.getTime());
+  entries.splice(position < 0 ? entries.length : position, 0, {
+    value: value ?? '',
+    timestamp: at.toISOString(),
+    sourceType,
+  });
   object.history[name] = entries;
 }
 

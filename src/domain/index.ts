@@ -110,3 +110,9 @@ export type {
   StalledDeal,
   StallVerdicts,
 } from './stall-judgement.util';
+export {
+  findPreviousStageInHistory,
+  findStageEntryInHistory,
+  selectVersionInForce,
+} from './playbook-pinning.util';
+export type { PropertyHistoryValue, PublishedVersion } from './playbook-pinning.util';

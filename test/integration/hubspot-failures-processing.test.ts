@@ -35,24 +35,24 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
 
   async function moveTwoDeals() {
     const at = minutesBefore(t.clock.now(), 5);
-    const moves: Array<[string, string]> = [
-      [t.sample.deals.readyQualified, 'presentationscheduled'],
-      [t.sample.deals.presentation, 'decisionmakerboughtin'],
+    const moves: Array<[string, string, string]> = [
+      [t.sample.deals.readyQualified, 'qualifiedtobuy', 'presentationscheduled'],
+      [t.sample.deals.presentation, 'presentationscheduled', 'decisionmakerboughtin'],
     ];
-    for (const [dealId, stageId] of moves)
+    for (const [dealId, , stageId] of moves)
       t.hubspot.state.moveDealToStage(SAMPLE_PORTAL_ID, dealId, stageId, at);
     const response = await t.sendWebhook(
-      moves.map(([dealId, stageId]) => stageChangeEvent(dealId, stageId, at)),
+      moves.map(([dealId, , stageId]) => stageChangeEvent(dealId, stageId, at)),
     );
     expect(response.body).toMatchObject({ stored: 2 });
     return moves;
   }
 
-  async function expectAppliedOnce(moves: Array<[string, string]>) {
-    for (const [dealId, stageId] of moves) {
+  async function expectAppliedOnce(moves: Array<[string, string, string]>) {
+    for (const [dealId, fromStage, stageId] of moves) {
       const deal = await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, dealId);
       expect(deal?.stageId).toBe(stageId);
-      expect(stageChangeKeys(await stageChangesOf(t, dealId))).toEqual([`(none)>${stageId}`]);
+      expect(stageChangeKeys(await stageChangesOf(t, dealId))).toEqual([`${fromStage}>${stageId}`]);
     }
     expect(await t.running.services.store.inbox.countInboxByStatus()).toMatchObject({
       pending: 0,
@@ -137,7 +137,7 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
       done: 2,
       parked: 1,
     });
-    for (const [dealId, stageId] of moves) {
+    for (const [dealId, , stageId] of moves) {
       expect((await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, dealId))?.stageId).toBe(stageId);
     }
     const metrics = (await fetch(`${t.url}/metrics`).then((r) => r.text())) as string;

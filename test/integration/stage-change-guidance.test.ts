@@ -146,8 +146,13 @@ describe.each(DATABASES)('stage changes reach the card (%s)', (database) => {
       expect(response.body).toMatchObject({ received: 2, stored: 2 });
     expect(await t.drainInbox()).toBe(2);
     expect(await t.drainInbox()).toBe(0);
-    expect(stageChangeKeys(await stageChangesOf(t, dealId))).toEqual(['(none)>presentationscheduled']);
-    expect(stageChangeKeys(await stageChangesOf(t, otherDealId))).toEqual(['(none)>contractsent']);
+    // Neither deal was seen before: HubSpot's dealstage history names the stage each one left.
+    expect(stageChangeKeys(await stageChangesOf(t, dealId))).toEqual([
+      'qualifiedtobuy>presentationscheduled',
+    ]);
+    expect(stageChangeKeys(await stageChangesOf(t, otherDealId))).toEqual([
+      'presentationscheduled>contractsent',
+    ]);
     expect(countRequests(t.hubspot, DEALS_BATCH_READ)).toBe(1);
     const counts = await t.running.services.store.inbox.countInboxByStatus();
     expect(counts).toMatchObject({ done: 2, pending: 0, processing: 0, parked: 0 });
@@ -239,8 +244,10 @@ describe.each(DATABASES)('stage changes reach the card (%s)', (database) => {
       'qualifiedtobuy>presentationscheduled',
       'presentationscheduled>decisionmakerboughtin',
     ]);
-    // A deal the service never saw has no known "from" stage.
-    expect(stageChangeKeys(await stageChangesOf(t, unseenDeal))).toEqual(['(none)>contractsent']);
+    // A deal the service never saw: HubSpot's dealstage history names the stage it left.
+    expect(stageChangeKeys(await stageChangesOf(t, unseenDeal))).toEqual([
+      'presentationscheduled>contractsent',
+    ]);
   });
 
   it('a deal the service never saw is read from HubSpot on demand, then served from the store', async () => {

@@ -106,7 +106,38 @@ describe('the local HubSpot', () => {
       hs_lastmodifieddate: qualified.toISOString(),
       hs_object_id: deal.id,
     });
+    expect(
+      read.results[0]!.propertiesWithHistory?.dealstage?.map(({ value, timestamp, sourceType }) => ({
+        value,
+        timestamp,
+        sourceType,
+      })),
+    ).toEqual([
+      { value: 'qualifiedtobuy', timestamp: qualified, sourceType: 'CRM_UI' },
+      { value: 'appointmentscheduled', timestamp: created, sourceType: 'CRM_UI' },
+    ]);
+  });
+
+  it("keeps a property's history newest first even when a change is recorded back-dated", async () => {
+    state.addPortal({ portalId: PORTAL, token: TOKEN });
+    addDefaultDealPipeline(state, PORTAL);
+    const created = new Date('2026-11-02T09:00:00.000Z');
+    const deal = state.upsertDeal(
+      PORTAL,
+      { properties: { dealname: 'Order', dealstage: 'appointmentscheduled' }, createdAt: created },
+      created,
+    );
+    state.moveDealToStage(PORTAL, deal.id, 'presentationscheduled', new Date('2026-11-20T00:00:00.000Z'));
+    state.moveDealToStage(PORTAL, deal.id, 'qualifiedtobuy', new Date('2026-11-10T00:00:00.000Z'));
+
+    const read = await sdk(hubspot).crm.deals.batchApi.read({
+      inputs: [{ id: deal.id }],
+      properties: ['dealstage'],
+      propertiesWithHistory: ['dealstage'],
+    });
+
     expect(read.results[0]!.propertiesWithHistory?.dealstage?.map((h) => h.value)).toEqual([
+      'presentationscheduled',
       'qualifiedtobuy',
       'appointmentscheduled',
     ]);

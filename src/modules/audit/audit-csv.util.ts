@@ -46,7 +46,13 @@ function toColumns(entry: AuditEntry): Partial<Record<AuditCsvColumn, string | n
         note: entry.note,
       };
     case 'snooze':
-      return { ...common, user_id: entry.userId, note: entry.reason, snoozed_until: entry.until };
+      return {
+        ...common,
+        user_id: entry.userId,
+        user_email: entry.userEmail,
+        note: entry.reason,
+        snoozed_until: entry.until,
+      };
   }
 }
 

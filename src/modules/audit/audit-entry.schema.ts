@@ -43,6 +43,7 @@ export const snoozeAuditEntrySchema = z.object({
   until: isoDateTime,
   reason: z.string().nullable(),
   userId: z.string().nullable(),
+  userEmail: z.string().nullable(),
   stageEnteredAt: isoDateTime.nullable(),
 });
 

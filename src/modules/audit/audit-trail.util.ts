@@ -38,6 +38,7 @@ export function buildAuditEntries(records: AuditRecords): AuditEntry[] {
       until: snooze.until.toISOString(),
       reason: snooze.reason,
       userId: snooze.userId,
+      userEmail: snooze.userEmail,
       stageEnteredAt: snooze.stageEnteredAt?.toISOString() ?? null,
     })),
   ];

@@ -1,9 +1,11 @@
 import {
+  findStageEntryInHistory,
   listAssociationTypesReadByPlaybook,
   listPropertiesReadByPlaybook,
   parseHubSpotDate,
+  selectVersionInForce,
 } from '../../domain';
-import type { DealSnapshot } from '../../domain';
+import type { DealSnapshot, PropertyHistoryValue } from '../../domain';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { HubSpotDeal } from '../../platform/hubspot/deals.api';
 import type { PlaybookService } from '../playbooks';
@@ -27,6 +29,12 @@ export const DEAL_BASE_PROPERTIES = [
   'notes_next_activity_date',
 ] as const;
 
+/**
+ * Read with its history in the same batch call (no extra request): the history dates the move into the
+ * current stage when the timing properties are missing, and names the stage a never-seen deal left.
+ */
+const HISTORY_PROPERTIES = ['dealstage'] as const;
+
 /** Timing and bookkeeping properties live in their own columns; only what checks read goes in `properties`. */
 const COLUMN_PROPERTIES = new Set<string>([
   'pipeline',
@@ -43,6 +51,8 @@ export interface DealSyncResult {
   deals: DealRecord[];
   /** Ids HubSpot does not know (deleted or merged). */
   missingIds: string[];
+  /** Each deal HubSpot returned: its dealstage history, newest first. */
+  stageHistories: Map<string, PropertyHistoryValue[]>;
 }
 
 export interface DealSyncService {
@@ -60,10 +70,9 @@ export function createDealSyncService(deps: {
   const { store, hubspot, playbooks } = deps;
 
   const readPlan = async (portalId: number) => {
-    const { version, playbook } = await playbooks.current(portalId);
+    const { playbook } = await playbooks.current(portalId);
     const checkedProperties = listPropertiesReadByPlaybook(playbook);
     return {
-      version,
       properties: [...new Set([...DEAL_BASE_PROPERTIES, ...checkedProperties])].sort(),
       checkedProperties: new Set(checkedProperties),
       associationTypes: listAssociationTypesReadByPlaybook(playbook),
@@ -75,9 +84,13 @@ export function createDealSyncService(deps: {
 
     async syncDeals(portalId, dealIds, now) {
       const ids = [...new Set(dealIds)];
-      if (ids.length === 0) return { deals: [], missingIds: [] };
+      if (ids.length === 0) return { deals: [], missingIds: [], stageHistories: new Map() };
       const plan = await readPlan(portalId);
-      const read = await hubspot.deals.batchRead(portalId, ids, plan.properties);
+      const read = await hubspot.deals.batchRead(portalId, ids, plan.properties, {
+        propertiesWithHistory: HISTORY_PROPERTIES,
+      });
+      // One small query a batch: each deal is pinned by its own stage entry, not by what is current now.
+      const versions = await store.playbooks.listPublishTimes(portalId);
       const foundIds = read.deals.map((deal) => deal.id);
       const counts = new Map<string, Map<string, number>>();
       for (const type of plan.associationTypes) {
@@ -95,12 +108,15 @@ export function createDealSyncService(deps: {
         if (!snapshot) continue;
         const written = await store.deals.upsertDealFromHubSpot(snapshot, {
           observedAt: now,
-          playbookVersion: plan.version > 0 ? plan.version : null,
+          playbookVersion: selectVersionInForce(versions, snapshot.stageEnteredAt),
           now,
         });
         if (written.deal) deals.push(written.deal);
       }
-      return { deals, missingIds: read.missingIds };
+      const stageHistories = new Map(
+        read.deals.map((deal) => [deal.id, deal.propertiesWithHistory.dealstage ?? []]),
+      );
+      return { deals, missingIds: read.missingIds, stageHistories };
     },
   };
 }
@@ -129,9 +145,11 @@ export function toDealSnapshot(
     dealId: deal.id,
     pipelineId: props.pipeline || 'default',
     stageId,
+    // HubSpot's clock first: pinning follows this time, so the moment of the read is the last resort.
     stageEnteredAt:
       date('hs_v2_date_entered_current_stage') ??
       date(`hs_v2_date_entered_${stageId}`) ??
+      findStageEntryInHistory(deal.propertiesWithHistory.dealstage ?? [], stageId) ??
       deal.createdAt ??
       now,
     ownerId: props.hubspot_owner_id || null,

@@ -4,7 +4,8 @@ import { createDealSyncService } from './deal-sync.service';
 import { createDealRepository, type DealRepository } from './deal.repository';
 import { createStageChangeRepository, type StageChangeRepository } from './stage-change.repository';
 
-export type { DealSyncService } from './deal-sync.service';
+export type { DealSyncResult, DealSyncService } from './deal-sync.service';
+export { createDealRepository } from './deal.repository';
 export type {
   DealRecord,
   DealWriteOutcome,

@@ -1,6 +1,7 @@
+import { findPreviousStageInHistory } from '../../domain';
 import { describeError } from '../../platform/errors/app-error';
 import { z } from 'zod';
-import type { DealSyncService } from '../deals';
+import type { DealSyncResult, DealSyncService } from '../deals';
 import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { Logger } from '../../platform/observability/logger';
@@ -140,11 +141,11 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
       const before = new Map(
         (await store.deals.getDeals(portalId, toRead)).map((deal) => [deal.dealId, deal]),
       );
-      if (toRead.length > 0) await dealSync.syncDeals(portalId, toRead, now);
+      const synced = toRead.length > 0 ? await dealSync.syncDeals(portalId, toRead, now) : null;
       for (const [dealId, occurredAt] of deletedAt) {
         await store.deals.markDealDeleted(portalId, dealId, new Date(occurredAt), { now });
       }
-      await recordStageChanges(portalId, events, before, now);
+      await recordStageChanges(portalId, events, before, synced, now);
     } catch (error) {
       await retryOrPark(
         events.map(({ row }) => row),
@@ -169,24 +170,38 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     }
   }
 
-  /** The audit trail's "from" is the previous stage: the projection before this batch, then each event in turn. */
+  /**
+   * The audit trail's "from" is the stage the deal left. HubSpot's dealstage history says it, also for a
+   * deal the service never saw and for events delayed or out of order. Without a matching history entry,
+   * the projection before this batch and then each event in turn stand in.
+   */
   async function recordStageChanges(
     portalId: number,
     events: Array<{ event: StoredDealEvent }>,
     before: Map<string, { stageId: string; pipelineId: string }>,
+    synced: Pick<DealSyncResult, 'deals' | 'stageHistories'> | null,
     now: Date,
   ) {
+    // A never-seen deal's pipeline is the one HubSpot just returned.
+    const pipelineOf = new Map(synced?.deals.map((deal) => [deal.dealId, deal.pipelineId]));
+    for (const [dealId, deal] of before) pipelineOf.set(dealId, deal.pipelineId);
     const lastStage = new Map([...before].map(([dealId, deal]) => [dealId, deal.stageId]));
     for (const { event } of events) {
       if (event.kind !== 'stage-change' || !event.propertyValue) continue;
-      const fromStage = lastStage.get(event.objectId) ?? null;
+      const previous = lastStage.get(event.objectId) ?? null;
       lastStage.set(event.objectId, event.propertyValue);
+      const fromStage =
+        findPreviousStageInHistory(
+          synced?.stageHistories.get(event.objectId) ?? [],
+          event.propertyValue,
+          new Date(event.occurredAt),
+        ) ?? (previous === event.propertyValue ? null : previous);
       await store.stageChanges.recordStageChange(
         {
           portalId,
           dealId: event.objectId,
-          pipelineId: before.get(event.objectId)?.pipelineId ?? null,
-          fromStage: fromStage === event.propertyValue ? null : fromStage,
+          pipelineId: pipelineOf.get(event.objectId) ?? null,
+          fromStage,
           toStage: event.propertyValue,
           occurredAt: new Date(event.occurredAt),
           source: event.changeSource ?? 'WEBHOOK',

@@ -1,3 +1,4 @@
+import { playbookVersionRepinMigration } from './0006-playbook-version-repin.migration';
 import type { Clock } from '../../platform/clock';
 import { defineModule } from '../../platform/module';
 import type { PortalRegistry } from '../portals';
@@ -31,6 +32,7 @@ type PlaybooksDeps = Omit<Parameters<typeof createImpactPreviewService>[0], 'por
 /** Versioned playbooks: the stage-to-step mapping, published, previewed, restored, imported, exported. */
 export const playbooksModule = defineModule({
   name: 'playbooks',
+  migrations: { '0006-playbook-version-repin': playbookVersionRepinMigration },
   repositories: (ctx) => ({ playbooks: createPlaybookRepository(ctx) }),
   create: async (deps: PlaybooksDeps) => {
     const playbooks = createPlaybookService(deps.store);

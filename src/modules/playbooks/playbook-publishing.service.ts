@@ -2,6 +2,8 @@ import { parsePlaybook, type Playbook } from '../../domain';
 import { AppError, describeError } from '../../platform/errors/app-error';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { Store } from '../../platform/db';
+import { createDealRepository } from '../deals';
+import { createPlaybookRepository } from './playbook.repository';
 import type { PlaybookService, PublishedPlaybook } from './playbook.service';
 import {
   describePlaybookErrors,
@@ -74,14 +76,22 @@ export function createPlaybookPublishingService(deps: {
     request: PublishRequest,
   ): Promise<PublishResult> => {
     const warnings = await listWarnings(portalId, playbook);
-    const published = await playbooks.saveVersion(portalId, playbook, {
-      authorUserId: request.authorUserId,
-      note: request.note,
-      now: request.now,
+    // One transaction: a crash between the save and the re-pin must leave neither, or deals in progress
+    // would stay on the old rules while the manager was told they moved.
+    const { saved, dealsRepinned } = await store.runInTransaction(async (ctx) => {
+      const tx = { playbooks: createPlaybookRepository(ctx), deals: createDealRepository(ctx) };
+      const row = await tx.playbooks.savePlaybookVersion(portalId, playbook, {
+        authorUserId: request.authorUserId,
+        note: request.note,
+        now: request.now,
+        repinsDealsInProgress: request.applyToDealsInProgress,
+      });
+      const repinned = request.applyToDealsInProgress
+        ? await tx.deals.repinLiveDeals(portalId, row.version, { now: request.now })
+        : 0;
+      return { saved: row, dealsRepinned: repinned };
     });
-    const dealsRepinned = request.applyToDealsInProgress
-      ? await store.deals.repinLiveDeals(portalId, published.version, { now: request.now })
-      : 0;
+    const published = playbooks.describeSaved(saved);
     return { published, warnings, dealsRepinned };
   };
 

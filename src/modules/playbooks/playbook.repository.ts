@@ -1,5 +1,7 @@
+import type { PublishedVersion } from '../../domain';
+import { AppError } from '../../platform/errors/app-error';
 import type { PlaybookVersionsTable } from '../../platform/db/database.types';
-import { isUniqueViolation, toEpochMs, type StoreContext } from '../../platform/db/store-context';
+import { toEpochMs, type StoreContext } from '../../platform/db/store-context';
 
 /** Concurrent saves of one portal are rare (a few managers); a handful of retries always settles them. */
 const SAVE_PLAYBOOK_MAX_ATTEMPTS = 10;
@@ -18,6 +20,8 @@ export interface SavePlaybookOptions {
   authorUserId?: string | null;
   note?: string | null;
   now?: Date;
+  /** Published with "apply to deals in progress": pinning counts it for deals already in their stage. */
+  repinsDealsInProgress?: boolean;
 }
 
 export interface PlaybookRepository {
@@ -34,6 +38,8 @@ export interface PlaybookRepository {
   getPlaybookVersion(portalId: number, version: number): Promise<PlaybookVersion | null>;
   /** Newest first. */
   listPlaybookVersions(portalId: number): Promise<PlaybookVersion[]>;
+  /** Every version's number and publish time, without the documents: what pinning a deal needs. */
+  listPublishTimes(portalId: number): Promise<PublishedVersion[]>;
 }
 
 function toPlaybookVersion(row: PlaybookVersionsTable): PlaybookVersion {
@@ -65,15 +71,25 @@ export function createPlaybookRepository(ctx: StoreContext): PlaybookRepository 
           author_user_id: options.authorUserId ?? null,
           note: options.note ?? null,
           created_at: toEpochMs(options.now ?? new Date()),
+          repins_deals_in_progress: options.repinsDealsInProgress ? 1 : 0,
         };
-        try {
-          // The (portal_id, version) primary key decides between concurrent savers: the loser re-reads.
-          await db.insertInto('playbook_versions').values(row).execute();
-          return toPlaybookVersion(row);
-        } catch (error) {
-          if (!isUniqueViolation(error) || attempt >= SAVE_PLAYBOOK_MAX_ATTEMPTS) throw error;
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+        // The (portal_id, version) primary key decides between concurrent savers: the loser re-reads. No
+        // exception on a conflict, so a save inside a larger transaction (publish + re-pin) survives one:
+        // a failed statement would abort a PostgreSQL transaction.
+        const inserted = await db
+          .insertInto('playbook_versions')
+          .values(row)
+          .onConflict((oc) => oc.columns(['portal_id', 'version']).doNothing())
+          .returning('version')
+          .executeTakeFirst();
+        if (inserted) return toPlaybookVersion(row);
+        if (attempt >= SAVE_PLAYBOOK_MAX_ATTEMPTS) {
+          throw new AppError(
+            'CONFLICT',
+            `Another save of portal ${portalId}'s playbook kept winning; try again`,
+          );
         }
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
       }
     },
 
@@ -115,6 +131,20 @@ export function createPlaybookRepository(ctx: StoreContext): PlaybookRepository 
         .orderBy('version', 'desc')
         .execute();
       return rows.map(toPlaybookVersion);
+    },
+
+    async listPublishTimes(portalId) {
+      const rows = await db
+        .selectFrom('playbook_versions')
+        .select(['version', 'created_at', 'repins_deals_in_progress'])
+        .where('portal_id', '=', portalId)
+        .orderBy('version')
+        .execute();
+      return rows.map((row) => ({
+        version: row.version,
+        publishedAt: new Date(row.created_at),
+        repinsDealsInProgress: row.repins_deals_in_progress === 1,
+      }));
     },
   };
 }

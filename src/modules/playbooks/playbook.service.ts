@@ -17,12 +17,6 @@ export interface PublishedPlaybook extends VersionedPlaybook {
 
 export type PlaybookVersionSummary = Omit<PublishedPlaybook, 'playbook'>;
 
-export interface PublishOptions {
-  authorUserId: string | null;
-  note: string | null;
-  now: Date;
-}
-
 /**
  * Reads a portal's playbooks. Saved versions never change, so parsed versions are cached forever (per
  * portal and version); only "which version is current" goes to the database each time.
@@ -38,8 +32,8 @@ export interface PlaybookService {
   describeVersion(portalId: number, version?: number): Promise<PublishedPlaybook | null>;
   /** Newest first, without the documents. */
   listVersions(portalId: number): Promise<PlaybookVersionSummary[]>;
-  /** Saves an already validated playbook as the portal's next version. */
-  saveVersion(portalId: number, playbook: Playbook, options: PublishOptions): Promise<PublishedPlaybook>;
+  /** A version just saved (through a transaction of the caller's), as the API shows it. */
+  describeSaved(row: PlaybookVersion): PublishedPlaybook;
 }
 
 const MAX_CACHED_VERSIONS = 500;
@@ -120,9 +114,7 @@ export function createPlaybookService(store: Store): PlaybookService {
         createdAt: row.createdAt,
       }));
     },
-    async saveVersion(portalId, playbook, options) {
-      return describe(await store.playbooks.savePlaybookVersion(portalId, playbook, options));
-    },
+    describeSaved: describe,
     forPinnedVersion: async (portalId, pinnedVersion) =>
       (pinnedVersion === null ? null : await atVersion(portalId, pinnedVersion)) ?? current(portalId),
   };

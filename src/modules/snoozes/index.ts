@@ -1,3 +1,4 @@
+import { snoozeUserEmailMigration } from './0005-snooze-user-email.migration';
 import { defineModule } from '../../platform/module';
 import { createSnoozeRouter } from './snooze.route';
 import { createSnoozeRepository, type SnoozeRepository } from './snooze.repository';
@@ -16,6 +17,7 @@ export const snoozesModule = defineModule<
   { snoozes: SnoozeRepository }
 >({
   name: 'snoozes',
+  migrations: { '0005-snooze-user-email': snoozeUserEmailMigration },
   repositories: (ctx) => ({ snoozes: createSnoozeRepository(ctx) }),
   routes: createSnoozeRouter,
 });

@@ -16,6 +16,8 @@ export interface Snooze {
   until: Date;
   reason: string | null;
   userId: string | null;
+  /** The email the signed card request carried; null for snoozes given before it was kept. */
+  userEmail: string | null;
   createdAt: Date;
 }
 
@@ -26,6 +28,7 @@ export interface AddSnoozeInput {
   stageEnteredAt?: Date | null;
   reason?: string | null;
   userId?: string | null;
+  userEmail?: string | null;
   now?: Date;
 }
 
@@ -53,6 +56,7 @@ export function toSnooze(row: SnoozesTable): Snooze {
     until: new Date(row.until),
     reason: row.reason,
     userId: row.user_id,
+    userEmail: row.user_email,
     createdAt: new Date(row.created_at),
   };
 }
@@ -69,6 +73,7 @@ export function createSnoozeRepository(ctx: StoreContext): SnoozeRepository {
         until: toEpochMs(input.until),
         reason: input.reason ?? null,
         user_id: input.userId ?? null,
+        user_email: input.userEmail ?? null,
         created_at: toEpochMs(input.now ?? new Date()),
       };
       await db.insertInto('snoozes').values(row).execute();

@@ -14,8 +14,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * POST /api/v1/deals/:dealId/snooze — a rep silences the stall warning (and its reminders) until a
- * time, saying why. The snooze is recorded with who gave it and for which stage entry (moving the deal
- * ends it), and stays in the deal's history; the answer is the deal's guidance as it now stands.
+ * time, saying why. The snooze is recorded with who gave it (user id and email, as action ticks are)
+ * and for which stage entry (moving the deal ends it), and stays in the deal's history; the answer is
+ * the deal's guidance as it now stands.
  */
 export function createSnoozeRouter({
   guidance,
@@ -28,7 +29,7 @@ export function createSnoozeRouter({
 }): Router {
   const router = Router();
   router.post('/deals/:dealId/snooze', async (req, res) => {
-    const { portalId, userId } = readCardRequestContext(req);
+    const { portalId, userId, userEmail } = readCardRequestContext(req);
     const dealId = readDealId(req);
     const body = parseBody(snoozeBodySchema, req.body);
     const now = clock.now();
@@ -51,6 +52,7 @@ export function createSnoozeRouter({
       stageEnteredAt: deal.stageEnteredAt,
       reason: body.reason,
       userId,
+      userEmail,
       now,
     });
     // Parsed with the card's own schema: a drift is a server bug, not a broken card.

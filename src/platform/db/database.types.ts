@@ -23,6 +23,8 @@ export interface PlaybookVersionsTable {
   author_user_id: string | null;
   note: string | null;
   created_at: number;
+  /** 1 when published with "apply to deals in progress", else 0. */
+  repins_deals_in_progress: number;
 }
 
 export interface DealsTable {
@@ -147,6 +149,7 @@ export interface SnoozesTable {
   until: number;
   reason: string | null;
   user_id: string | null;
+  user_email: string | null;
   created_at: number;
 }
 

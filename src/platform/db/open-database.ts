@@ -31,6 +31,12 @@ const PG_INT8_OID = 20;
 export interface DatabaseHandle extends StoreLifecycle {
   readonly dialect: StoreDialect;
   readonly context: StoreContext;
+  /**
+   * Writes that must land together or not at all (publish a playbook and re-pin deals in progress):
+   * `work` builds the repositories it needs on the context it is given, and they write inside one
+   * transaction, rolled back if `work` throws.
+   */
+  runInTransaction<T>(work: (ctx: StoreContext) => Promise<T>): Promise<T>;
   /** Runs `work` only if no other instance holds the lock `name` (PostgreSQL advisory lock; SQLite just runs it). */
   readonly withExclusiveLock: WithExclusiveLock;
   /** Brings the schema to the latest version; safe to run at every start, from several instances at once. */
@@ -126,6 +132,12 @@ export async function openDatabase(
     context: ctx,
     withExclusiveLock: createExclusiveLock(ctx),
     onClose: (close) => closeHooks.push(close),
+
+    runInTransaction: (work) =>
+      runWriteTransaction(ctx, (trx) => {
+        // No raw SQLite handle: a hot path using it would write beside the transaction, not inside it.
+        return work({ db: trx, dialect });
+      }),
 
     async migrate() {
       const { error, results } =

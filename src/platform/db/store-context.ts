@@ -59,13 +59,6 @@ export async function withSqliteConnection<T>(
   return ctx.db.connection().execute(async () => work(database));
 }
 
-/** True for a primary-key or unique-constraint violation, on either dialect. */
-export function isUniqueViolation(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null || !('code' in error)) return false;
-  const code = (error as { code: unknown }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
-
 let lastIdMs = 0;
 let idSequence = 0;
 

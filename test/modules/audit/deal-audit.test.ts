@@ -80,9 +80,59 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
       userId: '101',
       userEmail: 'rep@example.com',
     });
-    expect(snoozed).toMatchObject({ reason: 'Buyer on holiday', userId: '101' });
+    expect(snoozed).toMatchObject({
+      reason: 'Buyer on holiday',
+      userId: '101',
+      userEmail: 'rep@example.com',
+    });
     expect(unticked).toMatchObject({ done: false, userId: '202', note: 'Agenda was for the wrong team' });
     expect(movedOn).toMatchObject({ fromStage: 'presentationscheduled', toStage: 'decisionmakerboughtin' });
+  });
+
+  it('a deal the service never saw has its first stage change audited with the stage it left', async () => {
+    const dealId = t.sample.deals.freshAppointment;
+    expect(await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, dealId)).toBeNull();
+
+    await moveDeal(dealId, 'qualifiedtobuy', minutesAfter(start, -5));
+
+    const response = await t.cardRequest('GET', `/api/v1/deals/${dealId}/audit`);
+    expect(response.body.entries).toEqual([
+      expect.objectContaining({
+        type: 'stage-change',
+        pipelineId: 'default',
+        fromStage: 'appointmentscheduled',
+        toStage: 'qualifiedtobuy',
+      }),
+    ]);
+  });
+
+  it('moves delivered out of order, one retried a day late, each keep the stage they left', async () => {
+    const dealId = t.sample.deals.readyQualified;
+    const firstAt = minutesAfter(start, -20);
+    const secondAt = minutesAfter(start, -10);
+    t.hubspot.state.moveDealToStage(SAMPLE_PORTAL_ID, dealId, 'presentationscheduled', firstAt);
+    t.hubspot.state.moveDealToStage(SAMPLE_PORTAL_ID, dealId, 'decisionmakerboughtin', secondAt);
+    const first = stageChangeEvent(dealId, 'presentationscheduled', firstAt);
+
+    expect((await t.sendWebhook([stageChangeEvent(dealId, 'decisionmakerboughtin', secondAt)])).status).toBe(
+      200,
+    );
+    expect(await t.drainInbox()).toBe(1);
+    t.clock.set(minutesAfter(start, 24 * 60));
+    expect((await t.sendWebhook([{ ...first, attemptNumber: 9 }])).status).toBe(200);
+    expect(await t.drainInbox()).toBe(1);
+
+    const response = await t.cardRequest('GET', `/api/v1/deals/${dealId}/audit`);
+    expect(
+      response.body.entries.map((entry: { at: string; fromStage: string; toStage: string }) => [
+        entry.at,
+        entry.fromStage,
+        entry.toStage,
+      ]),
+    ).toEqual([
+      [firstAt.toISOString(), 'qualifiedtobuy', 'presentationscheduled'],
+      [secondAt.toISOString(), 'presentationscheduled', 'decisionmakerboughtin'],
+    ]);
   });
 
   it('exports every deal of the portal as CSV, quoting notes with commas, quotes and line breaks', async () => {
@@ -133,6 +183,7 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
     expect(column(rows[3]!, 'note')).toBe(awkwardNote);
     expect(column(rows[3]!, 'done')).toBe('undone');
     expect(column(rows[3]!, 'user_email')).toBe('sam@example.com');
+    expect(column(rows[2]!, 'user_email')).toBe('rep@example.com');
     // A spreadsheet must show the note, not run it.
     expect(column(rows[5]!, 'note')).toBe(`'=HYPERLINK("http://evil.example")`);
 

@@ -80,14 +80,14 @@ describe.each(DATABASES)('reminder tasks are created once (%s)', (database) => {
     service = await startTestService({ database });
     const { manager } = service.sample.owners;
     const westTeamId = String(SAMPLE_PORTAL_ID * 10 + 400_000_002);
-    // Saved before the deals are read, so that they are judged by it (a deal keeps the version it entered its stage under).
+    // Published for deals in progress: the sample deals entered their stages before it, and are judged by it.
     await service.running.services.store.playbooks.savePlaybookVersion(
       SAMPLE_PORTAL_ID,
       {
         ...DEFAULT_PLAYBOOK,
         reminders: { escalateAfterBusinessDays: 5, teamManagers: { [westTeamId]: manager.ownerId } },
       },
-      { now: service.clock.now() },
+      { now: service.clock.now(), repinsDealsInProgress: true },
     );
     await projectSampleDeals(service);
 

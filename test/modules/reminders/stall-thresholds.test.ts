@@ -85,7 +85,8 @@ describe('a playbook that counts business days in its own time zone', () => {
     await service.running.services.store.playbooks.savePlaybookVersion(
       SAMPLE_PORTAL_ID,
       { ...DEFAULT_PLAYBOOK, calendar: { timeZone: 'Asia/Tokyo', holidays: [] } },
-      { now: service.clock.now() },
+      // For deals in progress: the deal below entered its stage before this version.
+      { now: service.clock.now(), repinsDealsInProgress: true },
     );
     dealId = addDeal(service, {
       name: 'Tokyo team deal',

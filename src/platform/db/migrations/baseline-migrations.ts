@@ -6,8 +6,8 @@ import { webhookJournalMigration } from './0004-webhook-journal.migration';
 
 /**
  * The baseline schema, from before each capability had its folder; later migrations belong to the
- * module that owns their tables (AppModule.migrations). Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
- * esbuild bundle and under jest. Names sort in the order they must run; never rename one once shipped.
+ * module that owns their tables (AppModule.migrations). Migrations live in code, not in a folder read
+ * at run time, so the same list runs from tsx, from the esbuild bundle and under jest. Names sort in the order they must run; never rename one once shipped.
  */
 export const BASELINE_MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchemaMigration,
