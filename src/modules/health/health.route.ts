@@ -1,9 +1,18 @@
+import type { Clock } from '../../platform/clock';
 import type { Store } from '../../platform/db';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import { Router } from 'express';
 
 /** Liveness, readiness (the database answers) and Prometheus metrics: unsigned, for the platform. */
-export function createHealthRouter({ store, metrics }: { store: Store; metrics: MetricsRegistry }): Router {
+export function createHealthRouter({
+  store,
+  metrics,
+  clock,
+}: {
+  store: Store;
+  metrics: MetricsRegistry;
+  clock: Clock;
+}): Router {
   const router = Router();
   const inboxGauge = metrics.gauge('sop_inbox_events', 'Webhook inbox events by status');
   const oldestGauge = metrics.gauge(
@@ -39,7 +48,7 @@ export function createHealthRouter({ store, metrics }: { store: Store; metrics: 
     journalGauge.set({ status: 'pending' }, journal.pendingBatches);
     journalGauge.set({ status: 'parked' }, journal.parkedBatches);
     // An event still in the journal is as unprocessed as one in the inbox: the older of the two counts.
-    const now = new Date();
+    const now = clock.now();
     const ages = [await store.inbox.oldestPendingAge(now), await store.journal.oldestPendingAge(now)];
     oldestGauge.set({}, Math.max(0, ...ages.map((age) => age ?? 0)) / 1000);
     res.type('text/plain; version=0.0.4').send(metrics.renderPrometheusText());

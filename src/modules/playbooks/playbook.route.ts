@@ -103,14 +103,7 @@ export function createPlaybookRouter(services: PlaybookRouteServices): Router {
 
   router.get('/playbook', async (req, res) => {
     const { portalId, userId } = readInstalledContext(req);
-    const now = clock.now();
-    let current = await playbooks.describeVersion(portalId);
-    if (!current) {
-      // Seeded at start-up; a portal installed since then gets its default playbook on first read.
-      await playbooks.ensureSeeded(portalId, now);
-      current = await playbooks.describeVersion(portalId);
-    }
-    if (!current) throw new AppError('INTERNAL', `Portal ${portalId} has no playbook after seeding`);
+    const current = await playbooks.describeCurrent(portalId, clock.now());
     // Neither answer may keep a rep from reading the playbook: a HubSpot hiccup only costs the editor.
     const [access, hubspotPipelines] = await Promise.all([
       managerAccess.describeAccess(portalId, userId).catch((error: unknown) => ({

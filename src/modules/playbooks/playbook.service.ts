@@ -30,6 +30,8 @@ export interface PlaybookService {
   ensureSeeded(portalId: number, now: Date): Promise<VersionedPlaybook>;
   /** A version with its author and time; the current one when `version` is omitted. Null when none. */
   describeVersion(portalId: number, version?: number): Promise<PublishedPlaybook | null>;
+  /** The current version; a portal installed since start-up gets its default playbook on first read. */
+  describeCurrent(portalId: number, now: Date): Promise<PublishedPlaybook>;
   /** Newest first, without the documents. */
   listVersions(portalId: number): Promise<PlaybookVersionSummary[]>;
   /** A version just saved (through a transaction of the caller's), as the API shows it. */
@@ -104,6 +106,14 @@ export function createPlaybookService(store: Store): PlaybookService {
           ? await store.playbooks.getCurrentPlaybook(portalId)
           : await store.playbooks.getPlaybookVersion(portalId, version);
       return row ? describe(row) : null;
+    },
+    async describeCurrent(portalId, now) {
+      const row = await store.playbooks.getCurrentPlaybook(portalId);
+      if (row) return describe(row);
+      await ensureSeeded(portalId, now);
+      const seeded = await store.playbooks.getCurrentPlaybook(portalId);
+      if (!seeded) throw new AppError('INTERNAL', `Portal ${portalId} has no playbook after seeding`);
+      return describe(seeded);
     },
     async listVersions(portalId) {
       const rows = await store.playbooks.listPlaybookVersions(portalId);

@@ -19,6 +19,7 @@ import type { Snooze } from '../snoozes';
 import { loadEvaluationContext, withBusinessCalendar, type JudgingPlaybook } from '../guidance';
 import type { PlaybookService } from '../playbooks';
 import type { PortalRegistry } from '../portals';
+import type { DealWritebackService } from '../writeback';
 import { closeMovedOnReminders } from './moved-on-reminders.job';
 import { createOwnerDirectory, type OwnerDirectory } from './owner-directory.cache';
 import { createReminderOutbox, type ReminderOutbox } from './reminder-outbox.job';
@@ -71,6 +72,8 @@ export interface StallSweepDeps {
   hubspot: Pick<HubSpotApis, 'pipelines' | 'tasks' | 'owners'>;
   playbooks: PlaybookService;
   portals: PortalRegistry;
+  /** Stall status is a write-back property: the sweep marks the deals whose status changed. */
+  writeback: Pick<DealWritebackService, 'markDealsChanged'>;
   logger: Logger;
   metrics: MetricsRegistry;
   /** MANAGER_OWNER_ID: who gets escalations when the playbook names no manager. */
@@ -245,7 +248,7 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
   async function markStallChanges(pass: PortalPass, dealIds: readonly string[]) {
     if (pass.dryRun || dealIds.length === 0) return;
     try {
-      await store.writebacks.markDealsForWriteback(pass.portalId, dealIds, pass.now);
+      await deps.writeback.markDealsChanged(pass.portalId, dealIds, pass.now);
     } catch (error) {
       logger.warn('stall sweep could not mark deals for write-back', {
         portalId: pass.portalId,
