@@ -9,7 +9,7 @@ import type { Store } from '../src/platform/db';
 
 /**
  * The stalled-deal sweep over 1M deals (BENCH_DEALS) with 1% stalled: a dry run of the real sweep
- * (src/reminders/stall-sweep.service.ts: the indexed candidate query, the domain's verdict per deal,
+ * (src/modules/reminders/stall-sweep.service.ts: the indexed candidate query, the domain's verdict per deal,
  * no HubSpot writes), its time and the process's peak memory; then two real sweeps: the first creates
  * every task (its time is mostly the local HubSpot's batch creates), the second is the periodic sweep in
  * its steady state (every stalled deal already reminded). Baseline: the bare indexed candidate query
