@@ -1,20 +1,16 @@
-import { foldActionCompletions, type ScopedActionState } from '../../domain/action-log.util';
+import {
+  foldActionCompletions,
+  type ActionLogEntry,
+  type ScopedActionState,
+} from '../../domain/action-log.util';
 import type { ActionCompletionsTable } from '../../platform/db/database.types';
 import { generateSortableId, toEpochMs, type StoreContext } from '../../platform/db/store-context';
 
-/** One entry of the append-only checklist log: a tick (done) or an untick (undo). */
-export interface ActionCompletion {
+/** One stored entry of the append-only checklist log: a tick (done) or an untick (undo). */
+export interface ActionCompletion extends ActionLogEntry {
   id: string;
   portalId: number;
   dealId: string;
-  stageEnteredAt: Date;
-  stepId: string;
-  actionId: string;
-  done: boolean;
-  userId: string | null;
-  userEmail: string | null;
-  note: string | null;
-  at: Date;
 }
 
 export type AppendActionCompletionInput = Omit<ActionCompletion, 'id'>;
