@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HttpLimits } from '../http/drainable-server';
 
 /**
  * The environment of DESIGN.md §3, parsed once at start-up. Everything inside the service takes the
@@ -39,6 +40,12 @@ const envSchema = z.object({
   MANAGER_OWNER_ID: z.string().regex(/^\d+$/, { message: 'expected a numeric HubSpot owner id' }).optional(),
   SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(900),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // A webhook receiver's budget is seconds (HubSpot waits a few for an answer): Node's defaults of
+  // 60 s for headers and 300 s for a request let one slow client hold a connection for minutes.
+  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
+  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
 });
 
 export interface Config {
@@ -52,6 +59,9 @@ export interface Config {
   managerOwnerId: string | null;
   sweepIntervalSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  http: HttpLimits;
+  /** How long a shutdown may take before whatever is left is cut. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -93,5 +103,11 @@ export function parseConfig(
     managerOwnerId: env_.MANAGER_OWNER_ID ?? null,
     sweepIntervalSeconds: env_.SWEEP_INTERVAL_SECONDS,
     logLevel: env_.LOG_LEVEL,
+    http: {
+      headersTimeoutMs: env_.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: env_.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      maxConnections: env_.HTTP_MAX_CONNECTIONS,
+    },
+    shutdownTimeoutMs: env_.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }
