@@ -5,6 +5,7 @@ import { sweepCommand } from '../../modules/reminders/sweep.command';
 import { validateCommand } from '../../modules/playbooks/validate.command';
 import { importCommand } from '../../modules/playbooks/import.command';
 import { exportCommand } from '../../modules/playbooks/export.command';
+import { refusedEventsCommand } from '../../modules/intake/refused-events.command';
 
 /** Every command of `sop-guide`; each lives in its own `*.command.ts`. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -14,4 +15,5 @@ export const COMMANDS: readonly CliCommand[] = [
   importCommand,
   exportCommand,
   auditCommand,
+  refusedEventsCommand,
 ];

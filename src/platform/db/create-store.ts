@@ -40,6 +40,10 @@ import {
   type WebhookInboxRepository,
 } from '../../modules/intake/webhook-inbox.repository';
 import {
+  createRefusedWebhookEventRepository,
+  type RefusedWebhookEventRepository,
+} from '../../modules/intake/refused-webhook-event.repository';
+import {
   createWebhookJournalRepository,
   type WebhookJournalRepository,
 } from '../../modules/intake/webhook-journal.repository';
@@ -58,6 +62,8 @@ export interface Store {
   readonly inbox: WebhookInboxRepository;
   /** Acknowledged webhook batches, whole, until the inbox processor moves their events into the inbox. */
   readonly journal: WebhookJournalRepository;
+  /** Webhook events the edge refused, kept raw with the reason for operators. */
+  readonly refusedEvents: RefusedWebhookEventRepository;
   readonly actions: ActionCompletionRepository;
   readonly reminders: ReminderRepository;
   readonly snoozes: SnoozeRepository;
@@ -157,6 +163,7 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     stageChanges: createStageChangeRepository(ctx),
     inbox: createWebhookInboxRepository(ctx),
     journal,
+    refusedEvents: createRefusedWebhookEventRepository(ctx),
     actions: createActionCompletionRepository(ctx),
     reminders: createReminderRepository(ctx),
     snoozes: createSnoozeRepository(ctx),

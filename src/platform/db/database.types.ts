@@ -82,6 +82,16 @@ export interface WebhookJournalTable {
   last_error: string | null;
 }
 
+export interface RefusedWebhookEventsTable {
+  /** sha256 of raw, hex. */
+  key: string;
+  received_at: number;
+  portal_id: number | null;
+  reason: string;
+  /** The element as received, re-serialised as JSON (a NUL stays escaped as \u0000). */
+  raw: string;
+}
+
 export interface WebhookInboxTable {
   id: string;
   portal_id: number;
@@ -170,6 +180,7 @@ export interface Database {
   stage_changes: StageChangesTable;
   webhook_inbox: WebhookInboxTable;
   webhook_journal: WebhookJournalTable;
+  refused_webhook_events: RefusedWebhookEventsTable;
   action_completions: ActionCompletionsTable;
   reminders: RemindersTable;
   snoozes: SnoozesTable;

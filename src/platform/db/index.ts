@@ -39,6 +39,10 @@ export type {
   MoveToInboxOptions,
   WebhookJournalRepository,
 } from '../../modules/intake/webhook-journal.repository';
+export type {
+  RefusedWebhookEvent,
+  RefusedWebhookEventRepository,
+} from '../../modules/intake/refused-webhook-event.repository';
 export {
   foldActionCompletions,
   type ActionCompletion,

@@ -3,6 +3,7 @@ import { initialSchemaMigration } from './0001-initial-schema.migration';
 import { dealWritebackMigration } from './0002-deal-writeback.migration';
 import { dealStageEntryKeysetMigration } from './0003-deal-stage-entry-keyset.migration';
 import { webhookJournalMigration } from './0004-webhook-journal.migration';
+import { refusedWebhookEventsMigration } from './0006-refused-webhook-events.migration';
 
 /**
  * Migrations live in code, not in a folder read at run time, so the same list runs from tsx, from the
@@ -13,6 +14,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002-deal-writeback': dealWritebackMigration,
   '0003-deal-stage-entry-keyset': dealStageEntryKeysetMigration,
   '0004-webhook-journal': webhookJournalMigration,
+  '0006-refused-webhook-events': refusedWebhookEventsMigration,
 };
 
 export const migrationProvider: MigrationProvider = {
