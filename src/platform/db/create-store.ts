@@ -1,5 +1,5 @@
 import { describeError } from '../errors/app-error';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
@@ -19,7 +19,7 @@ import {
 } from '../../modules/writeback/deal-writeback.repository';
 import { createDealRepository, type DealRepository } from '../../modules/deals/deal.repository';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
-import { migrationProvider } from './migrations/migration-provider';
+import { LATEST_MIGRATION, migrationProvider } from './migrations/migration-provider';
 import {
   createPlaybookRepository,
   type PlaybookRepository,
@@ -73,7 +73,10 @@ export interface Store {
   readonly withExclusiveLock: WithExclusiveLock;
   /** Brings the schema to the latest version; safe to run at every start, from several instances at once. */
   migrate(): Promise<void>;
-  /** For /readyz: can the database answer a query right now. */
+  /**
+   * For /readyz: can the service store and serve right now: the database answers, its schema is the one
+   * this code migrates to (not a database recreated empty under a running service), and it takes writes.
+   */
   ping(): Promise<{ ok: boolean; dialect: StoreDialect; error?: string }>;
   close(): Promise<void>;
 }
@@ -202,10 +205,11 @@ export async function createStore(databaseUrl: string): Promise<Store> {
     async ping() {
       try {
         await sql`select 1`.execute(db);
-        return { ok: true, dialect };
       } catch (error) {
         return { ok: false, dialect, error: describeError(error) };
       }
+      const problem = (await schemaProblem(db)) ?? (await writeProblem(ctx));
+      return problem ? { ok: false, dialect, error: problem } : { ok: true, dialect };
     },
 
     async close() {
@@ -214,4 +218,50 @@ export async function createStore(databaseUrl: string): Promise<Store> {
       await db.destroy();
     },
   };
+}
+
+/** Why the schema is not the one the service runs on, or null when it is. */
+async function schemaProblem(db: Kysely<Database>): Promise<string | null> {
+  let latest: string | undefined;
+  try {
+    // Kysely's own bookkeeping table, outside the Database type.
+    const rows = await sql<{
+      name: string;
+    }>`select name from kysely_migration order by name desc limit 1`.execute(db);
+    latest = rows.rows[0]?.name;
+  } catch {
+    latest = undefined;
+  }
+  if (latest === LATEST_MIGRATION) return null;
+  if (latest === undefined) {
+    return `the database has no schema (recreated empty?): restart the service to migrate it to ${LATEST_MIGRATION}`;
+  }
+  return `the database schema is at ${latest}, this service needs ${LATEST_MIGRATION}: restart the service to migrate it`;
+}
+
+/**
+ * Below this much free space on the SQLite file's disk, writes are about to fail (SQLITE_FULL): the
+ * WAL and a checkpoint need room, and every webhook would be answered 503.
+ */
+const SQLITE_MIN_FREE_DISK_BYTES = 16 * 1024 * 1024;
+
+/** Why the database would refuse a write right now, or null when it would not. */
+async function writeProblem(ctx: StoreContext): Promise<string | null> {
+  if (ctx.dialect === 'sqlite') {
+    if (!ctx.sqliteFilePath) return null;
+    const folder = path.dirname(ctx.sqliteFilePath);
+    const disk = statfsSync(folder);
+    const free = disk.bavail * disk.bsize;
+    if (free < SQLITE_MIN_FREE_DISK_BYTES) {
+      return `the disk holding ${folder} is full (${Math.floor(free / 1024)} KiB free): webhooks cannot be stored`;
+    }
+    return null;
+  }
+  // A server in recovery (a standby) or set read-only answers queries but refuses every write.
+  const rows = await sql<{
+    read_only: string;
+  }>`select current_setting('transaction_read_only') as read_only`.execute(ctx.db);
+  return rows.rows[0]?.read_only === 'on'
+    ? 'the PostgreSQL server is read-only (a standby?): writes are refused'
+    : null;
 }

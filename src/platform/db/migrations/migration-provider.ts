@@ -17,6 +17,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006-refused-webhook-events': refusedWebhookEventsMigration,
 };
 
+/** The schema version a running service needs: /readyz refuses a database behind it (or emptied). */
+export const LATEST_MIGRATION = Object.keys(MIGRATIONS).sort().at(-1)!;
+
 export const migrationProvider: MigrationProvider = {
   getMigrations: async () => MIGRATIONS,
 };
