@@ -29,8 +29,44 @@ const userIdList = z
     message: 'expected comma-separated numeric user ids',
   });
 
+/** A whole number from the environment, with a message that names the range and echoes the value. */
+function wholeNumber(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return fallback;
+      const number = Number(value);
+      if (!/^\s*\d+\s*$/.test(value) || number < min || number > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a whole number between ${min} and ${max}, got "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return number;
+    });
+}
+
+/** A duration in seconds (fractions allowed), above zero. */
+function positiveSeconds(fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return fallback;
+      const number = Number(value);
+      if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a number of seconds above 0, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+}
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // 0 asks the system for any free port (tests, the demo's second instance).
+  PORT: wholeNumber(0, 65535, 3000),
   DATABASE_URL: databaseUrl.default('sqlite:./data/sop-guide.db'),
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
@@ -38,14 +74,14 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: httpsOrigin.optional(),
   MANAGER_USER_IDS: userIdList,
   MANAGER_OWNER_ID: z.string().regex(/^\d+$/, { message: 'expected a numeric HubSpot owner id' }).optional(),
-  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(900),
+  SWEEP_INTERVAL_SECONDS: wholeNumber(0, Number.MAX_SAFE_INTEGER, 900),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   // A webhook receiver's budget is seconds (HubSpot waits a few for an answer): Node's defaults of
   // 60 s for headers and 300 s for a request let one slow client hold a connection for minutes.
-  HTTP_HEADERS_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
-  HTTP_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().default(30),
-  HTTP_MAX_CONNECTIONS: z.coerce.number().int().positive().default(1000),
-  SHUTDOWN_TIMEOUT_SECONDS: z.coerce.number().positive().default(10),
+  HTTP_HEADERS_TIMEOUT_SECONDS: positiveSeconds(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: positiveSeconds(30),
+  HTTP_MAX_CONNECTIONS: wholeNumber(1, 1_000_000, 1000),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveSeconds(10),
 });
 
 export interface Config {
