@@ -1,5 +1,5 @@
 import { describeError } from '../errors/app-error';
-import { mkdirSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type MigrationResultSet } from 'kysely';
@@ -102,10 +102,28 @@ function parseSqlitePath(databaseUrl: string): string {
   return filePath;
 }
 
+/**
+ * mkdir -p, one level at a time: Node 20's recursive mkdir never returns under /proc (it spins at 100%
+ * CPU), where a level-by-level one fails at once with the reason.
+ */
+function createFolders(folder: string): void {
+  if (existsSync(folder)) return;
+  createFolders(path.dirname(folder));
+  mkdirSync(folder);
+}
+
 function openSqlite(databaseUrl: string): StoreContext {
   const filePath = parseSqlitePath(databaseUrl);
-  if (filePath !== ':memory:') mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
-  const database = new SqliteDatabase(filePath);
+  let database: SqliteDatabase.Database;
+  try {
+    if (filePath !== ':memory:') createFolders(path.dirname(path.resolve(filePath)));
+    database = new SqliteDatabase(filePath);
+  } catch (error) {
+    // better-sqlite3 says only "unable to open database file": which file is what an operator needs.
+    throw new StoreConfigError(
+      `DATABASE_URL: cannot open the SQLite database ${path.resolve(filePath)}: ${describeError(error)}`,
+    );
+  }
   database.pragma('journal_mode = WAL');
   // FULL, not NORMAL: in WAL mode NORMAL can lose the last commits on power loss, and a webhook batch
   // HubSpot got a 2xx for is never delivered again.
