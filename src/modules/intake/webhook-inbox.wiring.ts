@@ -31,7 +31,7 @@ export function createStoreBatch({
       const kept = refused.flatMap(({ element, reason }) => {
         const portalId = portalIdOf(element);
         if (portalId !== null && !portals.isInstalled(portalId)) return [];
-        return [{ receivedAt: new Date(receivedAt), portalId, reason, raw: JSON.stringify(element) }];
+        return [{ receivedAt: new Date(receivedAt), portalId, reason, raw: serialiseRefused(element) }];
       });
       await store.refusedEvents.recordRefusedEvents(kept);
       refusedCounter.inc({}, refused.length);
@@ -53,4 +53,17 @@ function portalIdOf(element: unknown): number | null {
   if (typeof element !== 'object' || element === null) return null;
   const portalId = (element as { portalId?: unknown }).portalId;
   return typeof portalId === 'number' && Number.isSafeInteger(portalId) && portalId > 0 ? portalId : null;
+}
+
+/**
+ * The element as JSON text to keep. JSON.parse takes nesting JSON.stringify cannot give back (it
+ * recurses: a few thousand levels overflow the stack); such an element is kept as a note instead, so a
+ * hostile element never turns the valid part of its batch into a 503.
+ */
+function serialiseRefused(element: unknown): string {
+  try {
+    return JSON.stringify(element);
+  } catch {
+    return JSON.stringify('(not kept: nested too deeply to serialise)');
+  }
 }
