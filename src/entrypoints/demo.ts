@@ -154,6 +154,29 @@ async function runDemo(argv: string[]): Promise<void> {
   }
   heading('The service keeps serving: Ctrl-C to stop');
   say(`Try: curl ${running.url}/healthz   ·   curl ${running.url}/metrics`);
+  // Ready-to-run commands for a newcomer: the card API and webhooks need v3 signatures with this run's
+  // secret, which `sop-guide request` makes; the sandbox takes the demo's token like HubSpot would.
+  const explored = sample.deals.readyQualified;
+  const moveEvent = {
+    ...event,
+    eventId: 2,
+    objectId: Number(explored),
+    propertyValue: 'presentationscheduled',
+  };
+  say('\nExplore it from another terminal (this run only: the secret and token are new each run):');
+  say(`  export HUBSPOT_CLIENT_SECRET=${clientSecret} PUBLIC_BASE_URL=${publicBaseUrl}`);
+  say(`  # a deal's guidance, as the card reads it (deals: ${Object.values(sample.deals).join(', ')})`);
+  say(`  npx sop-guide request GET '/api/v1/deals/${explored}/guidance?${cardQuery}'`);
+  say('  # tick an action');
+  say(
+    `  npx sop-guide request POST '/api/v1/deals/${explored}/actions/discovery-call?${cardQuery}' --body '{"done":true}'`,
+  );
+  say("  # move the deal in the HubSpot sandbox, then send HubSpot's webhook for it");
+  say(
+    `  curl -s -X PATCH ${sandbox.url}/crm/v3/objects/deals/${explored} -H 'authorization: Bearer ${token}' ` +
+      `-H 'content-type: application/json' -d '{"properties":{"dealstage":"presentationscheduled"}}'`,
+  );
+  say(`  npx sop-guide request POST /webhooks/hubspot --body '${JSON.stringify([moveEvent])}'`);
   const stop = () => {
     void running
       .stop()

@@ -6,6 +6,7 @@ import { validateCommand } from '../../modules/playbooks/validate.command';
 import { importCommand } from '../../modules/playbooks/import.command';
 import { exportCommand } from '../../modules/playbooks/export.command';
 import { refusedEventsCommand } from '../../modules/intake/refused-events.command';
+import { signedRequestCommand } from './signed-request.command';
 
 /** Every command of `sop-guide`; each lives in its own `*.command.ts`. */
 export const COMMANDS: readonly CliCommand[] = [
@@ -16,4 +17,5 @@ export const COMMANDS: readonly CliCommand[] = [
   exportCommand,
   auditCommand,
   refusedEventsCommand,
+  signedRequestCommand,
 ];
