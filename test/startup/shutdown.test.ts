@@ -211,6 +211,36 @@ describe('running under a supervisor', () => {
       expect(Date.now() - startedAt).toBeLessThan(10_000);
     });
 
+    it('answers 408 to a request whose body takes longer than HTTP_REQUEST_TIMEOUT_SECONDS', async () => {
+      started = await npmStart(database.url, hubspot.url, {
+        HTTP_HEADERS_TIMEOUT_SECONDS: '1',
+        HTTP_REQUEST_TIMEOUT_SECONDS: '2',
+      });
+      const { socket, answer } = openRaw(
+        started.port,
+        'POST /webhooks/hubspot HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n[',
+      );
+      const timer = setInterval(() => {
+        if (!socket.destroyed) socket.write(' ');
+      }, 200);
+      const startedAt = Date.now();
+      const received = await answer;
+      clearInterval(timer);
+      expect(received).toMatch(/^HTTP\/1\.1 408/);
+      // Node's own default would have been 300 s.
+      expect(Date.now() - startedAt).toBeLessThan(15_000);
+    });
+
+    it('holds at most HTTP_MAX_CONNECTIONS connections open', async () => {
+      started = await npmStart(database.url, hubspot.url, { HTTP_MAX_CONNECTIONS: '2' });
+      const held = [openRaw(started.port, ''), openRaw(started.port, '')];
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const third = openRaw(started.port, 'GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
+      // Closed without an answer: the cap holds, and the two held connections are unaffected.
+      expect(['', 'RESET']).toContain(await third.answer);
+      for (const { socket } of held) socket.destroy();
+    });
+
     it('does not wait for a client still sending its headers at SIGTERM: it gets a 408 and the service exits 0', async () => {
       started = await npmStart(database.url, hubspot.url);
       const { socket, answer } = openRaw(

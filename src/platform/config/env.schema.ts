@@ -126,6 +126,12 @@ export function parseConfig(
   for (const name of required) {
     if (present[name] === undefined) problems.push(`${name}: required`);
   }
+  if (result.success && result.data.HTTP_HEADERS_TIMEOUT_SECONDS > result.data.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    // Node refuses to start a server otherwise: the headers are part of the request.
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${result.data.HTTP_REQUEST_TIMEOUT_SECONDS}), got "${result.data.HTTP_HEADERS_TIMEOUT_SECONDS}"`,
+    );
+  }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const env_ = result.data;
   return {

@@ -70,6 +70,12 @@ describe('environment', () => {
     ).toMatchObject({ http: { headersTimeoutMs: 2500, maxConnections: 50 }, shutdownTimeoutMs: 30_000 });
   });
 
+  it('refuses a header timeout longer than the request timeout it is part of', () => {
+    expect(problemsOf({ HTTP_REQUEST_TIMEOUT_SECONDS: '2' }, [] as never)).toEqual([
+      'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (2), got "10"',
+    ]);
+  });
+
   it('treats an empty variable as unset', () => {
     const config = parseConfig({ PORT: '', DATABASE_URL: '' });
     expect(config.port).toBe(3000);
