@@ -43,6 +43,17 @@ async function runDemo(argv: string[]): Promise<void> {
   });
   const running = await startService(config);
   const { services } = running;
+  // The sandbox is new each run, so deals an earlier run projected no longer match it (the sweep would
+  // then meet HubSpot 400s). The default database is removed above; one you chose is yours to clear.
+  if ((await services.store.deals.countDeals(DEMO_PORTAL_ID)) > 0) {
+    await running.stop();
+    await sandbox.close();
+    throw new ConfigError([
+      `DATABASE_URL: the database still holds an earlier demo's deals; the demo needs an empty ` +
+        'database (delete the SQLite file or drop and recreate the PostgreSQL database), or leave ' +
+        `DATABASE_URL unset to use ${DEFAULT_DEMO_DATABASE}, which each run starts afresh`,
+    ]);
+  }
 
   const signed = async (method: 'GET' | 'POST', pathAndQuery: string, body?: unknown) => {
     const text = body === undefined ? '' : JSON.stringify(body);

@@ -73,4 +73,30 @@ describe('the serving demo', () => {
     },
     DEMO_TEST_TIMEOUT_MS,
   );
+
+  it(
+    'on a DATABASE_URL kept from an earlier run, says how to start clean instead of meeting a stale projection',
+    async () => {
+      const folder = mkdtempSync(path.join(tmpdir(), 'sop-demo-'));
+      const run = () =>
+        promisify(execFile)(process.execPath, ['--import', 'tsx', 'src/entrypoints/demo.ts', '--once'], {
+          cwd: ROOT,
+          env: { ...process.env, PORT: '0', DATABASE_URL: `sqlite:${path.join(folder, 'kept.db')}` },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
+      try {
+        expect((await run()).stdout).toContain('Demo finished.');
+        const second = await run().then(
+          () => ({ code: 0, stderr: '' }),
+          (error: { code: number; stderr: string }) => error,
+        );
+        expect(second.code).toBe(1);
+        expect(second.stderr).toContain("DATABASE_URL: the database still holds an earlier demo's deals");
+      } finally {
+        rmSync(folder, { recursive: true, force: true });
+      }
+    },
+    DEMO_TEST_TIMEOUT_MS,
+  );
 });
