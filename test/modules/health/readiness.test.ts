@@ -1,3 +1,7 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import SqliteDatabase from 'better-sqlite3';
 import { startTestService, type TestService } from '../../support/service-harness';
@@ -94,5 +98,39 @@ describe('/readyz after the PostgreSQL database is recreated empty under the run
         error: expect.stringContaining('the database has no schema (recreated empty?)'),
       },
     });
+  });
+});
+
+/** A small tmpfs to fill: mounting needs root (CI and the development containers run as root). */
+function mountSmallDisk(folder: string): boolean {
+  mkdirSync(folder, { recursive: true });
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=24m', 'tmpfs', folder]);
+  return mounted.status === 0;
+}
+
+const disk = path.join(tmpdir(), `sop-full-disk-${process.pid}`);
+const canMount = process.platform === 'linux' && process.getuid?.() === 0;
+
+(canMount ? describe : describe.skip)('/readyz on SQLite when the disk is full', () => {
+  let t: TestService | null = null;
+  afterAll(async () => {
+    await t?.stop();
+    spawnSync('umount', [disk]);
+    rmSync(disk, { recursive: true, force: true });
+  });
+
+  it('answers 503 naming the folder, where it used to answer ready', async () => {
+    expect(mountSmallDisk(disk)).toBe(true);
+    t = await startTestService({
+      database: 'sqlite',
+      env: { DATABASE_URL: `sqlite:${path.join(disk, 'store.db')}` },
+    });
+    expect((await readyz(t)).status).toBe(200);
+    // Fill what is left, as a log file growing without bound would.
+    const filler = path.join(disk, 'filler');
+    spawnSync('sh', ['-c', `cat /dev/zero > ${filler} 2>/dev/null; true`]);
+    const { status, body } = await readyz(t);
+    expect(status).toBe(503);
+    expect(body.database.error).toContain(`the disk holding ${disk} is full`);
   });
 });
