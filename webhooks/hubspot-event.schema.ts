@@ -30,9 +30,16 @@ const objectIdSchema = z.union([
   z.string().regex(/^\d+$/, 'Expected a numeric id'),
 ]);
 
+// PostgreSQL text cannot hold U+0000 ("invalid byte sequence for encoding UTF8: 0x00"): an event carrying
+// one would be acknowledged and then never stored. It is refused here, on both databases alike.
+// eslint-disable-next-line no-control-regex -- matching U+0000 is the point
+const NO_NUL = /^[^\u0000]*$/;
+const NUL_MESSAGE = 'Must not contain a NUL character (\\u0000): the database cannot store it';
+const textSchema = z.string().regex(NO_NUL, NUL_MESSAGE);
+
 // Absent and null mean the same ("not told"); property values are strings in HubSpot's payloads, but a
-// scalar of another type is kept as its text rather than failing the whole batch (a 4xx drops it for good).
-const optionalTextSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]).optional();
+// scalar of another type is kept as its text rather than refusing the event.
+const optionalTextSchema = z.union([textSchema, z.number(), z.boolean(), z.null()]).optional();
 
 /** The fields every HubSpot event has, whatever its subscription type. */
 export const webhookEnvelopeSchema = z.looseObject({
@@ -47,7 +54,7 @@ export const webhookEnvelopeSchema = z.looseObject({
 });
 
 const propertyChangeFields = {
-  propertyName: z.string().min(1),
+  propertyName: textSchema.min(1),
   propertyValue: optionalTextSchema,
   changeSource: optionalTextSchema,
   sourceId: optionalTextSchema,
@@ -182,14 +189,35 @@ export function dedupeKeyFor(
  * valid and the deal events come back with the count of ignored ones, or the issues name each bad path.
  */
 export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
+  const parsed = parseBatchElements(json);
+  if (!parsed.ok) return parsed;
+  if (parsed.refused.length > 0) return { ok: false, issues: parsed.refused.flatMap((each) => each.issues) };
+  return { ok: true, events: parsed.events, ignored: parsed.ignored };
+}
+
+/** An element of a batch that is not a valid event: kept (raw) with what is wrong with it, never applied. */
+export interface RefusedElement {
+  /** Its position in the batch as received. */
+  index: number;
+  element: unknown;
+  issues: WebhookIssue[];
+}
+
+type BatchElementsResult =
+  | { ok: true; events: DealEvent[]; ignored: number; refused: RefusedElement[] }
+  | { ok: false; issues: WebhookIssue[] };
+
+/** The batch element by element: a bad element is refused on its own; only a bad batch fails whole. */
+function parseBatchElements(json: unknown): BatchElementsResult {
   const batch = batchSchema.safeParse(json);
   if (!batch.success) return { ok: false, issues: issuesOf(batch.error, []) };
 
   const events: DealEvent[] = [];
-  const issues: WebhookIssue[] = [];
+  const refused: RefusedElement[] = [];
   let ignored = 0;
 
   batch.data.forEach((element, index) => {
+    const refuse = (error: z.ZodError) => refused.push({ index, element, issues: issuesOf(error, [index]) });
     // The common case in one zod pass: an element that names a deal form and passes that form's schema
     // (which extends the envelope) is exactly what the checks below would accept. Anything else,
     // failures included, takes the step-by-step path, so that issues stay the envelope's first.
@@ -204,7 +232,7 @@ export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
 
     const envelope = webhookEnvelopeSchema.safeParse(element);
     if (!envelope.success) {
-      issues.push(...issuesOf(envelope.error, [index]));
+      refuse(envelope.error);
       return;
     }
     const form = DEAL_FORMS.get(envelope.data.subscriptionType);
@@ -215,7 +243,7 @@ export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
     if (envelope.data.subscriptionType.startsWith('object.')) {
       const generic = genericObjectTypeSchema.safeParse(element);
       if (!generic.success) {
-        issues.push(...issuesOf(generic.error, [index]));
+        refuse(generic.error);
         return;
       }
       if (generic.data.objectTypeId !== DEAL_OBJECT_TYPE_ID) {
@@ -225,13 +253,13 @@ export function parseWebhookBatch(json: unknown): WebhookBatchParseResult {
     }
     const parsed = form.schema.safeParse(element);
     if (!parsed.success) {
-      issues.push(...issuesOf(parsed.error, [index]));
+      refuse(parsed.error);
       return;
     }
     events.push(toDealEvent(parsed.data, form.action));
   });
 
-  return issues.length > 0 ? { ok: false, issues } : { ok: true, events, ignored };
+  return { ok: true, events, ignored, refused };
 }
 
 /** A deal event as received, known to be valid; typed only as far as the intake reads it. */
@@ -240,20 +268,29 @@ export interface ReceivedDealEvent {
 }
 
 export type WebhookBatchCheck =
-  | { ok: true; dealEvents: readonly ReceivedDealEvent[]; ignored: number }
+  | {
+      ok: true;
+      dealEvents: readonly ReceivedDealEvent[];
+      ignored: number;
+      /** Elements that are not valid events; every other element is valid (a deal event or ignored). */
+      refused: readonly RefusedElement[];
+    }
   | { ok: false; issues: WebhookIssue[] };
 
 /**
- * Exactly parseWebhookBatch's verdict, for the intake, which stores a batch as received and needs only
- * to know that it is valid, which elements are deal events and how many were ignored. The compiled
- * checks accept the common case without zod and without copying anything; whatever they do not accept
- * (invalid batches included) is decided by parseWebhookBatch itself, which names the issues.
+ * parseWebhookBatch's verdict element by element, for the intake, which stores the valid elements as
+ * received and needs only to know which are deal events, how many were ignored and which are refused.
+ * The compiled checks accept the common case without zod and without copying anything; whatever they
+ * do not accept is decided by zod, which names the issues. Only a body that is not a batch at all
+ * (not an array, empty, too long) fails whole.
  */
 export function checkWebhookBatch(json: unknown): WebhookBatchCheck {
   const fast = fastCheckBatch(json);
   if (fast) return fast;
-  const parsed = parseWebhookBatch(json);
-  return parsed.ok ? { ok: true, dealEvents: parsed.events, ignored: parsed.ignored } : parsed;
+  const parsed = parseBatchElements(json);
+  return parsed.ok
+    ? { ok: true, dealEvents: parsed.events, ignored: parsed.ignored, refused: parsed.refused }
+    : parsed;
 }
 
 /** The verdict when every element passes a compiled check; undefined as soon as one does not. Exported for the test that holds it to parseWebhookBatch. */
@@ -282,8 +319,10 @@ export function fastCheckBatch(json: unknown): WebhookBatchCheck | undefined {
     if (objectTypeId === DEAL_OBJECT_TYPE_ID) return undefined;
     ignored += 1;
   }
-  return { ok: true, dealEvents, ignored };
+  return { ok: true, dealEvents, ignored, refused: NO_REFUSALS };
 }
+
+const NO_REFUSALS: readonly RefusedElement[] = Object.freeze([]);
 
 /**
  * The deal form an element claims to be, read without validating anything: a deal subscription type,

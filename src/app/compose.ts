@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { discoverStaticInstallation, type Installation } from '../modules/portals';
 import { systemClock, type Clock } from '../platform/clock';
 import type { Config } from '../platform/config/env.schema';
@@ -11,6 +11,7 @@ import { createApp } from './http';
 import { startBackgroundWorkers, type BackgroundWorkers } from './schedule';
 import { WIRED_MODULES, type PlatformServices, type Services } from './services';
 import { createStore } from './store';
+import { createDrainableServer } from '../platform/http/drainable-server';
 
 /**
  * The one composition root: everything the service, the CLI and the demo run on is built here, from
@@ -90,7 +91,13 @@ export interface RunningService {
   server: Server;
   url: string;
   workers: BackgroundWorkers;
-  stop(): Promise<void>;
+  /** Requests being answered right now. */
+  inFlightRequests(): number;
+  /**
+   * Drains within config.shutdownTimeoutMs: stops accepting, lets requests in flight finish, stops the
+   * background work, closes the store. Resolves false when the deadline cut something (logged).
+   */
+  stop(): Promise<boolean>;
 }
 
 /** Starts the HTTP server and the background work: the inbox drain and every module's periodic jobs. */
@@ -100,7 +107,8 @@ export async function startService(
 ): Promise<RunningService> {
   const services = await createServices(config, overrides);
   // A plain node server, not app.listen: the webhook intake answers before express is involved.
-  const server = createServer(createApp(services).requestListener);
+  const http = createDrainableServer(createApp(services).requestListener, config.http);
+  const server = http.server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, '0.0.0.0', () => {
@@ -114,17 +122,42 @@ export async function startService(
     enabled: overrides.workers ?? true,
     periodic: WIRED_MODULES.flatMap((module) => module.jobs?.(services) ?? []),
   });
-  services.logger.info('SOP Guide listening', { port, database: services.store.dialect });
+  services.logger.info('SOP Guide listening', { port, database: services.store.dialect, pid: process.pid });
   return {
     services,
     server,
     url: `http://127.0.0.1:${port}`,
     workers,
+    inFlightRequests: http.inFlightRequests,
     async stop() {
-      await workers.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      const deadlineMs = Date.now() + config.shutdownTimeoutMs;
+      // HTTP first: a webhook in flight still needs the store to be answered with its real outcome.
+      const drained = await http.drain(deadlineMs);
+      if (!drained.clean) {
+        services.logger.warn('shutdown deadline passed: closed the connections left', { ...drained });
+      }
+      const workersStopped = await finishesBy(workers.stop(), deadlineMs);
+      if (!workersStopped) {
+        // Claimed inbox events are released by their lease expiring: nothing acknowledged is lost.
+        services.logger.warn('shutdown deadline passed: background work cut', {
+          shutdownTimeoutMs: config.shutdownTimeoutMs,
+        });
+      }
       await services.store.close();
+      return drained.clean && workersStopped;
     },
   };
+}
+
+/** Whether `work` settles before `deadlineMs` (epoch); it is not cancelled either way. */
+async function finishesBy(work: Promise<unknown>, deadlineMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadlineMs - Date.now()));
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -10,6 +10,10 @@ import type { Logger } from '../platform/observability/logger';
  * failure is logged and the loop goes on.
  */
 export const INBOX_IDLE_POLL_MS = 200;
+/** While a loop keeps failing, at most one log line this often (plus its first failure and its recovery). */
+export const FAILURE_LOG_INTERVAL_MS = 30_000;
+/** A failed tick is retried no sooner than this. */
+const FAILURE_RETRY_MS = 1000;
 
 export interface BackgroundWorkers {
   readonly workerId: string;
@@ -38,14 +42,45 @@ export function startBackgroundWorkers(
     }
   };
 
+  // A loop failing on every tick (a database outage) logs its first failure, then one line a
+  // FAILURE_LOG_INTERVAL_MS with how many it left out, and one when it recovers: not 5 lines a second.
+  const failures = new Map<string, { count: number; lastLoggedAt: number; suppressed: number }>();
+  const reportFailure = (name: string, error: unknown) => {
+    const now = Date.now();
+    const streak = failures.get(name);
+    if (!streak) {
+      failures.set(name, { count: 1, lastLoggedAt: now, suppressed: 0 });
+      logger.error(`${name} failed`, { error });
+      return;
+    }
+    streak.count += 1;
+    if (now - streak.lastLoggedAt < FAILURE_LOG_INTERVAL_MS) {
+      streak.suppressed += 1;
+      return;
+    }
+    logger.error(`${name} failed`, { error, failures: streak.count, suppressed: streak.suppressed });
+    streak.lastLoggedAt = now;
+    streak.suppressed = 0;
+  };
+
   const schedule = (name: string, delayMs: number, tick: () => Promise<number>) => {
     if (stopped) return;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      const run = tick().catch((error: unknown) => {
-        logger.error(`${name} failed`, { error });
-        return delayMs;
-      });
+      const run = tick().then(
+        (next) => {
+          if (failures.get(name)) {
+            logger.info(`${name} recovered`, { failures: failures.get(name)!.count });
+            failures.delete(name);
+          }
+          return next;
+        },
+        (error: unknown) => {
+          reportFailure(name, error);
+          // Not at once: the inbox loop's next tick is immediate, and an outage would spin it.
+          return Math.max(delayMs, FAILURE_RETRY_MS);
+        },
+      );
       inFlight.add(run);
       void run.then((next) => {
         inFlight.delete(run);

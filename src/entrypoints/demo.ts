@@ -66,6 +66,17 @@ async function runDemo(argv: string[]): Promise<void> {
   });
   const running = await startService(config);
   const { services } = running;
+  // The sandbox is new each run, so deals an earlier run projected no longer match it (the sweep would
+  // then meet HubSpot 400s). The default database is removed above; one you chose is yours to clear.
+  if (await services.store.deals.hasDeals(DEMO_PORTAL_ID)) {
+    await running.stop();
+    await sandbox.close();
+    throw new ConfigError([
+      `DATABASE_URL: the database still holds an earlier demo's deals; the demo needs an empty ` +
+        'database (delete the SQLite file or drop and recreate the PostgreSQL database), or leave ' +
+        `DATABASE_URL unset to use ${DEFAULT_DEMO_DATABASE}, which each run starts afresh`,
+    ]);
+  }
 
   const signed = async (method: 'GET' | 'POST', pathAndQuery: string, body?: unknown) => {
     const text = body === undefined ? '' : JSON.stringify(body);
@@ -178,6 +189,29 @@ async function runDemo(argv: string[]): Promise<void> {
   }
   heading('The service keeps serving: Ctrl-C to stop');
   say(`Try: curl ${running.url}/healthz   ·   curl ${running.url}/metrics`);
+  // Ready-to-run commands for a newcomer: the card API and webhooks need v3 signatures with this run's
+  // secret, which `sop-guide request` makes; the sandbox takes the demo's token like HubSpot would.
+  const explored = sample.deals.readyQualified;
+  const moveEvent = {
+    ...event,
+    eventId: 2,
+    objectId: Number(explored),
+    propertyValue: 'presentationscheduled',
+  };
+  say('\nExplore it from another terminal (this run only: the secret and token are new each run):');
+  say(`  export HUBSPOT_CLIENT_SECRET=${clientSecret} PUBLIC_BASE_URL=${publicBaseUrl}`);
+  say(`  # a deal's guidance, as the card reads it (deals: ${Object.values(sample.deals).join(', ')})`);
+  say(`  npx sop-guide request GET '/api/v1/deals/${explored}/guidance?${cardQuery}'`);
+  say('  # tick an action');
+  say(
+    `  npx sop-guide request POST '/api/v1/deals/${explored}/actions/discovery-call?${cardQuery}' --body '{"done":true}'`,
+  );
+  say("  # move the deal in the HubSpot sandbox, then send HubSpot's webhook for it");
+  say(
+    `  curl -s -X PATCH ${sandbox.url}/crm/v3/objects/deals/${explored} -H 'authorization: Bearer ${token}' ` +
+      `-H 'content-type: application/json' -d '{"properties":{"dealstage":"presentationscheduled"}}'`,
+  );
+  say(`  npx sop-guide request POST /webhooks/hubspot --body '${JSON.stringify([moveEvent])}'`);
   const stop = () => {
     void running
       .stop()

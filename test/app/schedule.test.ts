@@ -1,6 +1,6 @@
 import type { Services } from '../../src/app/services';
 import { systemClock } from '../../src/platform/clock';
-import { silentLogger } from '../../src/platform/observability/logger';
+import { createLogger, silentLogger } from '../../src/platform/observability/logger';
 import { startBackgroundWorkers } from '../../src/app/schedule';
 
 /** Only what the loops touch: an inbox that reports an empty batch. */
@@ -13,8 +13,8 @@ function idleServices(): Services {
   } as unknown as Services;
 }
 
-const waitFor = async (condition: () => boolean) => {
-  for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+const waitFor = async (condition: () => boolean, tries = 200) => {
+  for (let i = 0; i < tries && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
 };
 
 describe('background workers', () => {
@@ -68,5 +68,33 @@ describe('background workers', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
     await workers.stop();
     expect(runs).toBe(0);
+  });
+});
+
+describe('background workers during an outage', () => {
+  it('log the first failure of a streak, leave out the repeats, and say when the loop recovers', async () => {
+    const lines: Array<{ message: string; failures?: number }> = [];
+    let calls = 0;
+    const emptyBatch = { claimed: 0, moved: 0, applied: 0, dropped: 0, retried: 0, parked: 0 };
+    const services = {
+      clock: systemClock,
+      logger: createLogger('info', (line) => lines.push(JSON.parse(line) as { message: string })),
+      inbox: {
+        processBatch: async () => {
+          calls += 1;
+          // The database is down for the first four ticks (which must not spin: a second apart at least).
+          if (calls <= 4) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+          return emptyBatch;
+        },
+      },
+    } as unknown as Services;
+    const workers = startBackgroundWorkers(services, { enabled: true });
+    try {
+      await waitFor(() => calls > 5, 100);
+    } finally {
+      await workers.stop();
+    }
+    expect(lines.map((line) => line.message)).toEqual(['inbox failed', 'inbox recovered']);
+    expect(lines[1]).toMatchObject({ failures: 4 });
   });
 });

@@ -35,7 +35,7 @@ describe.each(DATABASES)('a restart in the middle of processing (%s)', (database
     t = await startTestService({ database });
     // The first instance is stopped by the test; stopping it again at teardown must be harmless.
     const stopFirst = t.running.stop.bind(t.running);
-    let stopping: Promise<void> | null = null;
+    let stopping: Promise<boolean> | null = null;
     t.running.stop = () => (stopping ??= stopFirst());
   });
   afterEach(async () => {

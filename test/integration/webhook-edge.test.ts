@@ -6,6 +6,7 @@ import {
   type TestService,
 } from '../support/service-harness';
 import { DATABASES } from '../support/test-databases';
+import { runCli } from '../../src/app/cli/run-cli';
 import { minutesBefore, postSignedWebhook } from './support/integration-helpers';
 
 /**
@@ -88,18 +89,83 @@ describe.each(DATABASES)('the webhook edge of the running service (%s)', (databa
     expect(response.body.error.message).toMatch(/JSON/i);
   });
 
-  it('answers 400 naming the path of each schema violation, and stores none of the batch', async () => {
-    const before = await storedEvents();
+  it('stores and applies the valid events of a batch with malformed ones, and keeps each malformed one with its reason', async () => {
     const [valid] = aBatch();
+    t.hubspot.state.moveDealToStage(
+      SAMPLE_PORTAL_ID,
+      t.sample.deals.readyQualified,
+      'presentationscheduled',
+      minutesBefore(t.clock.now(), 1),
+    );
     const broken = { ...stageChangeEvent('123', 'qualifiedtobuy', t.clock.now()), portalId: 'not-a-number' };
     const { occurredAt: _dropped, ...withoutTime } = stageChangeEvent('124', 'qualifiedtobuy', t.clock.now());
 
     const response = await t.sendWebhook([valid, broken, withoutTime]);
+    await t.drainInbox();
 
-    expect(response.status).toBe(400);
-    expect(response.body.error.message).toContain('[1].portalId');
-    expect(response.body.error.message).toContain('[2].occurredAt');
-    expect(await storedEvents()).toBe(before);
+    // 200: HubSpot does not retry a 4xx, so answering one lost the valid event for good.
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ received: 3, stored: 1, ignored: 0, refused: 2 });
+    const deal = await t.running.services.store.deals.getDeal(
+      SAMPLE_PORTAL_ID,
+      t.sample.deals.readyQualified,
+    );
+    expect(deal?.stageId).toBe('presentationscheduled');
+    const kept = await t.running.services.store.refusedEvents.listRefusedEvents({ limit: 10 });
+    expect(kept).toEqual([
+      expect.objectContaining({
+        portalId: null,
+        reason: expect.stringContaining('[1].portalId'),
+        raw: JSON.stringify(broken),
+      }),
+      expect.objectContaining({
+        portalId: SAMPLE_PORTAL_ID,
+        reason: expect.stringContaining('[2].occurredAt'),
+      }),
+    ]);
+    const metrics = await fetch(`${t.url}/metrics`).then((r) => r.text());
+    expect(metrics).toMatch(/sop_webhook_events_refused_total(\{\})? 2/);
+
+    // HubSpot redelivering the same batch (say after a timeout) lists nothing twice.
+    await t.sendWebhook([valid, broken, withoutTime]);
+    expect(await t.running.services.store.refusedEvents.listRefusedEvents({ limit: 10 })).toHaveLength(2);
+
+    // An operator lists them.
+    const out: string[] = [];
+    const code = await runCli(['refused-events'], {
+      out: (text) => out.push(text),
+      err: () => undefined,
+      env: { DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' },
+    });
+    expect(code).toBe(0);
+    expect(out.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({ portalId: null, event: broken }),
+      expect.objectContaining({ portalId: SAMPLE_PORTAL_ID, event: withoutTime }),
+    ]);
+  });
+
+  it('refuses an event whose text holds a NUL character and stores the events sent with it', async () => {
+    const [valid] = [
+      stageChangeEvent(t.sample.deals.contractSent, 'contractsent', minutesBefore(t.clock.now(), 3)),
+    ];
+    const withNul = {
+      ...stageChangeEvent(t.sample.deals.contractSent, 'contractsent', t.clock.now()),
+      propertyName: 'description',
+      propertyValue: 'x\u0000',
+    };
+
+    const response = await t.sendWebhook([valid, withNul]);
+    await t.drainInbox();
+
+    expect(response.body).toEqual({ received: 2, stored: 1, ignored: 0, refused: 1 });
+    // Nothing is left behind in the inbox to be retried for a day: the valid event was applied.
+    const counts = await t.running.services.store.inbox.countInboxByStatus();
+    expect(counts).toMatchObject({ pending: 0, processing: 0, parked: 0 });
+    const kept = await t.running.services.store.refusedEvents.listRefusedEvents({ limit: 100 });
+    expect(kept.find((event) => event.reason.includes('NUL'))).toMatchObject({
+      portalId: SAMPLE_PORTAL_ID,
+      reason: expect.stringContaining('[1].propertyValue: Must not contain a NUL character'),
+    });
   });
 
   it('answers 400 to a body that is not an array of events', async () => {
@@ -128,7 +194,7 @@ describe.each(DATABASES)('the webhook edge of the running service (%s)', (databa
     const response = await t.sendWebhook([contact, company]);
 
     expect(response.status).toBe(200);
-    expect(response.body).toEqual({ received: 2, stored: 0, ignored: 2 });
+    expect(response.body).toEqual({ received: 2, stored: 0, ignored: 2, refused: 0 });
     expect(await storedEvents()).toBe(before);
   });
 
@@ -143,7 +209,8 @@ describe.each(DATABASES)('the webhook edge of the running service (%s)', (databa
     const applied = await t.drainInbox();
 
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ received: 2, stored: 0 });
+    // Counts that add up: an event dropped for want of an installation is an ignored one.
+    expect(response.body).toEqual({ received: 2, stored: 0, ignored: 2, refused: 0 });
     expect(applied).toBe(0);
     expect(await storedEvents()).toBe(before);
     expect(t.hubspot.requests).toEqual([]);
@@ -164,7 +231,7 @@ describe.each(DATABASES)('the webhook edge of the running service (%s)', (databa
     const response = await t.sendWebhook([ours, theirs]);
     await t.drainInbox();
 
-    expect(response.body).toMatchObject({ received: 2, stored: 1 });
+    expect(response.body).toEqual({ received: 2, stored: 1, ignored: 1, refused: 0 });
     expect(t.hubspot.requests.every((request) => request.portalId === SAMPLE_PORTAL_ID)).toBe(true);
     const deal = await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, t.sample.deals.contractSent);
     expect(deal?.stageId).toBe('closedwon');

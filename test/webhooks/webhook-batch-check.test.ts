@@ -21,8 +21,9 @@ function zodVerdict(json: unknown) {
     : { ok: false };
 }
 
+/** A batch with refused elements is, for parseWebhookBatch, an invalid one. */
 function verdictOf(check: WebhookBatchCheck) {
-  return check.ok
+  return check.ok && check.refused.length === 0
     ? { ok: true, ignored: check.ignored, portalIds: check.dealEvents.map((event) => event.portalId) }
     : { ok: false };
 }
@@ -126,12 +127,19 @@ describe('the intake’s compiled batch check', () => {
     expect(fastAccepted).toBeGreaterThan(500);
   });
 
-  it('names the issues exactly as parseWebhookBatch does when a batch is refused', () => {
-    const batch = asReceived([aDealStageChange(), aDealStageChange({ objectId: 'abc', portalId: 0 })]);
+  it('refuses a bad element alone, naming its issues exactly as parseWebhookBatch does', () => {
+    const bad = aDealStageChange({ objectId: 'abc', portalId: 0 });
+    const batch = asReceived([aDealStageChange(), bad]) as unknown[];
     const check = checkWebhookBatch(batch);
     const parsed = parseWebhookBatch(batch);
-    expect(check.ok).toBe(false);
     expect(parsed.ok).toBe(false);
-    expect(check).toEqual(parsed);
+    if (!check.ok || parsed.ok) throw new Error('expected a checked batch and refused parse');
+    expect(check.dealEvents).toHaveLength(1);
+    expect(check.refused).toEqual([{ index: 1, element: batch[1], issues: parsed.issues }]);
+  });
+
+  it('fails only a body that is not a batch at all', () => {
+    expect(checkWebhookBatch({ not: 'an array' }).ok).toBe(false);
+    expect(checkWebhookBatch([]).ok).toBe(false);
   });
 });

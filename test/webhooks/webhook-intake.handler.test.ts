@@ -23,7 +23,7 @@ function aRecordingStore() {
   const batches: VerifiedWebhookBatch[] = [];
   const storeBatch: StoreBatch = async (batch) => {
     batches.push(batch);
-    return { stored: batch.dealEvents.length };
+    return { stored: batch.dealEvents.length, ignored: 0 };
   };
   return { storeBatch, batches };
 }
@@ -123,8 +123,10 @@ describe('POST /webhooks/hubspot', () => {
 
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
-    expect(res.body).toEqual({ received: 2, stored: 2, ignored: 0 });
-    expect(intake.stats).toEqual([{ outcome: 'stored', status: 200, received: 2, stored: 2, ignored: 0 }]);
+    expect(res.body).toEqual({ received: 2, stored: 2, ignored: 0, refused: 0 });
+    expect(intake.stats).toEqual([
+      { outcome: 'stored', status: 200, received: 2, stored: 2, ignored: 0, refused: 0 },
+    ]);
   });
 
   it('hands storeBatch the body as received, its elements, the deal events and the arrival time', async () => {
@@ -157,19 +159,19 @@ describe('POST /webhooks/hubspot', () => {
     const res = await postSigned(intake, body);
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: 3, stored: 1, ignored: 2 });
+    expect(res.body).toEqual({ received: 3, stored: 1, ignored: 2, refused: 0 });
     expect(store.batches[0]!.elements).toHaveLength(3);
     expect(store.batches[0]!.dealEvents).toEqual([expect.objectContaining({ objectTypeId: '0-3' })]);
   });
 
-  it('answers with the count storeBatch says it kept', async () => {
-    const keepsNone: StoreBatch = async () => ({ stored: 0 });
+  it('answers with the counts storeBatch gives, which add up to what was received', async () => {
+    const keepsNone: StoreBatch = async () => ({ stored: 0, ignored: 2 });
     const intake = await startIntake(keepsNone);
 
     const res = await postSigned(intake, JSON.stringify([aDealStageChange(), aDealStageChange()]));
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: 2, stored: 0, ignored: 0 });
+    expect(res.body).toEqual({ received: 2, stored: 0, ignored: 2, refused: 0 });
   });
 
   it('answers 200 to a batch made only of ignored types without calling storeBatch', async () => {
@@ -179,7 +181,7 @@ describe('POST /webhooks/hubspot', () => {
     const res = await postSigned(intake, JSON.stringify([aContactCreation(), aContactCreation()]));
 
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: 2, stored: 0, ignored: 2 });
+    expect(res.body).toEqual({ received: 2, stored: 0, ignored: 2, refused: 0 });
     expect(store.batches).toEqual([]);
   });
 
@@ -277,20 +279,42 @@ describe('POST /webhooks/hubspot', () => {
     expect(store.batches).toEqual([]);
   });
 
-  it('answers 400 naming the path of each bad field', async () => {
+  it('stores the valid events of a batch with a malformed one, hands on the refused one with its reason, and answers 200', async () => {
     const store = aRecordingStore();
     const intake = await startIntake(store.storeBatch);
-    const body = JSON.stringify([aDealStageChange(), aDealStageChange({ portalId: 'sixty-two' })]);
+    const valid = [aDealStageChange({ objectId: 1 }), aDealStageChange({ objectId: 3 })];
+    const malformed = aDealStageChange({ objectId: 2, portalId: 'sixty-two' });
+    const body = JSON.stringify([valid[0], malformed, valid[1]]);
 
     const res = await postSigned(intake, body);
 
-    expect(res.status).toBe(400);
-    expect(res.body.error.code).toBe('BAD_REQUEST');
-    expect(res.body.error.message).toContain('[1].portalId');
-    expect(res.body.error.details.issues).toEqual([{ path: [1, 'portalId'], message: expect.any(String) }]);
-    expect(store.batches).toEqual([]);
+    // HubSpot does not retry a 4xx: answering one here is how the valid events used to be lost.
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ received: 3, stored: 2, ignored: 0, refused: 1 });
+    expect(store.batches).toHaveLength(1);
+    const [batch] = store.batches;
+    expect(batch!.elements).toEqual(valid);
+    expect(JSON.parse(batch!.text)).toEqual(valid);
+    expect(batch!.dealEvents.map((event) => event.portalId)).toEqual([62515, 62515]);
+    expect(batch!.refused).toEqual([{ element: malformed, reason: expect.stringContaining('[1].portalId') }]);
     expect(intake.stats).toEqual([
-      expect.objectContaining({ outcome: 'rejected', status: 400, received: 2, reason: 'invalid-batch' }),
+      expect.objectContaining({ outcome: 'stored', status: 200, received: 3, stored: 2, refused: 1 }),
+    ]);
+  });
+
+  it('refuses an event whose text holds a NUL character, which PostgreSQL cannot store', async () => {
+    const store = aRecordingStore();
+    const intake = await startIntake(store.storeBatch);
+    const withNul = aDealStageChange({ objectId: 2, propertyName: 'description', propertyValue: 'x\u0000' });
+
+    const res = await postSigned(intake, JSON.stringify([aDealStageChange({ objectId: 1 }), withNul]));
+
+    expect(res.body).toEqual({ received: 2, stored: 1, ignored: 0, refused: 1 });
+    expect(store.batches[0]!.refused).toEqual([
+      {
+        element: withNul,
+        reason: expect.stringContaining('[1].propertyValue: Must not contain a NUL character'),
+      },
     ]);
   });
 
@@ -373,7 +397,7 @@ describe('POST /webhooks/hubspot', () => {
   });
 
   it('does not answer before storeBatch has resolved', async () => {
-    let finishStoring: (result: { stored: number }) => void = () => {};
+    let finishStoring: (result: { stored: number; ignored: number }) => void = () => {};
     let storingStarted: () => void = () => {};
     const started = new Promise<void>((resolve) => (storingStarted = resolve));
     const slowStore: StoreBatch = () =>
@@ -391,10 +415,10 @@ describe('POST /webhooks/hubspot', () => {
     const [serverSide] = intake.responses;
     expect(serverSide!.headersSent).toBe(false);
 
-    finishStoring({ stored: 1 });
+    finishStoring({ stored: 1, ignored: 0 });
     const res = await response;
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ received: 1, stored: 1, ignored: 0 });
+    expect(res.body).toEqual({ received: 1, stored: 1, ignored: 0, refused: 0 });
   });
 
   it('keeps answering HubSpot when the stats callback throws', async () => {

@@ -81,6 +81,8 @@ export interface DealRepository {
     before: Date,
     page: { after?: StageEntryCursor; limit: number },
   ): Promise<StageEntryPage>;
+  /** Whether the portal has any deal projected (the demo refuses a database an earlier run filled). */
+  hasDeals(portalId: number): Promise<boolean>;
 }
 
 /** Where a page of pageDealsEnteredStageBefore ended: the next page starts after this stage entry. */
@@ -315,6 +317,16 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
             ? null
             : { stageEnteredAt: last.stageEnteredAt, dealId: last.dealId },
       };
+    },
+    async hasDeals(portalId) {
+      const row = await db
+        .selectFrom('deals')
+        .select('deal_id')
+        .where('portal_id', '=', portalId)
+        .where('deleted_at', 'is', null)
+        .limit(1)
+        .executeTakeFirst();
+      return row !== undefined;
     },
   };
 }

@@ -2,6 +2,13 @@ import type { Clock } from '../../platform/clock';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../platform/db';
 import { defineModule, type DealsChangedListener } from '../../platform/module';
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
+import { refusedWebhookEventsMigration } from './0007-refused-webhook-events.migration';
+import { refusedEventsCommand } from './refused-events.command';
+import {
+  createRefusedWebhookEventRepository,
+  type RefusedWebhookEventRepository,
+  type RefusedWebhookEventsTable,
+} from './refused-webhook-event.repository';
 import { createWebhookInboxRepository, type WebhookInboxRepository } from './webhook-inbox.repository';
 import { createWebhookJournalRepository, type WebhookJournalRepository } from './webhook-journal.repository';
 
@@ -34,6 +41,14 @@ declare module '../../platform/db/store' {
     inbox: WebhookInboxRepository;
     /** Acknowledged webhook batches, whole, until the inbox processor moves their events into the inbox. */
     journal: WebhookJournalRepository;
+    /** Webhook events the edge refused, kept raw with the reason for operators. */
+    refusedEvents: RefusedWebhookEventRepository;
+  }
+}
+
+declare module '../../platform/db/database.types' {
+  interface Database {
+    refused_webhook_events: RefusedWebhookEventsTable;
   }
 }
 
@@ -47,11 +62,16 @@ const INBOX_RETENTION_SWEEP_MS = 60 * 60 * 1000;
  */
 export const intakeModule = defineModule({
   name: 'intake',
+  migrations: { '0007-refused-webhook-events': refusedWebhookEventsMigration },
   repositories: (ctx, lifecycle) => {
     const journal = createWebhookJournalRepository(ctx, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
     // The writer thread first: the appends it holds are answered before the connection goes.
     lifecycle.onClose(() => journal.close());
-    return { inbox: createWebhookInboxRepository(ctx), journal };
+    return {
+      inbox: createWebhookInboxRepository(ctx),
+      journal,
+      refusedEvents: createRefusedWebhookEventRepository(ctx),
+    };
   },
   create: (
     deps: Omit<InboxProcessorDeps, 'onDealsChanged'> & { dealsChanged: DealsChangedListener; clock: Clock },
@@ -68,4 +88,5 @@ export const intakeModule = defineModule({
       },
     },
   ],
+  commands: [refusedEventsCommand],
 });

@@ -1,3 +1,4 @@
+import type { Logger } from '../../platform/observability/logger';
 import type { Store } from '../../platform/db';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { PortalRegistry } from '../portals';
@@ -5,34 +6,72 @@ import type { StoreBatch } from '../../../webhooks/webhook-intake.handler';
 
 /**
  * What the webhook edge calls before it acknowledges: journal the batch durably, whole (one row per
- * request; the inbox processor later moves its events into the inbox, deduplicated). Concurrent
- * requests share a commit. Events of portals without an installation are acknowledged and left out
- * here, so HubSpot stops retrying them and none of their data is kept.
+ * request; the inbox processor later moves its events into the inbox, deduplicated), and keep the
+ * elements it refused with their reason. Concurrent requests share a commit. Events of portals without
+ * an installation are acknowledged and left out here (counted as ignored), so HubSpot stops retrying
+ * them and none of their data is kept.
  */
 export function createStoreBatch({
   store,
   portals,
   metrics,
+  logger,
 }: {
   store: Store;
   portals: PortalRegistry;
   metrics: MetricsRegistry;
+  logger: Logger;
 }): StoreBatch {
   const dropped = metrics.counter(
     'sop_webhook_events_dropped_total',
     'Webhook events for portals without an installation',
   );
+  const refusedCounter = metrics.counter(
+    'sop_webhook_events_refused_total',
+    'Webhook events refused by the edge, kept for operators (npx sop-guide refused-events)',
+  );
   // Elements passed the envelope check at the edge: portalId is a number on every one.
   const isOurs = (element: unknown) => portals.isInstalled((element as { portalId: number }).portalId);
 
-  return async ({ text, elements, dealEvents, receivedAt }) => {
+  return async ({ text, elements, dealEvents, refused, receivedAt }) => {
+    if (refused.length > 0) {
+      // A refused element may lack a usable portalId; one that names a portal we do not serve is not kept.
+      const kept = refused.flatMap(({ element, reason }) => {
+        const portalId = portalIdOf(element);
+        if (portalId !== null && !portals.isInstalled(portalId)) return [];
+        return [{ receivedAt: new Date(receivedAt), portalId, reason, raw: serialiseRefused(element) }];
+      });
+      await store.refusedEvents.recordRefusedEvents(kept);
+      refusedCounter.inc({}, refused.length);
+      logger.warn('webhook events refused', { count: refused.length, firstReason: refused[0]?.reason });
+    }
     let ours = 0;
     for (const event of dealEvents) if (portals.isInstalled(event.portalId)) ours += 1;
-    if (ours < dealEvents.length) dropped.inc({}, dealEvents.length - ours);
-    if (ours === 0) return { stored: 0 };
+    const ignored = dealEvents.length - ours;
+    if (ignored > 0) dropped.inc({}, ignored);
+    if (ours === 0) return { stored: 0, ignored };
     // The common case keeps the body as received: no re-serialising on the hot path.
     const body = elements.every(isOurs) ? text : JSON.stringify(elements.filter(isOurs));
     await store.journal.append({ body, eventCount: ours, receivedAt: new Date(receivedAt) });
-    return { stored: ours };
+    return { stored: ours, ignored };
   };
+}
+
+function portalIdOf(element: unknown): number | null {
+  if (typeof element !== 'object' || element === null) return null;
+  const portalId = (element as { portalId?: unknown }).portalId;
+  return typeof portalId === 'number' && Number.isSafeInteger(portalId) && portalId > 0 ? portalId : null;
+}
+
+/**
+ * The element as JSON text to keep. JSON.parse takes nesting JSON.stringify cannot give back (it
+ * recurses: a few thousand levels overflow the stack); such an element is kept as a note instead, so a
+ * hostile element never turns the valid part of its batch into a 503.
+ */
+function serialiseRefused(element: unknown): string {
+  try {
+    return JSON.stringify(element);
+  } catch {
+    return JSON.stringify('(not kept: nested too deeply to serialise)');
+  }
 }

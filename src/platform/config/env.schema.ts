@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { HttpLimits } from '../http/drainable-server';
 
 /**
  * The environment of DESIGN.md §3, parsed once at start-up. Everything inside the service takes the
@@ -28,8 +29,44 @@ const userIdList = z
     message: 'expected comma-separated numeric user ids',
   });
 
+/** A whole number from the environment, with a message that names the range and echoes the value. */
+function wholeNumber(min: number, max: number, fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return fallback;
+      const number = Number(value);
+      if (!/^\s*\d+\s*$/.test(value) || number < min || number > max) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be a whole number between ${min} and ${max}, got "${value}"`,
+        });
+        return z.NEVER;
+      }
+      return number;
+    });
+}
+
+/** A duration in seconds (fractions allowed), above zero. */
+function positiveSeconds(fallback: number) {
+  return z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return fallback;
+      const number = Number(value);
+      if (value.trim() === '' || !Number.isFinite(number) || number <= 0) {
+        ctx.addIssue({ code: 'custom', message: `must be a number of seconds above 0, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+}
+
 const envSchema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // 0 asks the system for any free port (tests, the demo's second instance).
+  PORT: wholeNumber(0, 65535, 3000),
   DATABASE_URL: databaseUrl.default('sqlite:./data/sop-guide.db'),
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
@@ -37,8 +74,14 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: httpsOrigin.optional(),
   MANAGER_USER_IDS: userIdList,
   MANAGER_OWNER_ID: z.string().regex(/^\d+$/, { message: 'expected a numeric HubSpot owner id' }).optional(),
-  SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(0).default(900),
+  SWEEP_INTERVAL_SECONDS: wholeNumber(0, Number.MAX_SAFE_INTEGER, 900),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  // A webhook receiver's budget is seconds (HubSpot waits a few for an answer): Node's defaults of
+  // 60 s for headers and 300 s for a request let one slow client hold a connection for minutes.
+  HTTP_HEADERS_TIMEOUT_SECONDS: positiveSeconds(10),
+  HTTP_REQUEST_TIMEOUT_SECONDS: positiveSeconds(30),
+  HTTP_MAX_CONNECTIONS: wholeNumber(1, 1_000_000, 1000),
+  SHUTDOWN_TIMEOUT_SECONDS: positiveSeconds(10),
 });
 
 export interface Config {
@@ -52,6 +95,9 @@ export interface Config {
   managerOwnerId: string | null;
   sweepIntervalSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  http: HttpLimits;
+  /** How long a shutdown may take before whatever is left is cut. */
+  shutdownTimeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -80,6 +126,12 @@ export function parseConfig(
   for (const name of required) {
     if (present[name] === undefined) problems.push(`${name}: required`);
   }
+  if (result.success && result.data.HTTP_HEADERS_TIMEOUT_SECONDS > result.data.HTTP_REQUEST_TIMEOUT_SECONDS) {
+    // Node refuses to start a server otherwise: the headers are part of the request.
+    problems.push(
+      `HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${result.data.HTTP_REQUEST_TIMEOUT_SECONDS}), got "${result.data.HTTP_HEADERS_TIMEOUT_SECONDS}"`,
+    );
+  }
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const env_ = result.data;
   return {
@@ -93,5 +145,11 @@ export function parseConfig(
     managerOwnerId: env_.MANAGER_OWNER_ID ?? null,
     sweepIntervalSeconds: env_.SWEEP_INTERVAL_SECONDS,
     logLevel: env_.LOG_LEVEL,
+    http: {
+      headersTimeoutMs: env_.HTTP_HEADERS_TIMEOUT_SECONDS * 1000,
+      requestTimeoutMs: env_.HTTP_REQUEST_TIMEOUT_SECONDS * 1000,
+      maxConnections: env_.HTTP_MAX_CONNECTIONS,
+    },
+    shutdownTimeoutMs: env_.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
 }

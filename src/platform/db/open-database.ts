@@ -1,5 +1,5 @@
 import { describeError } from '../errors/app-error';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -41,7 +41,10 @@ export interface DatabaseHandle extends StoreLifecycle {
   readonly withExclusiveLock: WithExclusiveLock;
   /** Brings the schema to the latest version; safe to run at every start, from several instances at once. */
   migrate(): Promise<void>;
-  /** For /readyz: can the database answer a query right now. */
+  /**
+   * For /readyz: can the service store and serve right now: the database answers, its schema is the one
+   * this code migrates to (not a database recreated empty under a running service), and it takes writes.
+   */
   ping(): Promise<{ ok: boolean; dialect: StoreDialect; error?: string }>;
   close(): Promise<void>;
 }
@@ -67,10 +70,28 @@ function parseSqlitePath(databaseUrl: string): string {
   return filePath;
 }
 
+/**
+ * mkdir -p, one level at a time: Node 20's recursive mkdir never returns under /proc (it spins at 100%
+ * CPU), where a level-by-level one fails at once with the reason.
+ */
+function createFolders(folder: string): void {
+  if (existsSync(folder)) return;
+  createFolders(path.dirname(folder));
+  mkdirSync(folder);
+}
+
 function openSqlite(databaseUrl: string): StoreContext {
   const filePath = parseSqlitePath(databaseUrl);
-  if (filePath !== ':memory:') mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
-  const database = new SqliteDatabase(filePath);
+  let database: SqliteDatabase.Database;
+  try {
+    if (filePath !== ':memory:') createFolders(path.dirname(path.resolve(filePath)));
+    database = new SqliteDatabase(filePath);
+  } catch (error) {
+    // better-sqlite3 says only "unable to open database file": which file is what an operator needs.
+    throw new StoreConfigError(
+      `DATABASE_URL: cannot open the SQLite database ${path.resolve(filePath)}: ${describeError(error)}`,
+    );
+  }
   database.pragma('journal_mode = WAL');
   // FULL, not NORMAL: in WAL mode NORMAL can lose the last commits on power loss, and a webhook batch
   // HubSpot got a 2xx for is never delivered again.
@@ -124,7 +145,10 @@ export async function openDatabase(
     throw new StoreConfigError('DATABASE_URL: expected sqlite:<path> or postgres://...');
   }
   const { db, dialect } = ctx;
-  const migrationProvider = composeMigrations(options.migrations);
+  const migrations = composeMigrations(options.migrations);
+  const migrationProvider: MigrationProvider = { getMigrations: async () => migrations };
+  // The schema a running service needs: /readyz refuses a database behind it (or emptied under it).
+  const latestMigration = Object.keys(migrations).sort().at(-1)!;
   const closeHooks: Array<() => Promise<void>> = [];
 
   return {
@@ -170,10 +194,11 @@ export async function openDatabase(
     async ping() {
       try {
         await sql`select 1`.execute(db);
-        return { ok: true, dialect };
       } catch (error) {
         return { ok: false, dialect, error: describeError(error) };
       }
+      const problem = (await schemaProblem(db, latestMigration)) ?? (await writeProblem(ctx));
+      return problem ? { ok: false, dialect, error: problem } : { ok: true, dialect };
     },
 
     async close() {
@@ -190,11 +215,57 @@ export async function openDatabase(
  * several modules) followed by every module's own. Names sort in the order they run; a name used twice
  * is a programming error, reported before anything runs.
  */
-function composeMigrations(moduleMigrations: Readonly<Record<string, Migration>>): MigrationProvider {
+function composeMigrations(moduleMigrations: Readonly<Record<string, Migration>>): Record<string, Migration> {
   const all: Record<string, Migration> = { ...BASELINE_MIGRATIONS };
   for (const [name, migration] of Object.entries(moduleMigrations)) {
     if (name in all) throw new Error(`migration ${name} is declared twice`);
     all[name] = migration;
   }
-  return { getMigrations: async () => all };
+  return all;
+}
+
+/** Why the schema is not the one the service runs on, or null when it is. */
+async function schemaProblem(db: Kysely<Database>, latestMigration: string): Promise<string | null> {
+  let latest: string | undefined;
+  try {
+    // Kysely's own bookkeeping table, outside the Database type.
+    const rows = await sql<{
+      name: string;
+    }>`select name from kysely_migration order by name desc limit 1`.execute(db);
+    latest = rows.rows[0]?.name;
+  } catch {
+    latest = undefined;
+  }
+  if (latest === latestMigration) return null;
+  if (latest === undefined) {
+    return `the database has no schema (recreated empty?): restart the service to migrate it to ${latestMigration}`;
+  }
+  return `the database schema is at ${latest}, this service needs ${latestMigration}: restart the service to migrate it`;
+}
+
+/**
+ * Below this much free space on the SQLite file's disk, writes are about to fail (SQLITE_FULL): the
+ * WAL and a checkpoint need room, and every webhook would be answered 503.
+ */
+const SQLITE_MIN_FREE_DISK_BYTES = 16 * 1024 * 1024;
+
+/** Why the database would refuse a write right now, or null when it would not. */
+async function writeProblem(ctx: StoreContext): Promise<string | null> {
+  if (ctx.dialect === 'sqlite') {
+    if (!ctx.sqliteFilePath) return null;
+    const folder = path.dirname(ctx.sqliteFilePath);
+    const disk = statfsSync(folder);
+    const free = disk.bavail * disk.bsize;
+    if (free < SQLITE_MIN_FREE_DISK_BYTES) {
+      return `the disk holding ${folder} is full (${Math.floor(free / 1024)} KiB free): webhooks cannot be stored`;
+    }
+    return null;
+  }
+  // A server in recovery (a standby) or set read-only answers queries but refuses every write.
+  const rows = await sql<{
+    read_only: string;
+  }>`select current_setting('transaction_read_only') as read_only`.execute(ctx.db);
+  return rows.rows[0]?.read_only === 'on'
+    ? 'the PostgreSQL server is read-only (a standby?): writes are refused'
+    : null;
 }

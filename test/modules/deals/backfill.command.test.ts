@@ -1,8 +1,13 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { runCli } from '../../../src/app/cli/run-cli';
+import { addWalkDeals } from '../../integration/support/stage-walk';
 import { createStore } from '../../../src/app/store';
 import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../../sandbox/local-hubspot';
 import { testDatabaseUrl, type TestDatabase } from '../../support/test-databases';
 import { countLiveDeals } from '../../support/store/store-reads';
+
+const BIN = path.resolve(__dirname, '../../../bin/sop-guide.cjs');
 
 function captureIo(env: Record<string, string>) {
   const out: string[] = [];
@@ -46,5 +51,64 @@ describe('sop-guide backfill', () => {
     const badFlag = captureIo({});
     expect(await runCli(['backfill', '--force'], badFlag.io)).toBe(1);
     expect(badFlag.err.join('\n')).toContain('Unknown option --force');
+  });
+});
+
+describe('sop-guide backfill on a bigger portal', () => {
+  let hubspot: LocalHubSpot;
+  let database: TestDatabase;
+  beforeAll(async () => {
+    // Slow enough answers that a Ctrl-C lands mid-way, as it would on a real portal of thousands of deals.
+    hubspot = await startLocalHubSpot({ port: 0, latencyMs: 100, rateLimit: false });
+    seedSamplePortal(hubspot.state, { portalId: 62515, token: 'cli-token' });
+    addWalkDeals(hubspot.state, 62515, 600, new Date('2026-11-01T00:00:00.000Z'));
+  });
+  beforeEach(async () => {
+    database = await testDatabaseUrl('sqlite');
+  });
+  afterEach(async () => {
+    await database.cleanup();
+  });
+  afterAll(async () => {
+    await hubspot.close();
+  });
+
+  it('shows its progress on stderr while it works, and what it did at the end', async () => {
+    const { io, out, err } = captureIo({
+      DATABASE_URL: database.url,
+      HUBSPOT_ACCESS_TOKEN: 'cli-token',
+      HUBSPOT_API_BASE_URL: hubspot.url,
+    });
+    expect(await runCli(['backfill'], io)).toBe(0);
+    expect(err[0]).toMatch(/^portal 62515: \d+ deals projected so far \(\d+\/s\)$/);
+    expect(out).toEqual(['portal 62515: 606 deals projected']);
+  });
+
+  it('on Ctrl-C, stops after the page in hand, says how far it got and exits 130', async () => {
+    const child = spawn(process.execPath, [BIN, 'backfill'], {
+      env: {
+        ...process.env,
+        DATABASE_URL: database.url,
+        HUBSPOT_ACCESS_TOKEN: 'cli-token',
+        HUBSPOT_API_BASE_URL: hubspot.url,
+        LOG_LEVEL: 'silent',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (chunk) => {
+        stderr += String(chunk);
+        if (stderr.includes('deals projected so far')) resolve();
+      }),
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stdout).toMatch(
+      /^portal 62515: interrupted after \d+ deals projected; run backfill again to finish\n$/,
+    );
   });
 });

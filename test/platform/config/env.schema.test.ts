@@ -41,9 +41,39 @@ describe('environment', () => {
       DATABASE_URL: 'mysql://x',
       MANAGER_USER_IDS: '12,abc',
     });
-    expect(problems.some((p) => p.startsWith('PORT:'))).toBe(true);
+    expect(problems).toContain('PORT: must be a whole number between 0 and 65535, got "eighty"');
     expect(problems).toContain('DATABASE_URL: expected sqlite:<path> or postgres://...');
     expect(problems).toContain('MANAGER_USER_IDS: expected comma-separated numeric user ids');
+  });
+
+  it('says plainly what a number must be, echoing the value given', () => {
+    expect(problemsOf({ PORT: 'abc' }, [] as never)).toEqual([
+      'PORT: must be a whole number between 0 and 65535, got "abc"',
+    ]);
+    expect(problemsOf({ PORT: '70000', SHUTDOWN_TIMEOUT_SECONDS: '0' }, [] as never)).toEqual([
+      'PORT: must be a whole number between 0 and 65535, got "70000"',
+      'SHUTDOWN_TIMEOUT_SECONDS: must be a number of seconds above 0, got "0"',
+    ]);
+  });
+
+  it('reads the HTTP limits and the shutdown deadline, in seconds, with defaults for a webhook receiver', () => {
+    expect(parseConfig({})).toMatchObject({
+      http: { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxConnections: 1000 },
+      shutdownTimeoutMs: 10_000,
+    });
+    expect(
+      parseConfig({
+        HTTP_HEADERS_TIMEOUT_SECONDS: '2.5',
+        HTTP_MAX_CONNECTIONS: '50',
+        SHUTDOWN_TIMEOUT_SECONDS: '30',
+      }),
+    ).toMatchObject({ http: { headersTimeoutMs: 2500, maxConnections: 50 }, shutdownTimeoutMs: 30_000 });
+  });
+
+  it('refuses a header timeout longer than the request timeout it is part of', () => {
+    expect(problemsOf({ HTTP_REQUEST_TIMEOUT_SECONDS: '2' }, [] as never)).toEqual([
+      'HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (2), got "10"',
+    ]);
   });
 
   it('treats an empty variable as unset', () => {

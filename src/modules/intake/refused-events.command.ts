@@ -1,0 +1,44 @@
+import { AppError } from '../../platform/errors/app-error';
+import type { Store } from '../../platform/db';
+import { parseIsoFlag, stringFlag } from '../../platform/cli/cli-args';
+import type { CliCommand } from '../../platform/cli/cli-command';
+
+const DEFAULT_LIMIT = 100;
+
+/**
+ * `sop-guide refused-events [--since <date>] [--limit <n>]`: the webhook events the edge refused (the
+ * rest of their batch was stored and acknowledged), oldest first, one JSON object a line: when, which
+ * portal, why, and the event as received, so an operator can fix the cause and replay it by hand.
+ */
+export const refusedEventsCommand: CliCommand<{ store: Store }> = {
+  name: 'refused-events',
+  usage: 'sop-guide refused-events [--since <date>] [--limit <n>]',
+  summary: 'list the webhook events refused at the edge, with why (one JSON line each)',
+  flags: { since: 'string', limit: 'string' },
+  async run(args, io, openServices) {
+    const since = parseIsoFlag(args, 'since');
+    const limitText = stringFlag(args, 'limit');
+    const limit = limitText === null ? DEFAULT_LIMIT : Number(limitText);
+    if (!Number.isInteger(limit) || limit <= 0) {
+      throw new AppError('BAD_REQUEST', `--limit: expected a positive whole number, got "${limitText}"`);
+    }
+    return openServices(async (services) => {
+      const events = await services.store.refusedEvents.listRefusedEvents({
+        limit,
+        ...(since ? { since } : {}),
+      });
+      for (const event of events) {
+        io.out(
+          JSON.stringify({
+            receivedAt: event.receivedAt.toISOString(),
+            portalId: event.portalId,
+            reason: event.reason,
+            event: JSON.parse(event.raw) as unknown,
+          }),
+        );
+      }
+      if (events.length === 0) io.err('No refused webhook events.');
+      return 0;
+    });
+  },
+};
