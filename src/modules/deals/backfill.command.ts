@@ -3,6 +3,7 @@ import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { PortalRegistry } from '../portals';
 import type { DealSyncService } from './deal-sync.service';
 import type { CliCommand } from '../../platform/cli/cli-command';
+import type { DealsChangedListener } from '../../platform/module';
 
 /**
  * Projects the deals that predate the install: page through HubSpot's deals with the stage timing
@@ -13,6 +14,7 @@ export interface BackfillDeps {
   hubspot: Pick<HubSpotApis, 'deals'>;
   dealSync: DealSyncService;
   clock: Clock;
+  dealsChanged: DealsChangedListener;
 }
 
 export const backfillCommand: CliCommand<BackfillDeps> = {
@@ -25,7 +27,14 @@ export const backfillCommand: CliCommand<BackfillDeps> = {
       for (const portalId of services.portals.installedPortalIds()) {
         let total = 0;
         for await (const ids of services.hubspot.deals.pageIds(portalId)) {
-          const { deals } = await services.dealSync.syncDeals(portalId, ids, services.clock.now());
+          const now = services.clock.now();
+          const { deals } = await services.dealSync.syncDeals(portalId, ids, now);
+          // As after a webhook batch: every module learns of the deals (e.g. the closed deals' outcomes).
+          await services.dealsChanged(
+            portalId,
+            deals.map((deal) => deal.dealId),
+            now,
+          );
           total += deals.length;
         }
         io.out(`portal ${portalId}: ${total} deals projected`);
