@@ -137,7 +137,7 @@ export type {
   ClosedStepFacts,
   DemandMonth,
   DemandSummary,
-  OpenDealForDemand,
+  OpenDealGroup,
   OutcomeFigures,
   OutcomesSummary,
   PipelineStageFacts,

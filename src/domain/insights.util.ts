@@ -312,12 +312,15 @@ export function summarizeOutcomes(
   };
 }
 
-export interface OpenDealForDemand {
+/** Open deals alike for the demand view: same stage, close month and risk (the database groups them). */
+export interface OpenDealGroup {
   stageId: string;
-  amount: number | null;
   closeMonth: string | null;
-  stalled: boolean;
-  openExceptions: number;
+  /** Stalled, or with open exceptions. */
+  atRisk: boolean;
+  deals: number;
+  /** Their amounts summed; deals without an amount add nothing. */
+  amount: number;
 }
 
 export interface DemandMonth {
@@ -349,7 +352,7 @@ function roundMoney(amount: number): number {
  */
 export function summarizeDemand(input: {
   months: readonly string[];
-  openDeals: readonly OpenDealForDemand[];
+  openDeals: readonly OpenDealGroup[];
   probabilityOf: (stageId: string) => number;
   wonAmountByMonth: ReadonlyMap<string, number>;
   capacityByMonth: ReadonlyMap<string, number>;
@@ -361,20 +364,19 @@ export function summarizeDemand(input: {
     ]),
   );
   const withoutCloseDate = { openDeals: 0, amount: 0 };
-  for (const deal of input.openDeals) {
-    const amount = deal.amount ?? 0;
-    if (deal.closeMonth === null) {
-      withoutCloseDate.openDeals += 1;
-      withoutCloseDate.amount += amount;
+  for (const group of input.openDeals) {
+    if (group.closeMonth === null) {
+      withoutCloseDate.openDeals += group.deals;
+      withoutCloseDate.amount += group.amount;
       continue;
     }
-    const month = byMonth.get(deal.closeMonth);
+    const month = byMonth.get(group.closeMonth);
     if (!month) continue;
-    const weighted = amount * input.probabilityOf(deal.stageId);
-    month.openDeals += 1;
-    month.amount += amount;
+    const weighted = group.amount * input.probabilityOf(group.stageId);
+    month.openDeals += group.deals;
+    month.amount += group.amount;
     month.weightedAmount += weighted;
-    if (deal.stalled || deal.openExceptions > 0) month.atRiskAmount += weighted;
+    if (group.atRisk) month.atRiskAmount += weighted;
   }
   return {
     months: [...byMonth.values()].map((month): DemandMonth => {

@@ -207,13 +207,14 @@ describe('the S&OP demand view', () => {
     const summary = summarizeDemand({
       months: listMonths(new Date('2026-11-30T23:00:00Z'), 3),
       openDeals: [
-        { stageId: 'qualifiedtobuy', amount: 1000, closeMonth: '2026-11', stalled: false, openExceptions: 0 },
-        { stageId: 'contractsent', amount: 2000, closeMonth: '2026-11', stalled: true, openExceptions: 0 },
-        { stageId: 'contractsent', amount: null, closeMonth: '2026-12', stalled: false, openExceptions: 0 },
-        { stageId: 'qualifiedtobuy', amount: 500, closeMonth: '2027-01', stalled: false, openExceptions: 1 },
-        { stageId: 'qualifiedtobuy', amount: 700, closeMonth: null, stalled: false, openExceptions: 0 },
+        { stageId: 'qualifiedtobuy', closeMonth: '2026-11', atRisk: false, deals: 1, amount: 1000 },
+        { stageId: 'contractsent', closeMonth: '2026-11', atRisk: true, deals: 1, amount: 2000 },
+        // A deal without an amount counts as a deal and adds nothing.
+        { stageId: 'contractsent', closeMonth: '2026-12', atRisk: false, deals: 1, amount: 0 },
+        { stageId: 'qualifiedtobuy', closeMonth: '2027-01', atRisk: true, deals: 1, amount: 500 },
+        { stageId: 'qualifiedtobuy', closeMonth: null, atRisk: false, deals: 1, amount: 700 },
         // Outside the months asked for.
-        { stageId: 'qualifiedtobuy', amount: 9999, closeMonth: '2027-05', stalled: false, openExceptions: 0 },
+        { stageId: 'qualifiedtobuy', closeMonth: '2027-05', atRisk: false, deals: 1, amount: 9999 },
       ],
       probabilityOf: (stageId) => probabilities[stageId] ?? 0,
       wonAmountByMonth: new Map([['2026-11', 1500]]),
@@ -233,7 +234,7 @@ describe('the S&OP demand view', () => {
           gap: 800,
         },
         { month: '2026-12', openDeals: 1, amount: 0, weightedAmount: 0, atRiskAmount: 0, wonAmount: 0 },
-        // An open exception puts the deal at risk: 500 × 0.4.
+        // At risk (stalled or with open exceptions): 500 × 0.4.
         { month: '2027-01', openDeals: 1, amount: 500, weightedAmount: 200, atRiskAmount: 200, wonAmount: 0 },
       ],
       withoutCloseDate: { openDeals: 1, amount: 700 },

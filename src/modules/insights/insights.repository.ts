@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { ClosedDealFacts, ClosedStepFacts } from '../../domain';
+import type { ClosedDealFacts, ClosedDealSummary, ClosedStepFacts } from '../../domain';
 import { formatMonth } from '../../domain';
 import {
   runWriteTransaction,
@@ -36,11 +36,15 @@ export interface OpenDealCount {
   stalled: number;
 }
 
-export interface OpenDealDemandRow {
+/** Open deals grouped by stage, close date key and stall: what the demand view sums, without a row per deal. */
+export interface OpenDealDemandGroup {
   stageId: string;
-  amount: string | null;
-  closeDate: string | null;
+  /** `2026-12` for ISO close dates; HubSpot's value itself otherwise (epoch ms); null without one. */
+  closeKey: string | null;
   stalled: boolean;
+  deals: number;
+  /** The deals' amounts summed (deals without a numeric amount add nothing). */
+  amount: number;
 }
 
 /** Which deals a figure covers: one pipeline, optionally one owner (a rep sees only theirs). */
@@ -62,10 +66,11 @@ export interface InsightsRepository {
   saveClosedDeal(record: ClosedDealRecord, now: Date): Promise<void>;
   /** Reopened or deleted deals leave the history. */
   deleteClosedDeals(portalId: number, dealIds: readonly string[]): Promise<void>;
-  listClosedDeals(scope: DealScope, window: { from: Date; to: Date }): Promise<ClosedDealRecord[]>;
+  /** What the outcomes need of each deal closed in the window (two indexed range reads, no per-deal query). */
+  listClosedDealSummaries(scope: DealScope, window: { from: Date; to: Date }): Promise<ClosedDealSummary[]>;
   sumWonAmountByMonth(scope: DealScope, months: readonly string[]): Promise<Map<string, number>>;
   countOpenDeals(scope: DealScope, openStageIds: readonly string[]): Promise<OpenDealCount[]>;
-  listOpenDealsForDemand(scope: DealScope, openStageIds: readonly string[]): Promise<OpenDealDemandRow[]>;
+  groupOpenDealsForDemand(scope: DealScope, openStageIds: readonly string[]): Promise<OpenDealDemandGroup[]>;
   setCapacity(
     portalId: number,
     months: ReadonlyArray<{ month: string; amount: number }>,
@@ -251,50 +256,50 @@ export function createInsightsRepository(ctx: StoreContext): InsightsRepository 
       }
     },
 
-    async listClosedDeals(scope, window) {
-      let query = db
+    async listClosedDealSummaries(scope, window) {
+      let deals = db
         .selectFrom('insight_closed_deals')
-        .selectAll()
+        .select(['deal_id', 'won', 'cycle_days', 'playbook_version'])
         .where('portal_id', '=', scope.portalId)
         .where('pipeline_id', '=', scope.pipelineId)
         .where('closed_at', '>=', toEpochMs(window.from))
         .where('closed_at', '<', toEpochMs(window.to));
-      if (scope.ownerId !== undefined) query = query.where('owner_id', '=', scope.ownerId);
-      const rows = await query.orderBy('closed_at').orderBy('deal_id').execute();
-      const steps = new Map<string, ClosedStepFacts[]>();
-      for (let start = 0; start < rows.length; start += IDS_PER_QUERY) {
-        const stepRows = await db
-          .selectFrom('insight_closed_deal_steps')
-          .selectAll()
-          .where('portal_id', '=', scope.portalId)
-          .where(
-            'deal_id',
-            'in',
-            rows.slice(start, start + IDS_PER_QUERY).map((row) => row.deal_id),
-          )
-          .execute();
-        for (const step of stepRows) {
-          const list = steps.get(step.deal_id) ?? [];
-          list.push({
-            stepId: step.step_id,
-            days: Number(step.days),
-            completed: step.completed === null ? null : step.completed === 1,
-          });
-          steps.set(step.deal_id, list);
-        }
+      if (scope.ownerId !== undefined) deals = deals.where('owner_id', '=', scope.ownerId);
+      let steps = db
+        .selectFrom('insight_closed_deal_steps')
+        .innerJoin('insight_closed_deals', (join) =>
+          join
+            .onRef('insight_closed_deals.portal_id', '=', 'insight_closed_deal_steps.portal_id')
+            .onRef('insight_closed_deals.deal_id', '=', 'insight_closed_deal_steps.deal_id'),
+        )
+        .select([
+          'insight_closed_deal_steps.deal_id',
+          'insight_closed_deal_steps.step_id',
+          'insight_closed_deal_steps.days',
+          'insight_closed_deal_steps.completed',
+        ])
+        .where('insight_closed_deals.portal_id', '=', scope.portalId)
+        .where('insight_closed_deals.pipeline_id', '=', scope.pipelineId)
+        .where('insight_closed_deals.closed_at', '>=', toEpochMs(window.from))
+        .where('insight_closed_deals.closed_at', '<', toEpochMs(window.to));
+      if (scope.ownerId !== undefined)
+        steps = steps.where('insight_closed_deals.owner_id', '=', scope.ownerId);
+      const [dealRows, stepRows] = await Promise.all([deals.execute(), steps.execute()]);
+      const stepsOf = new Map<string, ClosedStepFacts[]>();
+      for (const step of stepRows) {
+        const list = stepsOf.get(step.deal_id) ?? [];
+        list.push({
+          stepId: step.step_id,
+          days: Number(step.days),
+          completed: step.completed === null ? null : Number(step.completed) === 1,
+        });
+        stepsOf.set(step.deal_id, list);
       }
-      return rows.map((row) => ({
-        portalId: row.portal_id,
-        dealId: row.deal_id,
-        pipelineId: row.pipeline_id,
-        ownerId: row.owner_id,
-        outcome: row.won === 1 ? 'won' : 'lost',
-        amount: row.amount === null ? null : Number(row.amount),
-        closeDate: new Date(row.close_date),
-        closedAt: new Date(row.closed_at),
+      return dealRows.map((row) => ({
+        outcome: Number(row.won) === 1 ? 'won' : 'lost',
         cycleDays: row.cycle_days === null ? null : Number(row.cycle_days),
         playbookVersion: row.playbook_version,
-        steps: steps.get(row.deal_id) ?? [],
+        steps: stepsOf.get(row.deal_id) ?? [],
       }));
     },
 
@@ -341,21 +346,36 @@ export function createInsightsRepository(ctx: StoreContext): InsightsRepository 
       }));
     },
 
-    async listOpenDealsForDemand(scope, openStageIds) {
+    async groupOpenDealsForDemand(scope, openStageIds) {
       if (openStageIds.length === 0) return [];
+      const closeDate = jsonText(dialect, 'deals.properties', 'closedate');
+      const amount = jsonText(dialect, 'deals.properties', 'amount');
+      // ISO dates group by their month in the database; anything else (epoch ms) is grouped as is.
+      const closeKey = sql<
+        string | null
+      >`case when ${closeDate} like '____-__-%' then substr(${closeDate}, 1, 7) else ${closeDate} end`;
+      const numericAmount =
+        dialect === 'postgres'
+          ? sql<
+              number | null
+            >`case when ${amount} ~ '^-?[0-9]+([.][0-9]+)?$' then (${amount})::double precision end`
+          : sql<number | null>`case when trim(${amount}) glob '*[0-9]*' then cast(${amount} as real) end`;
       const rows = await openDeals(scope, openStageIds)
-        .select([
+        .select((eb) => [
           'deals.stage_id',
-          jsonText(dialect, 'deals.properties', 'amount').as('amount'),
-          jsonText(dialect, 'deals.properties', 'closedate').as('closedate'),
+          closeKey.as('close_key'),
           stalled.as('stalled'),
+          eb.fn.countAll<number | string>().as('deals'),
+          eb.fn.sum<number | string | null>(numericAmount).as('amount'),
         ])
+        .groupBy(['deals.stage_id', sql`close_key`, sql`stalled`])
         .execute();
       return rows.map((row) => ({
         stageId: row.stage_id,
-        amount: row.amount === null ? null : String(row.amount),
-        closeDate: row.closedate === null ? null : String(row.closedate),
+        closeKey: row.close_key === null || row.close_key === '' ? null : String(row.close_key),
         stalled: row.stalled === 'true',
+        deals: Number(row.deals),
+        amount: Number(row.amount ?? 0),
       }));
     },
 

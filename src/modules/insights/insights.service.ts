@@ -4,9 +4,9 @@ import type {
   OutcomesResponse,
 } from '../../../extensions/app/pages/src/insights-response.schema';
 import {
+  formatMonth,
   listMonths,
   parseHubSpotDate,
-  parseHubSpotNumber,
   resolveStepForStage,
   summarizeDemand,
   summarizeOutcomes,
@@ -62,6 +62,14 @@ function ownerName(owner: HubSpotOwner | undefined, ownerId: string | null): str
   if (ownerId === null) return 'Unassigned';
   const full = [owner?.firstName, owner?.lastName].filter(Boolean).join(' ');
   return full || owner?.email || `Owner ${ownerId}`;
+}
+
+/** The month of a close date key: `2026-12` as grouped by the database, or a HubSpot date (epoch ms). */
+function closeMonthOf(closeKey: string | null): string | null {
+  if (closeKey === null) return null;
+  if (/^\d{4}-\d{2}$/.test(closeKey)) return closeKey;
+  const at = parseHubSpotDate(closeKey);
+  return at ? formatMonth(at) : null;
 }
 
 function parseDay(text: string, field: string): Date {
@@ -171,7 +179,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
       const scope = await scopeFor(viewer, query.pipelineId, query.ownerId);
       // `to` is a whole day: deals closed at any time on it count.
       const deals = scope
-        ? await store.insights.listClosedDeals(scope, { from, to: new Date(to.getTime() + DAY_MS) })
+        ? await store.insights.listClosedDealSummaries(scope, { from, to: new Date(to.getTime() + DAY_MS) })
         : [];
       const { playbook } = await playbooks.current(viewer.portalId);
       return {
@@ -189,9 +197,9 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
       const pipeline = await pipelineOf(viewer.portalId, query.pipelineId);
       const scope = await scopeFor(viewer, query.pipelineId, query.ownerId);
       const months = listMonths(now, query.months);
-      const [rows, won, capacity] = scope
+      const [groups, won, capacity] = scope
         ? await Promise.all([
-            store.insights.listOpenDealsForDemand(scope, openStageIds(pipeline)),
+            store.insights.groupOpenDealsForDemand(scope, openStageIds(pipeline)),
             store.insights.sumWonAmountByMonth(scope, months),
             store.insights.listCapacity(viewer.portalId, months),
           ])
@@ -201,17 +209,14 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
         pipelineId: pipeline.id,
         ...summarizeDemand({
           months,
-          openDeals: rows.map((row) => {
-            const closeDate = row.closeDate ? parseHubSpotDate(row.closeDate) : null;
-            return {
-              stageId: row.stageId,
-              amount: row.amount ? parseHubSpotNumber(row.amount) : null,
-              closeMonth: closeDate ? closeDate.toISOString().slice(0, 7) : null,
-              stalled: row.stalled,
-              // Exceptions are not recorded yet (the exceptions module): nothing is at risk through them.
-              openExceptions: 0,
-            };
-          }),
+          openDeals: groups.map((group) => ({
+            stageId: group.stageId,
+            closeMonth: closeMonthOf(group.closeKey),
+            // Exceptions are not recorded yet (no exceptions module): only stalled deals are at risk.
+            atRisk: group.stalled,
+            deals: group.deals,
+            amount: group.amount,
+          })),
           probabilityOf: (stageId) => probability.get(stageId) ?? 0,
           wonAmountByMonth: won,
           capacityByMonth: capacity,
