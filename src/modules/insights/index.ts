@@ -21,6 +21,7 @@ import { reportCommand } from './report.command';
 export type { InsightsRepository } from './insights.repository';
 export type { InsightsService } from './insights.service';
 export type { ClosedDealHistoryService } from './closed-deal-history.service';
+export { complianceTable, demandTable, formatCsv, formatTable, outcomesTable } from './insights-report.util';
 
 declare module '../../platform/db/store' {
   interface StoreRepositories {
