@@ -295,4 +295,57 @@ describe.each(DATABASES)('insights API (%s)', (kind) => {
     const unknown = await get('/api/v1/insights/compliance?pipelineId=nope', manager.userId);
     expect(unknown.status).toBe(404);
   });
+
+  it('a step counts as completed when its required actions were ticked on the card before the deal left it', async () => {
+    const { state } = service.hubspot;
+    const created = daysAgo(1);
+    const open = (name: string) =>
+      state.upsertDeal(
+        SAMPLE_PORTAL_ID,
+        {
+          properties: {
+            dealname: name,
+            pipeline: 'default',
+            dealstage: 'appointmentscheduled',
+            hubspot_owner_id: rep.ownerId,
+          },
+          createdAt: created,
+        },
+        created,
+      ).id;
+    const ticked = open('Ticked');
+    const skipped = open('Skipped');
+    await project(SAMPLE_PORTAL_ID, [ticked, skipped]);
+    const hour = (n: number) => new Date(NOW.getTime() + n * 3_600_000);
+    service.clock.set(hour(1));
+    for (const actionId of ['research-account', 'confirm-icp-fit', 'book-first-meeting']) {
+      const tick = await service.cardRequest('POST', `/api/v1/deals/${ticked}/actions/${actionId}`, {
+        userId: rep.userId,
+        body: { done: true },
+      });
+      expect(tick.status).toBe(200);
+    }
+    for (const dealId of [ticked, skipped]) {
+      state.moveDealToStage(SAMPLE_PORTAL_ID, dealId, 'qualifiedtobuy', hour(2));
+      state.moveDealToStage(SAMPLE_PORTAL_ID, dealId, 'closedwon', hour(3));
+    }
+    service.clock.set(hour(4));
+    await project(SAMPLE_PORTAL_ID, [ticked, skipped]);
+
+    const outcomes = await get('/api/v1/insights/outcomes?from=2026-11-26&to=2026-11-26', manager.userId);
+    expect(outcomes.body.bySteps).toEqual([
+      {
+        stepId: 'prospecting',
+        completed: { closed: 1, won: 1, winRate: null, medianCycleDays: null, tooFew: true },
+        notCompleted: { closed: 1, won: 1, winRate: null, medianCycleDays: null, tooFew: true },
+      },
+      // Qualification was left an hour after entry, with nothing ticked: not completed for either.
+      {
+        stepId: 'qualification',
+        completed: { closed: 0, won: 0, winRate: null, medianCycleDays: null, tooFew: true },
+        notCompleted: { closed: 2, won: 2, winRate: null, medianCycleDays: null, tooFew: true },
+      },
+    ]);
+    service.clock.set(NOW);
+  });
 });
