@@ -11,6 +11,7 @@ import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors/app-error';
 import { parseBody, readCardRequestContext } from '../../platform/http/card-request-context';
 import type { ManagerAccess } from '../access';
+import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import type { InsightsService } from './insights.service';
 
@@ -54,31 +55,40 @@ export function createInsightsRouter(deps: {
   insights: InsightsService;
   managerAccess: ManagerAccess;
   store: Pick<Store, 'insights'>;
+  portals: Pick<PortalRegistry, 'isInstalled'>;
   clock: Clock;
 }): Router {
-  const { insights, managerAccess, store, clock } = deps;
+  const { insights, managerAccess, store, portals, clock } = deps;
   const router = Router();
 
+  /** Who asks, for which portal; a portal the app is not installed in is not found (DESIGN.md §3 tenancy). */
+  const readViewer = (req: Request) => {
+    const { portalId, userId } = readCardRequestContext(req);
+    if (!portals.isInstalled(portalId))
+      throw new AppError('NOT_FOUND', `SOP Guide is not installed in portal ${portalId}`);
+    return { portalId, userId };
+  };
+
   router.get('/insights/compliance', async (req, res) => {
-    const viewer = readCardRequestContext(req);
+    const viewer = readViewer(req);
     const query = readQuery(filterSchema, req);
     res.json(complianceResponseSchema.parse(await insights.compliance(viewer, query)));
   });
 
   router.get('/insights/outcomes', async (req, res) => {
-    const viewer = readCardRequestContext(req);
+    const viewer = readViewer(req);
     const query = readQuery(outcomesQuerySchema, req);
     res.json(outcomesResponseSchema.parse(await insights.outcomes(viewer, query, clock.now())));
   });
 
   router.get('/insights/demand', async (req, res) => {
-    const viewer = readCardRequestContext(req);
+    const viewer = readViewer(req);
     const query = readQuery(demandQuerySchema, req);
     res.json(demandResponseSchema.parse(await insights.demand(viewer, query, clock.now())));
   });
 
   router.put('/insights/capacity', async (req, res) => {
-    const { portalId, userId } = readCardRequestContext(req);
+    const { portalId, userId } = readViewer(req);
     await managerAccess.requireManager(portalId, userId);
     const { months } = parseBody(capacityRequestSchema, req.body);
     await store.insights.setCapacity(portalId, months, userId, clock.now());

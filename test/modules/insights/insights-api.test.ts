@@ -294,6 +294,10 @@ describe.each(DATABASES)('insights API (%s)', (kind) => {
     expect(badDate.body.error.message).toContain('from');
     const unknown = await get('/api/v1/insights/compliance?pipelineId=nope', manager.userId);
     expect(unknown.status).toBe(404);
+    // A portal the app is not installed in is not found, and nothing is asked of HubSpot for it.
+    const notInstalled = await get('/api/v1/insights/demand', manager.userId, 424242);
+    expect(notInstalled.status).toBe(404);
+    expect(notInstalled.body.error.message).toContain('not installed');
   });
 
   it('a step counts as completed when its required actions were ticked on the card before the deal left it', async () => {
