@@ -5,6 +5,7 @@ import { checklistModule } from '../modules/checklist';
 import { dealsModule } from '../modules/deals';
 import { guidanceModule } from '../modules/guidance';
 import { healthModule } from '../modules/health';
+import { insightsModule } from '../modules/insights';
 import { intakeModule } from '../modules/intake';
 import { playbooksModule } from '../modules/playbooks';
 import { portalsModule } from '../modules/portals';
@@ -29,6 +30,7 @@ export const MODULES = [
   snoozesModule,
   auditModule,
   remindersModule,
+  insightsModule,
   intakeModule,
 ] as const;
 

@@ -116,3 +116,32 @@ export {
   selectVersionInForce,
 } from './playbook-pinning.util';
 export type { PropertyHistoryValue, PublishedVersion } from './playbook-pinning.util';
+export {
+  formatMonth,
+  judgeClosedOutcome,
+  listMonths,
+  median,
+  MIN_DEALS_PER_GROUP,
+  percentile,
+  readStageVisits,
+  summarizeClosedDeal,
+  summarizeDemand,
+  summarizeGroup,
+  summarizeOutcomes,
+} from './insights.util';
+export type {
+  ClosedDealFacts,
+  ClosedDealInput,
+  ClosedDealSummary,
+  ClosedOutcome,
+  ClosedStepFacts,
+  DemandMonth,
+  DemandSummary,
+  OpenDealGroup,
+  OutcomeFigures,
+  OutcomesSummary,
+  PipelineStageFacts,
+  StageVisit,
+  StepAtEntry,
+  TickedAction,
+} from './insights.util';

@@ -8,6 +8,7 @@ import { signRequestV3 } from '../../webhooks/signature-v3';
 import { ConfigError, parseConfig } from '../platform/config/env.schema';
 import { formatSweepReport } from '../modules/reminders';
 import { formatGuidanceText } from './demo-guidance-text';
+import { showInsightsDemo } from './demo-insights';
 import { startService } from '../app/compose';
 
 /**
@@ -174,10 +175,13 @@ async function runDemo(argv: string[]): Promise<void> {
     );
   }
 
+  heading("6. The managers' dashboard: compliance, outcomes and the S&OP demand view");
+  await showInsightsDemo({ sandbox, running, sample, say, signed });
+
   const reads = sandbox.requests.filter((request) =>
     request.path.includes('/objects/deals/batch/read'),
   ).length;
-  heading('6. HubSpot calls made');
+  heading('7. HubSpot calls made');
   say(`${sandbox.requests.length} requests to the sandbox in all, ${reads} deals batch read(s).`);
 
   if (once) {

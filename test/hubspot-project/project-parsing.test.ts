@@ -19,6 +19,7 @@ import { parse as parseYaml } from 'yaml';
 import { BACKEND_ORIGIN as CARD_BACKEND_ORIGIN } from '../../extensions/app/cards/src/backend-client';
 import { GUIDANCE_INPUT_PROPERTIES } from '../../extensions/app/cards/src/guidance-input-properties';
 import { BACKEND_ORIGIN as SETTINGS_BACKEND_ORIGIN } from '../../extensions/app/settings/src/playbook-client';
+import { BACKEND_ORIGIN as PAGES_BACKEND_ORIGIN } from '../../extensions/app/pages/src/insights-client';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TRANSLATE_SCRIPT = path.join(__dirname, 'translate-project.mjs');
@@ -43,6 +44,7 @@ const COMPONENT_TYPE_BY_DIRECTORY: Record<string, string> = {
   app: 'APPLICATION',
   'app/cards': 'CARD',
   'app/settings': 'SETTINGS',
+  'app/pages': 'PAGE',
   'app/webhooks': 'WEBHOOKS',
 };
 
@@ -126,6 +128,16 @@ describe('HubSpot project', () => {
     expect(findProjectProblems(srcDir, hsproject.platformVersion)).toEqual([]);
   });
 
+  it("makes the app pages (the managers' dashboard) a PAGE component with its entry point", () => {
+    const pages = parseProject(srcDir, hsproject.platformVersion).components.filter(
+      (component) => component.componentType === 'PAGE',
+    );
+    expect(pages.map((component) => [component.uid, component.metaFilePath])).toEqual([
+      ['sop-guide-insights-pages', 'app/pages/pages-hsmeta.json'],
+    ]);
+    expect(existsSync(path.join(srcDir, 'app/pages/insights-pages.entry.tsx'))).toBe(true);
+  });
+
   describe('the parse check itself', () => {
     let brokenProject: string;
 
@@ -171,10 +183,11 @@ describe('HubSpot project', () => {
     expect(text).not.toMatch(/pat-[a-z0-9]+-[0-9a-f-]{8,}/i);
   });
 
-  it('lets the card and settings fetch only the origin their clients call', () => {
+  it('lets the card, settings and pages fetch only the origin their clients call', () => {
     expect(appMeta.config.permittedUrls.fetch).toEqual([CARD_BACKEND_ORIGIN]);
     expect(new URL(CARD_BACKEND_ORIGIN).origin).toBe(CARD_BACKEND_ORIGIN);
     expect(SETTINGS_BACKEND_ORIGIN).toBe(CARD_BACKEND_ORIGIN);
+    expect(PAGES_BACKEND_ORIGIN).toBe(CARD_BACKEND_ORIGIN);
   });
 
   it("sends webhooks to the same backend's webhook route", () => {

@@ -3,6 +3,7 @@ import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { PortalRegistry } from '../portals';
 import type { DealSyncService } from './deal-sync.service';
 import type { CliCommand } from '../../platform/cli/cli-command';
+import type { DealsChangedListener } from '../../platform/module';
 
 /** Without a line for this long, an operator wonders whether the backfill is stuck. */
 const PROGRESS_EVERY_MS = 3000;
@@ -20,6 +21,7 @@ export interface BackfillDeps {
   hubspot: Pick<HubSpotApis, 'deals'>;
   dealSync: DealSyncService;
   clock: Clock;
+  dealsChanged: DealsChangedListener;
 }
 
 export const backfillCommand: CliCommand<BackfillDeps> = {
@@ -36,7 +38,14 @@ export const backfillCommand: CliCommand<BackfillDeps> = {
           let done = 0;
           let reportedAt = 0;
           for await (const ids of services.hubspot.deals.pageIds(portalId)) {
-            const { deals } = await services.dealSync.syncDeals(portalId, ids, services.clock.now());
+            const now = services.clock.now();
+            const { deals } = await services.dealSync.syncDeals(portalId, ids, now);
+            // As after a webhook batch: every module learns of the deals (e.g. the closed deals' outcomes).
+            await services.dealsChanged(
+              portalId,
+              deals.map((deal) => deal.dealId),
+              now,
+            );
             done += deals.length;
             if (interrupt.requested) break;
             if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {

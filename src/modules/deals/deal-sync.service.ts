@@ -27,6 +27,9 @@ export const DEAL_BASE_PROPERTIES = [
   'notes_last_updated',
   'hs_last_sales_activity_timestamp',
   'notes_next_activity_date',
+  // The insights' demand view (expected close month, amount weighted by the stage's probability).
+  'amount',
+  'closedate',
 ] as const;
 
 /**
