@@ -3,7 +3,7 @@ import { discoverStaticInstallation, type Installation } from '../modules/portal
 import { systemClock, type Clock } from '../platform/clock';
 import type { Config } from '../platform/config/env.schema';
 import { createHubSpotGateway } from '../platform/hubspot/hubspot-gateway';
-import type { DealsChangedListener } from '../platform/module';
+import type { DealsChangedListener, StageMovesListener } from '../platform/module';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { createMetricsRegistry } from '../platform/observability/metrics.registry';
 import { createApp } from './http';
@@ -46,6 +46,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   if (installations.length === 0) logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
 
   const listeners: DealsChangedListener[] = [];
+  const stageMoveListeners: StageMovesListener[] = [];
   const platform: PlatformServices = {
     config,
     clock,
@@ -71,6 +72,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       );
       if (failed) throw failed.reason;
     },
+    stageMoves: async (portalId, moves, now) => {
+      for (const listener of stageMoveListeners) await listener(portalId, moves, now);
+    },
   };
   // Filled module by module: each `create` takes what the platform and the modules before it built
   // (services.ts checks at compile time that the graph provides what every module takes).
@@ -78,6 +82,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   for (const module of WIRED_MODULES) {
     if (module.create) Object.assign(services, await module.create(services));
     if (module.onDealsChanged) listeners.push(module.onDealsChanged(services));
+    if (module.onStageMoves) stageMoveListeners.push(module.onStageMoves(services));
   }
   return services;
 }

@@ -3,6 +3,7 @@ import { accessModule } from '../modules/access';
 import { auditModule } from '../modules/audit';
 import { checklistModule } from '../modules/checklist';
 import { dealsModule } from '../modules/deals';
+import { exceptionsModule } from '../modules/exceptions';
 import { guidanceModule } from '../modules/guidance';
 import { healthModule } from '../modules/health';
 import { intakeModule } from '../modules/intake';
@@ -23,6 +24,7 @@ export const MODULES = [
   accessModule,
   playbooksModule,
   dealsModule,
+  exceptionsModule,
   guidanceModule,
   writebackModule,
   checklistModule,

@@ -16,8 +16,11 @@ export {
   presentRuleSchema,
   withinDaysRuleSchema,
 } from './playbook.schema';
+export { ENFORCEMENT_MODES, stepEnforcementSchema } from './playbook.schema';
 export type {
   ActionDoneRule,
+  EnforcementMode,
+  StepEnforcement,
   AssociatedRule,
   CheckRule,
   ComparisonRule,
@@ -79,3 +82,18 @@ export {
 export type { SopCompliance, SopPropertyName, SopPropertyValues } from './sop-properties.util';
 export { locateActionForDeal } from './action-location.util';
 export type { ActionLocation } from './action-location.util';
+export {
+  buildExceptionKey,
+  DEFAULT_JUSTIFY_WITHIN_BUSINESS_HOURS,
+  describeMoveSource,
+  isAppOwnMove,
+  judgeStageMove,
+  listSkippedStages,
+} from './exception-detection.util';
+export type {
+  JudgeStageMoveInput,
+  MoveSource,
+  OpenItem,
+  PipelineStageOrder,
+  StageMoveVerdict,
+} from './exception-detection.util';

@@ -1,6 +1,6 @@
 import type { Clock } from '../../platform/clock';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../platform/db';
-import { defineModule, type DealsChangedListener } from '../../platform/module';
+import { defineModule, type DealsChangedListener, type StageMovesListener } from '../../platform/module';
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
 import { createWebhookInboxRepository, type WebhookInboxRepository } from './webhook-inbox.repository';
 import { createWebhookJournalRepository, type WebhookJournalRepository } from './webhook-journal.repository';
@@ -55,9 +55,17 @@ export const intakeModule = defineModule({
     return { inbox: createWebhookInboxRepository(ctx), journal };
   },
   create: (
-    deps: Omit<InboxProcessorDeps, 'onDealsChanged'> & { dealsChanged: DealsChangedListener; clock: Clock },
+    deps: Omit<InboxProcessorDeps, 'onDealsChanged' | 'onStageMoves'> & {
+      dealsChanged: DealsChangedListener;
+      stageMoves: StageMovesListener;
+      clock: Clock;
+    },
   ) => ({
-    inbox: createInboxProcessor({ ...deps, onDealsChanged: deps.dealsChanged }),
+    inbox: createInboxProcessor({
+      ...deps,
+      onDealsChanged: deps.dealsChanged,
+      onStageMoves: deps.stageMoves,
+    }),
   }),
   jobs: ({ store, clock }) => [
     {

@@ -1,0 +1,171 @@
+import type { EnforcementMode, OpenItem } from '../../domain';
+import { generateSortableId, toEpochMs, type StoreContext } from '../../platform/db/store-context';
+import type { DealExceptionsTable } from './exception.table';
+
+export const EXCEPTION_STATUSES = ['open', 'justified', 'approved', 'rejected', 'reverted'] as const;
+export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
+
+export interface ExceptionJustification {
+  userId: string;
+  email: string | null;
+  reason: string;
+  at: Date;
+}
+
+export interface ExceptionDecision {
+  userId: string;
+  email: string | null;
+  decision: 'approve' | 'reject';
+  note?: string;
+  at: Date;
+}
+
+/** A deal that moved on with its SOP unmet (DESIGN.md §7). */
+export interface DealException {
+  id: string;
+  portalId: number;
+  dealId: string;
+  fromStage: string;
+  /** When the deal entered the stage it left: with the deal and stage, what makes the exception unique. */
+  fromEnteredAt: Date;
+  toStage: string;
+  movedAt: Date;
+  movedBy: { source: string; userId: string | null };
+  ownerId: string | null;
+  stepId: string;
+  mode: EnforcementMode;
+  status: ExceptionStatus;
+  openItems: OpenItem[];
+  justification: ExceptionJustification | null;
+  decision: ExceptionDecision | null;
+  playbookVersion: number | null;
+  createdAt: Date;
+}
+
+export type NewDealException = Omit<
+  DealException,
+  'id' | 'status' | 'justification' | 'decision' | 'createdAt'
+> & { key: string };
+
+/** Where a page of listExceptions ended (newest first): the next page starts after this one. */
+export interface ExceptionCursor {
+  movedAt: Date;
+  id: string;
+}
+
+export interface ExceptionFilter {
+  status?: ExceptionStatus;
+  ownerId?: string;
+  /** Moves at or after this instant. */
+  since?: Date;
+  after?: ExceptionCursor;
+  limit: number;
+}
+
+export interface ExceptionRepository {
+  /** Inserts the exception unless its key (the stage entry left) already has one. */
+  recordException(input: NewDealException, now: Date): Promise<{ created: boolean }>;
+  /** The deal's exceptions, newest move first. */
+  listDealExceptions(portalId: number, dealId: string): Promise<DealException[]>;
+  /** The portal's exceptions, newest move first, one keyset page. */
+  listExceptions(portalId: number, filter: ExceptionFilter): Promise<DealException[]>;
+}
+
+function toDealException(row: DealExceptionsTable): DealException {
+  const justification = row.justification
+    ? (JSON.parse(row.justification) as Omit<ExceptionJustification, 'at'> & { at: string })
+    : null;
+  const decision = row.decision
+    ? (JSON.parse(row.decision) as Omit<ExceptionDecision, 'at'> & { at: string })
+    : null;
+  return {
+    id: row.id,
+    portalId: Number(row.portal_id),
+    dealId: row.deal_id,
+    fromStage: row.from_stage,
+    fromEnteredAt: new Date(Number(row.from_entered_at)),
+    toStage: row.to_stage,
+    movedAt: new Date(Number(row.moved_at)),
+    movedBy: { source: row.moved_by_source, userId: row.moved_by_user_id },
+    ownerId: row.owner_id,
+    stepId: row.step_id,
+    mode: row.mode as EnforcementMode,
+    status: row.status as ExceptionStatus,
+    openItems: JSON.parse(row.open_items) as OpenItem[],
+    justification: justification ? { ...justification, at: new Date(justification.at) } : null,
+    decision: decision ? { ...decision, at: new Date(decision.at) } : null,
+    playbookVersion: row.playbook_version,
+    createdAt: new Date(Number(row.created_at)),
+  };
+}
+
+export function createExceptionRepository(ctx: StoreContext): ExceptionRepository {
+  const { db } = ctx;
+  return {
+    async recordException(input, now) {
+      const inserted = await db
+        .insertInto('deal_exceptions')
+        .values({
+          id: generateSortableId(),
+          portal_id: input.portalId,
+          deal_id: input.dealId,
+          exception_key: input.key,
+          from_stage: input.fromStage,
+          from_entered_at: toEpochMs(input.fromEnteredAt),
+          to_stage: input.toStage,
+          moved_at: toEpochMs(input.movedAt),
+          moved_by_source: input.movedBy.source,
+          moved_by_user_id: input.movedBy.userId,
+          owner_id: input.ownerId,
+          step_id: input.stepId,
+          mode: input.mode,
+          status: 'open',
+          open_items: JSON.stringify(input.openItems),
+          justification: null,
+          decision: null,
+          playbook_version: input.playbookVersion,
+          created_at: toEpochMs(now),
+          updated_at: toEpochMs(now),
+        })
+        .onConflict((oc) => oc.columns(['portal_id', 'exception_key']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return { created: inserted !== undefined };
+    },
+
+    async listDealExceptions(portalId, dealId) {
+      const rows = await db
+        .selectFrom('deal_exceptions')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('deal_id', '=', dealId)
+        .orderBy('moved_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(toDealException);
+    },
+
+    async listExceptions(portalId, filter) {
+      let query = db.selectFrom('deal_exceptions').selectAll().where('portal_id', '=', portalId);
+      if (filter.status) query = query.where('status', '=', filter.status);
+      if (filter.ownerId) query = query.where('owner_id', '=', filter.ownerId);
+      if (filter.since) query = query.where('moved_at', '>=', toEpochMs(filter.since));
+      const after = filter.after;
+      if (after) {
+        const afterMs = toEpochMs(after.movedAt);
+        query = query.where((eb) =>
+          eb.or([
+            eb('moved_at', '<', afterMs),
+            eb.and([eb('moved_at', '=', afterMs), eb('id', '<', after.id)]),
+          ]),
+        );
+      }
+      const rows = await query
+        .orderBy('moved_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(filter.limit)
+        .execute();
+      return rows.map(toDealException);
+    },
+  };
+}

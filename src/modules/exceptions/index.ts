@@ -1,0 +1,40 @@
+import { defineModule } from '../../platform/module';
+import { createExceptionDetection, type ExceptionDetectionDeps } from './exception-detection.service';
+import { createExceptionRepository, type ExceptionRepository } from './exception.repository';
+import { dealExceptionsMigration, type DealExceptionsTable } from './exception.table';
+
+export {
+  EXCEPTION_STATUSES,
+  type DealException,
+  type ExceptionRepository,
+  type ExceptionStatus,
+} from './exception.repository';
+
+declare module '../../platform/db/store' {
+  interface StoreRepositories {
+    exceptions: ExceptionRepository;
+  }
+}
+
+declare module '../../platform/db/database.types' {
+  interface Database {
+    deal_exceptions: DealExceptionsTable;
+  }
+}
+
+/**
+ * Governance (DESIGN.md §7): every stage move the inbox applies is judged against the SOP of the step
+ * it left (and of the steps it skipped); a move with the SOP unmet becomes one exception.
+ */
+export const exceptionsModule = defineModule({
+  name: 'exceptions',
+  migrations: { '0007-deal-exceptions': dealExceptionsMigration },
+  repositories: (ctx) => ({ exceptions: createExceptionRepository(ctx) }),
+  create: (deps: ExceptionDetectionDeps) => ({
+    exceptionDetection: createExceptionDetection(deps),
+  }),
+  onStageMoves:
+    ({ exceptionDetection }) =>
+    (portalId, moves, now) =>
+      exceptionDetection.judgeStageMoves(portalId, moves, now),
+});
