@@ -11,6 +11,11 @@ import type { PlaybookService } from '../playbooks/playbook.service';
 import type { PortalRegistry } from '../portals/portal-registry';
 import type { Store } from '../../platform/db';
 import type { DealRecord } from '../deals';
+import type { ExceptionQueries } from '../exceptions';
+import type { DealExceptionView } from '../../../extensions/app/cards/src/guidance-response.schema';
+
+/** The card's data: the step's verdicts and the deal's exceptions, newest first. */
+export type DealGuidanceView = DealGuidance & { exceptions: DealExceptionView[] };
 
 /**
  * The card's data. The warm path reads only the local store (and the in-memory pipeline cache): a rep
@@ -18,9 +23,9 @@ import type { DealRecord } from '../deals';
  * read from HubSpot once, on demand, and projected.
  */
 export interface GuidanceService {
-  getGuidance(portalId: number, dealId: string, now: Date): Promise<DealGuidance>;
+  getGuidance(portalId: number, dealId: string, now: Date): Promise<DealGuidanceView>;
   /** The guidance of a deal already loaded with loadDeal: a write that loaded it need not read it again. */
-  getGuidanceOfDeal(deal: DealRecord, now: Date): Promise<DealGuidance>;
+  getGuidanceOfDeal(deal: DealRecord, now: Date): Promise<DealGuidanceView>;
   /** The projected deal, read on demand when unknown; 404 for a deal this portal does not have. */
   loadDeal(portalId: number, dealId: string, now: Date): Promise<DealRecord>;
 }
@@ -31,8 +36,9 @@ export function createGuidanceService(deps: {
   portals: PortalRegistry;
   playbooks: PlaybookService;
   dealSync: DealSyncService;
+  exceptionQueries: Pick<ExceptionQueries, 'listDealExceptions'>;
 }): GuidanceService {
-  const { store, hubspot, portals, playbooks, dealSync } = deps;
+  const { store, hubspot, portals, playbooks, dealSync, exceptionQueries } = deps;
 
   const notFound = (dealId: string) =>
     new AppError('NOT_FOUND', `Deal ${dealId} was not found in this portal`);
@@ -61,12 +67,13 @@ export function createGuidanceService(deps: {
       deal = await readFromHubSpot(portalId, dealId, now);
       ({ version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion));
     }
-    const [stageLabel, actionStates, snooze] = await Promise.all([
+    const [stageLabel, actionStates, snooze, exceptions] = await Promise.all([
       hubspot.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
       store.actions.listActionStates(portalId, dealId, { stageEnteredAt: deal.stageEnteredAt }),
       store.snoozes.getActiveSnooze(portalId, dealId, now, { stageEnteredAt: deal.stageEnteredAt }),
+      exceptionQueries.listDealExceptions(portalId, dealId),
     ]);
-    return evaluateDealGuidance({
+    const guidance = evaluateDealGuidance({
       deal,
       playbook,
       playbookVersion: version,
@@ -76,6 +83,7 @@ export function createGuidanceService(deps: {
       calendar: buildBusinessCalendar(playbook, portals.timeZoneOf(portalId)),
       snoozedUntil: snooze?.until ?? null,
     });
+    return { ...guidance, exceptions };
   };
 
   return {

@@ -13,6 +13,7 @@ import type { CardNotice } from './card-state';
 import { GUIDANCE_INPUT_PROPERTIES } from './guidance-input-properties';
 import { guidanceResponseSchema } from './guidance-response.schema';
 import type { GuidanceAction, GuidanceResponse } from './guidance-response.schema';
+import { ExceptionBanner } from './exception-banner';
 import { GuidanceView } from './guidance-view';
 import { SNOOZE_DAYS, StallWarning } from './stall-warning';
 
@@ -124,6 +125,7 @@ export function DealSopCard({
           {notice ? (
             <NoticeAlert notice={notice} onDismiss={() => dispatch({ type: 'notice-dismissed' })} />
           ) : null}
+          <ExceptionBanner exceptions={guidance.exceptions ?? []} />
           {guidance.step === null ? (
             <NoStep guidance={guidance} />
           ) : (
