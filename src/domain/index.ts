@@ -55,6 +55,7 @@ export { evaluateStep } from './step-evaluation.util';
 export type { ActionProgress, EvaluateStepInput, StepEvaluation, StepProgress } from './step-evaluation.util';
 export {
   addBusinessDays,
+  addBusinessHours,
   addCalendarDays,
   countBusinessDaysBetween,
   countCalendarDaysBetween,

@@ -1,4 +1,6 @@
 import {
+  addBusinessHours,
+  buildBusinessCalendar,
   buildExceptionKey,
   describeMoveSource,
   isAppOwnMove,
@@ -11,6 +13,7 @@ import type { DealStageMove } from '../../platform/module';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { DealRecord, StageChange } from '../deals';
 import type { PlaybookService } from '../playbooks';
+import type { PortalRegistry } from '../portals';
 
 /** The stage entry a move left: its stage, when it began, and what the projection knew of it. */
 export interface LeftStageEntry {
@@ -76,6 +79,7 @@ export interface ExceptionDetectionDeps {
   store: Store;
   hubspot: Pick<HubSpotGateway, 'getDealPipelines'>;
   playbooks: PlaybookService;
+  portals: Pick<PortalRegistry, 'timeZoneOf'>;
   metrics: MetricsRegistry;
 }
 
@@ -85,7 +89,7 @@ export interface ExceptionDetectionDeps {
  * a batch retried after a failure, or an event delivered twice, records nothing twice.
  */
 export function createExceptionDetection(deps: ExceptionDetectionDeps) {
-  const { store, hubspot, playbooks } = deps;
+  const { store, hubspot, playbooks, portals } = deps;
   const judged = deps.metrics.counter(
     'sop_exception_moves_total',
     'Deal stage moves judged for exceptions, by outcome',
@@ -155,6 +159,14 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
         mode: verdict.mode,
         openItems: verdict.openItems,
         playbookVersion: version > 0 ? version : null,
+        justifyDueAt:
+          verdict.mode === 'justify'
+            ? addBusinessHours(
+                move.occurredAt,
+                verdict.justifyWithinBusinessHours,
+                buildBusinessCalendar(playbook, portals.timeZoneOf(portalId)),
+              )
+            : null,
       },
       now,
     );

@@ -2,17 +2,14 @@ import { z } from 'zod';
 import type { ExceptionListResponse } from '../../../extensions/app/cards/src/guidance-response.schema';
 import type { Store } from '../../platform/db';
 import { AppError } from '../../platform/errors/app-error';
-import type { HubSpotGateway } from '../../platform/hubspot/hubspot-gateway.types';
 import type { ManagerAccess } from '../access';
 import type { ExceptionCursor, ExceptionStatus } from './exception.repository';
 import { toExceptionView } from './exception-view';
+import type { OwnerLookup } from './owner-lookup';
 
 /** Items per page unless the request asks for fewer (or more, up to MAX_EXCEPTION_PAGE_SIZE). */
 export const EXCEPTION_PAGE_SIZE = 50;
 export const MAX_EXCEPTION_PAGE_SIZE = 200;
-/** Users map to owners through HubSpot's owners list; it changes rarely and one page of requests reads it often. */
-export const OWNERS_TTL_MS = 10 * 60 * 1000;
-
 export interface ExceptionQuery {
   status?: ExceptionStatus;
   ownerId?: string;
@@ -42,35 +39,10 @@ export function decodeExceptionCursor(text: string): ExceptionCursor {
  */
 export function createExceptionQueries(deps: {
   store: Store;
-  hubspot: Pick<HubSpotGateway, 'listOwners'>;
+  owners: OwnerLookup;
   managerAccess: ManagerAccess;
 }) {
-  const { store, hubspot, managerAccess } = deps;
-  const owners = new Map<number, { readAtMs: number; ownerIdByUserId: Promise<Map<string, string>> }>();
-
-  const ownerIdOfUser = async (portalId: number, userId: string, now: Date) => {
-    const cached = owners.get(portalId);
-    const fresh =
-      cached && now.getTime() - cached.readAtMs < OWNERS_TTL_MS && now.getTime() >= cached.readAtMs;
-    const entry = fresh
-      ? cached
-      : {
-          readAtMs: now.getTime(),
-          ownerIdByUserId: hubspot
-            .listOwners(portalId)
-            .then(
-              (list) =>
-                new Map(list.flatMap((owner) => (owner.userId ? [[owner.userId, owner.id] as const] : []))),
-            ),
-        };
-    if (!fresh) {
-      owners.set(portalId, entry);
-      // A failed read is not served from the cache: the next request asks again.
-      entry.ownerIdByUserId.catch(() => owners.delete(portalId));
-    }
-    return (await entry.ownerIdByUserId).get(userId) ?? null;
-  };
-
+  const { store, owners, managerAccess } = deps;
   return {
     listDealExceptions: async (portalId: number, dealId: string) =>
       (await store.exceptions.listDealExceptions(portalId, dealId)).map(toExceptionView),
@@ -84,7 +56,7 @@ export function createExceptionQueries(deps: {
       const pageSize = query.limit ?? EXCEPTION_PAGE_SIZE;
       let ownerId = query.ownerId;
       if (!(await managerAccess.describeAccess(portalId, userId)).canEdit) {
-        const own = await ownerIdOfUser(portalId, userId, now);
+        const own = await owners.ownerIdOfUser(portalId, userId, now);
         if (ownerId !== undefined && ownerId !== own) {
           throw new AppError('FORBIDDEN', "Only managers can see other owners' exceptions.");
         }

@@ -1,5 +1,11 @@
 import type { EnforcementMode, OpenItem } from '../../domain';
-import { generateSortableId, toEpochMs, type StoreContext } from '../../platform/db/store-context';
+import {
+  generateSortableId,
+  toEpochMs,
+  toEpochMsOrNull,
+  type StoreContext,
+} from '../../platform/db/store-context';
+import { JUSTIFY_OVERDUE_TASK } from './exception-outbox.repository';
 import type { DealExceptionsTable } from './exception.table';
 
 export const EXCEPTION_STATUSES = ['open', 'justified', 'approved', 'rejected', 'reverted'] as const;
@@ -39,6 +45,8 @@ export interface DealException {
   justification: ExceptionJustification | null;
   decision: ExceptionDecision | null;
   playbookVersion: number | null;
+  /** For `justify`: when the owner's reason is due; past it, the manager gets a task. */
+  justifyDueAt: Date | null;
   createdAt: Date;
 }
 
@@ -69,6 +77,19 @@ export interface ExceptionRepository {
   listDealExceptions(portalId: number, dealId: string): Promise<DealException[]>;
   /** The portal's exceptions, newest move first, one keyset page. */
   listExceptions(portalId: number, filter: ExceptionFilter): Promise<DealException[]>;
+  getException(portalId: number, id: string): Promise<DealException | null>;
+  /** Closes an open `justify` exception with the owner's reason; false when it was not open any more. */
+  recordJustification(
+    portalId: number,
+    id: string,
+    justification: ExceptionJustification,
+    now: Date,
+  ): Promise<boolean>;
+  /**
+   * Open `justify` exceptions past their deadline whose manager task is not sent yet, every portal,
+   * oldest deadline first.
+   */
+  listOverdueJustifications(now: Date, limit: number): Promise<DealException[]>;
 }
 
 function toDealException(row: DealExceptionsTable): DealException {
@@ -95,6 +116,7 @@ function toDealException(row: DealExceptionsTable): DealException {
     justification: justification ? { ...justification, at: new Date(justification.at) } : null,
     decision: decision ? { ...decision, at: new Date(decision.at) } : null,
     playbookVersion: row.playbook_version,
+    justifyDueAt: row.justify_due_at === null ? null : new Date(Number(row.justify_due_at)),
     createdAt: new Date(Number(row.created_at)),
   };
 }
@@ -124,6 +146,7 @@ export function createExceptionRepository(ctx: StoreContext): ExceptionRepositor
           justification: null,
           decision: null,
           playbook_version: input.playbookVersion,
+          justify_due_at: toEpochMsOrNull(input.justifyDueAt),
           created_at: toEpochMs(now),
           updated_at: toEpochMs(now),
         })
@@ -164,6 +187,57 @@ export function createExceptionRepository(ctx: StoreContext): ExceptionRepositor
         .orderBy('moved_at', 'desc')
         .orderBy('id', 'desc')
         .limit(filter.limit)
+        .execute();
+      return rows.map(toDealException);
+    },
+
+    async getException(portalId, id) {
+      const row = await db
+        .selectFrom('deal_exceptions')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return row ? toDealException(row) : null;
+    },
+
+    async recordJustification(portalId, id, justification, now) {
+      const result = await db
+        .updateTable('deal_exceptions')
+        .set({
+          status: 'justified',
+          justification: JSON.stringify({ ...justification, at: justification.at.toISOString() }),
+          updated_at: toEpochMs(now),
+        })
+        .where('portal_id', '=', portalId)
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .where('mode', '=', 'justify')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async listOverdueJustifications(now, limit) {
+      const rows = await db
+        .selectFrom('deal_exceptions')
+        .selectAll('deal_exceptions')
+        .where('deal_exceptions.status', '=', 'open')
+        .where('deal_exceptions.mode', '=', 'justify')
+        .where('deal_exceptions.justify_due_at', '<=', toEpochMs(now))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('exception_outbox')
+                .select('exception_outbox.key')
+                .whereRef('exception_outbox.exception_id', '=', 'deal_exceptions.id')
+                .where('exception_outbox.kind', '=', JUSTIFY_OVERDUE_TASK)
+                .where('exception_outbox.status', '=', 'sent'),
+            ),
+          ),
+        )
+        .orderBy('deal_exceptions.justify_due_at')
+        .orderBy('deal_exceptions.id')
+        .limit(limit)
         .execute();
       return rows.map(toDealException);
     },

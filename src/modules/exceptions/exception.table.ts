@@ -25,6 +25,29 @@ export interface DealExceptionsTable {
   /** {userId, email, decision, note?, at} as JSON text, once decided. */
   decision: string | null;
   playbook_version: number | null;
+  /** For `justify`: when the owner's reason is due (business hours, portal's zone); null otherwise. */
+  justify_due_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export type ExceptionOutboxKind = 'justify-overdue-task';
+export type ExceptionOutboxStatus = 'intent' | 'sent' | 'failed';
+
+/**
+ * What the exceptions module asks of HubSpot, recorded before the call under a deterministic key
+ * (exception, kind): a crash or a lost answer leaves the intent, and the next run finds the HubSpot
+ * object by its marker before it ever creates a second one.
+ */
+export interface ExceptionOutboxTable {
+  key: string;
+  portal_id: number;
+  exception_id: string;
+  kind: ExceptionOutboxKind;
+  status: ExceptionOutboxStatus;
+  hubspot_id: string | null;
+  attempts: number;
+  last_error: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -51,6 +74,7 @@ export const dealExceptionsMigration: Migration = {
       .addColumn('justification', 'text')
       .addColumn('decision', 'text')
       .addColumn('playbook_version', 'integer')
+      .addColumn('justify_due_at', 'bigint')
       .addColumn('created_at', 'bigint', (col) => col.notNull())
       .addColumn('updated_at', 'bigint', (col) => col.notNull())
       .addUniqueConstraint('deal_exceptions_key_uq', ['portal_id', 'exception_key'])
@@ -66,9 +90,29 @@ export const dealExceptionsMigration: Migration = {
       .on('deal_exceptions')
       .columns(['portal_id', 'deal_id'])
       .execute();
+    // The deadline job reads open justifications by due time, across portals.
+    await db.schema
+      .createIndex('deal_exceptions_justify_due_idx')
+      .on('deal_exceptions')
+      .columns(['status', 'justify_due_at'])
+      .execute();
+    await db.schema
+      .createTable('exception_outbox')
+      .addColumn('key', 'text', (col) => col.primaryKey())
+      .addColumn('portal_id', 'bigint', (col) => col.notNull())
+      .addColumn('exception_id', 'text', (col) => col.notNull())
+      .addColumn('kind', 'text', (col) => col.notNull())
+      .addColumn('status', 'text', (col) => col.notNull())
+      .addColumn('hubspot_id', 'text')
+      .addColumn('attempts', 'integer', (col) => col.notNull())
+      .addColumn('last_error', 'text')
+      .addColumn('created_at', 'bigint', (col) => col.notNull())
+      .addColumn('updated_at', 'bigint', (col) => col.notNull())
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropTable('exception_outbox').execute();
     await db.schema.dropTable('deal_exceptions').execute();
   },
 };

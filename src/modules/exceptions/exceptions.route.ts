@@ -1,12 +1,15 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import {
+  dealExceptionSchema,
   EXCEPTION_STATUSES,
+  exceptionJustificationBodySchema,
   exceptionListResponseSchema,
 } from '../../../extensions/app/cards/src/guidance-response.schema';
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors/app-error';
-import { readCardRequestContext } from '../../platform/http/card-request-context';
+import { parseBody, readCardRequestContext } from '../../platform/http/card-request-context';
+import type { ExceptionJustification } from './exception-justification.service';
 import { MAX_EXCEPTION_PAGE_SIZE, type ExceptionQueries } from './exception-query.service';
 
 // Beside these, the signed query carries portalId, userId, userEmail and appId (read by readCardRequestContext).
@@ -18,12 +21,25 @@ const exceptionListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_EXCEPTION_PAGE_SIZE).optional(),
 });
 
-/** GET /api/v1/exceptions?status=&ownerId=&since=&cursor=&limit= — DESIGN.md §7. */
+const EXCEPTION_ID_PATTERN = /^[a-z0-9]{1,64}$/;
+
+function readExceptionId(value: unknown): string {
+  const id = String(value ?? '');
+  if (!EXCEPTION_ID_PATTERN.test(id)) throw new AppError('BAD_REQUEST', 'id: expected an exception id');
+  return id;
+}
+
+/**
+ * GET /api/v1/exceptions?status=&ownerId=&since=&cursor=&limit= and
+ * POST /api/v1/exceptions/:id/justification {reason} — DESIGN.md §7.
+ */
 export function createExceptionsRouter({
   exceptionQueries,
+  exceptionJustification,
   clock,
 }: {
   exceptionQueries: ExceptionQueries;
+  exceptionJustification: ExceptionJustification;
   clock: Clock;
 }): Router {
   const router = Router();
@@ -49,6 +65,19 @@ export function createExceptionsRouter({
       clock.now(),
     );
     res.json(exceptionListResponseSchema.parse(body));
+  });
+  router.post('/exceptions/:id/justification', async (req, res) => {
+    const { portalId, userId, userEmail } = readCardRequestContext(req);
+    const { reason } = parseBody(exceptionJustificationBodySchema, req.body);
+    const exception = await exceptionJustification.justify({
+      portalId,
+      userId,
+      email: userEmail,
+      exceptionId: readExceptionId(req.params.id),
+      reason,
+      now: clock.now(),
+    });
+    res.json(dealExceptionSchema.parse(exception));
   });
   return router;
 }

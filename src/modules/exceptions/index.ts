@@ -2,9 +2,20 @@ import type { Clock } from '../../platform/clock';
 import { defineModule } from '../../platform/module';
 import type { Installation } from '../portals';
 import { createExceptionDetection, type ExceptionDetectionDeps } from './exception-detection.service';
+import { createExceptionDeadlines } from './exception-deadline.service';
+import { createExceptionJustification } from './exception-justification.service';
+import {
+  createExceptionOutboxRepository,
+  type ExceptionOutboxRepository,
+} from './exception-outbox.repository';
 import { createExceptionQueries } from './exception-query.service';
+import { createOwnerLookup } from './owner-lookup';
 import { createExceptionRepository, type ExceptionRepository } from './exception.repository';
-import { dealExceptionsMigration, type DealExceptionsTable } from './exception.table';
+import {
+  dealExceptionsMigration,
+  type DealExceptionsTable,
+  type ExceptionOutboxTable,
+} from './exception.table';
 import { createExceptionsRouter } from './exceptions.route';
 import { exceptionsCommand } from './exceptions.command';
 
@@ -16,15 +27,20 @@ export {
   type ExceptionStatus,
 } from './exception.repository';
 
+/** How often overdue justifications are looked for: a deadline is met to the minute, not to the second. */
+export const EXCEPTION_DEADLINE_INTERVAL_MS = 60_000;
+
 declare module '../../platform/db/store' {
   interface StoreRepositories {
     exceptions: ExceptionRepository;
+    exceptionOutbox: ExceptionOutboxRepository;
   }
 }
 
 declare module '../../platform/db/database.types' {
   interface Database {
     deal_exceptions: DealExceptionsTable;
+    exception_outbox: ExceptionOutboxTable;
   }
 }
 
@@ -36,15 +52,37 @@ declare module '../../platform/db/database.types' {
 export const exceptionsModule = defineModule({
   name: 'exceptions',
   migrations: { '0007-deal-exceptions': dealExceptionsMigration },
-  repositories: (ctx) => ({ exceptions: createExceptionRepository(ctx) }),
+  repositories: (ctx) => ({
+    exceptions: createExceptionRepository(ctx),
+    exceptionOutbox: createExceptionOutboxRepository(ctx),
+  }),
   create: (
     deps: ExceptionDetectionDeps &
-      Parameters<typeof createExceptionQueries>[0] & { clock: Clock; installations: readonly Installation[] },
-  ) => ({
-    exceptionDetection: createExceptionDetection(deps),
-    exceptionQueries: createExceptionQueries(deps),
-  }),
+      Omit<Parameters<typeof createExceptionQueries>[0], 'owners'> &
+      Omit<Parameters<typeof createExceptionDeadlines>[0], 'owners'> & {
+        clock: Clock;
+        installations: readonly Installation[];
+        hubspot: Parameters<typeof createOwnerLookup>[0];
+      },
+  ) => {
+    const owners = createOwnerLookup(deps.hubspot);
+    return {
+      exceptionDetection: createExceptionDetection(deps),
+      exceptionQueries: createExceptionQueries({ ...deps, owners }),
+      exceptionJustification: createExceptionJustification({ ...deps, owners }),
+      exceptionDeadlines: createExceptionDeadlines({ ...deps, owners }),
+    };
+  },
   routes: createExceptionsRouter,
+  jobs: ({ exceptionDeadlines, clock }) => [
+    {
+      name: 'exception-deadlines',
+      intervalMs: EXCEPTION_DEADLINE_INTERVAL_MS,
+      run: async () => {
+        await exceptionDeadlines.sendOverdueTasks(clock.now());
+      },
+    },
+  ],
   onStageMoves:
     ({ exceptionDetection }) =>
     (portalId, moves, now) =>

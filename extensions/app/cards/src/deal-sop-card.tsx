@@ -106,6 +106,17 @@ export function DealSopCard({
     return null;
   };
 
+  /** The reason goes to the server; the guidance is then read again, since it owns the exception's status. */
+  const justify = async (exceptionId: string, reason: string): Promise<string | null> => {
+    try {
+      await client.justifyException(exceptionId, { reason });
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    if (mounted.current) await load('background');
+    return null;
+  };
+
   switch (state.status) {
     case 'loading':
       return <LoadingSpinner label="Loading the SOP for this deal" layout="centered" />;
@@ -125,7 +136,7 @@ export function DealSopCard({
           {notice ? (
             <NoticeAlert notice={notice} onDismiss={() => dispatch({ type: 'notice-dismissed' })} />
           ) : null}
-          <ExceptionBanner exceptions={guidance.exceptions ?? []} />
+          <ExceptionBanner exceptions={guidance.exceptions ?? []} onJustify={justify} />
           {guidance.step === null ? (
             <NoStep guidance={guidance} />
           ) : (

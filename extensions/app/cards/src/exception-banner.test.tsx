@@ -1,7 +1,7 @@
-import { Alert, LoadingSpinner, Text } from '@hubspot/ui-extensions';
+import { Alert, Button, LoadingSpinner, Text, TextArea } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { DealSopCard } from './deal-sop-card';
-import { FakeBackendClient, answer } from './testing/fake-backend-client';
+import { FakeBackendClient, answer, failure } from './testing/fake-backend-client';
 import { buildException, buildGuidance } from './testing/guidance.builder';
 
 async function renderLoadedCard(client: FakeBackendClient) {
@@ -16,6 +16,11 @@ async function renderLoadedCard(client: FakeBackendClient) {
   );
   await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
   return renderer;
+}
+
+// The renderer types an event's argument as the handler itself; at runtime it passes the value through.
+function triggerWith(node: { trigger: unknown }, eventName: string, value: unknown) {
+  (node.trigger as (name: string, arg: unknown) => void)(eventName, value);
 }
 
 describe('exception banner in the deal card', () => {
@@ -43,5 +48,52 @@ describe('exception banner in the deal card', () => {
 
     expect((await renderLoadedCard(settled)).maybeFindByTestId(Alert, 'exception-banner')).toBeNull();
     expect((await renderLoadedCard(older)).maybeFindByTestId(Alert, 'exception-banner')).toBeNull();
+  });
+});
+
+describe('justifying from the card', () => {
+  it("sends the owner's reason, then shows the guidance the server gives back", async () => {
+    const open = buildException({ mode: 'justify' });
+    const client = new FakeBackendClient()
+      .answerGuidance(
+        answer(buildGuidance({ exceptions: [open] })),
+        answer(buildGuidance({ exceptions: [{ ...open, status: 'justified' }] })),
+      )
+      .answerJustifications(answer({ ...open, status: 'justified' }));
+    const renderer = await renderLoadedCard(client);
+
+    triggerWith(renderer.findByTestId(TextArea, 'justify-reason'), 'onChange', 'Budget agreed by phone ');
+    renderer.findByTestId(Button, 'justify-submit').trigger('onClick');
+
+    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'exception-banner')).toBeNull());
+    expect(client.justifications).toEqual([
+      { exceptionId: 'ex-1', body: { reason: 'Budget agreed by phone' } },
+    ]);
+  });
+
+  it('says why a reason was refused, and keeps it for another try', async () => {
+    const client = new FakeBackendClient()
+      .answerGuidance(answer(buildGuidance({ exceptions: [buildException({ mode: 'justify' })] })))
+      .answerJustifications(failure("Only the deal's owner can justify its exception."));
+    const renderer = await renderLoadedCard(client);
+
+    triggerWith(renderer.findByTestId(TextArea, 'justify-reason'), 'onChange', 'Mine');
+    renderer.findByTestId(Button, 'justify-submit').trigger('onClick');
+
+    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'justify-error')).not.toBeNull());
+    expect(renderer.findByTestId(Alert, 'justify-error').text).toBe(
+      "Only the deal's owner can justify its exception.",
+    );
+    expect(renderer.findByTestId(TextArea, 'justify-reason').props.value).toBe('Mine');
+  });
+
+  it('offers no reason box for an exception that asks for none', async () => {
+    const client = new FakeBackendClient().answerGuidance(
+      answer(buildGuidance({ exceptions: [buildException({ mode: 'advisory' })] })),
+    );
+
+    const renderer = await renderLoadedCard(client);
+
+    expect(renderer.maybeFindByTestId(TextArea, 'justify-reason')).toBeNull();
   });
 });

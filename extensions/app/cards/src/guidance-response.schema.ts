@@ -168,6 +168,11 @@ export const snoozeBodySchema = z.object({
 /** Answer to a snooze: the deal's guidance as it stands after the snooze. */
 export const snoozeResponseSchema = guidanceResponseSchema;
 
+/** Body of `POST /api/v1/exceptions/:id/justification`: the owner's reason for moving on. */
+export const exceptionJustificationBodySchema = z.object({
+  reason: z.string().trim().min(1, 'A reason is required').max(ACTION_NOTE_MAX_CHARS),
+});
+
 /** Every error the backend answers (4xx/5xx), DESIGN.md §3. */
 export const errorBodySchema = z.object({
   error: z.object({
@@ -192,3 +197,4 @@ export type SnoozeResponse = z.infer<typeof snoozeResponseSchema>;
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 export type DealExceptionView = z.infer<typeof dealExceptionSchema>;
 export type ExceptionListResponse = z.infer<typeof exceptionListResponseSchema>;
+export type ExceptionJustificationBody = z.infer<typeof exceptionJustificationBodySchema>;

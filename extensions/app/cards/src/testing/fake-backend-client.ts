@@ -4,7 +4,7 @@
  * reaches the server is the observable outcome of a save or a snooze.
  */
 import type { BackendClient } from '../backend-client';
-import type { SnoozeBody } from '../guidance-response.schema';
+import type { ExceptionJustificationBody, SnoozeBody } from '../guidance-response.schema';
 
 export type ScriptedAnswer = { json: unknown } | { error: Error } | { pending: Promise<unknown> };
 
@@ -30,10 +30,12 @@ export function deferred(): Deferred {
 export class FakeBackendClient implements BackendClient {
   readonly savedActions: Array<{ dealId: string; actionId: string; done: boolean; note?: string }> = [];
   readonly snoozes: Array<{ dealId: string; snooze: SnoozeBody }> = [];
+  readonly justifications: Array<{ exceptionId: string; body: ExceptionJustificationBody }> = [];
   readonly guidanceRequests: string[] = [];
   private readonly guidanceAnswers: ScriptedAnswer[] = [];
   private readonly saveAnswers: ScriptedAnswer[] = [];
   private readonly snoozeAnswers: ScriptedAnswer[] = [];
+  private readonly justificationAnswers: ScriptedAnswer[] = [];
 
   answerGuidance(...answers: ScriptedAnswer[]): this {
     this.guidanceAnswers.push(...answers);
@@ -47,6 +49,11 @@ export class FakeBackendClient implements BackendClient {
 
   answerSnoozes(...answers: ScriptedAnswer[]): this {
     this.snoozeAnswers.push(...answers);
+    return this;
+  }
+
+  answerJustifications(...answers: ScriptedAnswer[]): this {
+    this.justificationAnswers.push(...answers);
     return this;
   }
 
@@ -65,6 +72,11 @@ export class FakeBackendClient implements BackendClient {
   snoozeStall(dealId: string, snooze: SnoozeBody): Promise<unknown> {
     this.snoozes.push({ dealId, snooze });
     return play(this.snoozeAnswers, 'snoozeStall');
+  }
+
+  justifyException(exceptionId: string, body: ExceptionJustificationBody): Promise<unknown> {
+    this.justifications.push({ exceptionId, body });
+    return play(this.justificationAnswers, 'justifyException');
   }
 }
 
