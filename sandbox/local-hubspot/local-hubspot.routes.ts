@@ -216,7 +216,18 @@ function applyWrites(
   const at = now();
   const { dealstage, ...rest } = values;
   for (const [name, value] of Object.entries(rest)) writeProperty(object, name, value, at, 'INTEGRATION');
-  if (type === 'deals' && dealstage) ctx.state.moveDealToStage(ctx.portal.portalId, object.id, dealstage, at);
+  if (type === 'deals' && dealstage) {
+    if (dealstage !== object.properties.dealstage) {
+      ctx.state.apiStageUpdates.push({
+        portalId: ctx.portal.portalId,
+        dealId: object.id,
+        fromStage: object.properties.dealstage ?? null,
+        toStage: dealstage,
+        at,
+      });
+    }
+    ctx.state.moveDealToStage(ctx.portal.portalId, object.id, dealstage, at);
+  }
   if (type === 'tasks' && values.hs_task_status === 'COMPLETED' && !('hs_task_completion_date' in values)) {
     writeProperty(object, 'hs_task_completion_date', at.toISOString(), at, 'CALCULATED');
   }

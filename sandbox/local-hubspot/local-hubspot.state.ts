@@ -329,8 +329,19 @@ const STAGE_TIMING_PROPERTY = /^hs_v2_(date_entered|date_exited|cumulative_time_
 
 const SYSTEM_TIME = new Date('2024-01-01T00:00:00.000Z');
 
+/** A dealstage change an API client made (not the seed, not the UI): what tests count moves by. */
+export interface ApiStageUpdate {
+  portalId: number;
+  dealId: string;
+  fromStage: string | null;
+  toStage: string;
+  at: Date;
+}
+
 export class LocalHubSpotState {
   readonly portals = new Map<number, FakePortal>();
+  /** Every deal stage change written through the CRM API, oldest first; a write of the same stage is none. */
+  readonly apiStageUpdates: ApiStageUpdate[] = [];
   /** Ids are unique across portals and object types, like HubSpot's. */
   private lastId = 40_000_000_000;
 

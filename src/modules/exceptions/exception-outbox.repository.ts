@@ -2,6 +2,8 @@ import type { ExceptionOutboxKind, ExceptionOutboxStatus, ExceptionOutboxTable }
 import { toEpochMs, type StoreContext } from '../../platform/db/store-context';
 
 export const JUSTIFY_OVERDUE_TASK: ExceptionOutboxKind = 'justify-overdue-task';
+export const MOVE_BACK: ExceptionOutboxKind = 'move-back';
+export const REVERT_OWNER_TASK: ExceptionOutboxKind = 'revert-owner-task';
 
 export interface ExceptionOutboxEntry {
   key: string;
@@ -31,6 +33,8 @@ export interface ExceptionOutboxRepository {
   markSent(key: string, hubspotId: string, now: Date): Promise<void>;
   /** An attempt failed; the intent stays for the next run. */
   markAttemptFailed(key: string, error: string, now: Date): Promise<void>;
+  /** The call no longer applies and will never be made; `reason` says why. */
+  markCancelled(key: string, reason: string, now: Date): Promise<void>;
 }
 
 function toEntry(row: ExceptionOutboxTable): ExceptionOutboxEntry {
@@ -94,6 +98,15 @@ export function createExceptionOutboxRepository(ctx: StoreContext): ExceptionOut
           last_error: error,
           updated_at: toEpochMs(now),
         }))
+        .where('key', '=', key)
+        .where('status', '!=', 'sent')
+        .execute();
+    },
+
+    async markCancelled(key, reason, now) {
+      await db
+        .updateTable('exception_outbox')
+        .set({ status: 'cancelled', last_error: reason, updated_at: toEpochMs(now) })
         .where('key', '=', key)
         .where('status', '!=', 'sent')
         .execute();

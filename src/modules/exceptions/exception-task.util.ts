@@ -38,3 +38,24 @@ export function buildJustifyOverdueTask(input: {
     key: marker,
   };
 }
+
+/** The owner's task after the app moved their deal back (`revert`): what the SOP still asks. */
+export function buildRevertOwnerTask(input: {
+  exception: DealException;
+  marker: string;
+  now: Date;
+}): NewTask {
+  const { exception, marker } = input;
+  const items = exception.openItems.map((item) => `<li>${escapeHtml(item.title)}</li>`).join('');
+  return {
+    dealId: exception.dealId,
+    subject: `Deal moved back to ${exception.fromStage}: finish the SOP before it moves on`,
+    body:
+      `<p>The deal moved to ${escapeHtml(exception.toStage)} with the SOP of ${escapeHtml(exception.fromStage)} unmet, ` +
+      `so SOP Guide moved it back. Still to do:</p><ul>${items}</ul><p>Exception ref: ${marker}</p>`,
+    dueAt: input.now,
+    ownerId: exception.ownerId,
+    priority: 'HIGH',
+    key: marker,
+  };
+}

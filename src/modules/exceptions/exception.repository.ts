@@ -5,7 +5,8 @@ import {
   toEpochMsOrNull,
   type StoreContext,
 } from '../../platform/db/store-context';
-import { JUSTIFY_OVERDUE_TASK } from './exception-outbox.repository';
+import { JUSTIFY_OVERDUE_TASK, MOVE_BACK, REVERT_OWNER_TASK } from './exception-outbox.repository';
+import type { ExceptionOutboxKind, ExceptionOutboxStatus } from './exception.table';
 import type { DealExceptionsTable } from './exception.table';
 
 export const EXCEPTION_STATUSES = ['open', 'justified', 'approved', 'rejected', 'reverted'] as const;
@@ -90,6 +91,14 @@ export interface ExceptionRepository {
    * oldest deadline first.
    */
   listOverdueJustifications(now: Date, limit: number): Promise<DealException[]>;
+  /** Settles an open `approve` exception with a manager's decision; false when it was not open any more. */
+  recordDecision(portalId: number, id: string, decision: ExceptionDecision, now: Date): Promise<boolean>;
+  /** Exceptions whose deal must go back (open `revert` ones, rejected ones) and has not, every portal. */
+  listPendingMoveBacks(limit: number): Promise<DealException[]>;
+  /** An open `revert` exception whose deal went back. */
+  markReverted(portalId: number, id: string, now: Date): Promise<void>;
+  /** Reverted exceptions whose owner's task is not sent yet, every portal. */
+  listPendingRevertTasks(limit: number): Promise<DealException[]>;
 }
 
 function toDealException(row: DealExceptionsTable): DealException {
@@ -123,6 +132,24 @@ function toDealException(row: DealExceptionsTable): DealException {
 
 export function createExceptionRepository(ctx: StoreContext): ExceptionRepository {
   const { db } = ctx;
+
+  /** Exceptions with no outbox entry of `kind` in one of `settled` (the call was made, or never will be). */
+  const withoutSettledOutbox = (kind: ExceptionOutboxKind, settled: ExceptionOutboxStatus[]) =>
+    db
+      .selectFrom('deal_exceptions')
+      .selectAll('deal_exceptions')
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('exception_outbox')
+              .select('exception_outbox.key')
+              .whereRef('exception_outbox.exception_id', '=', 'deal_exceptions.id')
+              .where('exception_outbox.kind', '=', kind)
+              .where('exception_outbox.status', 'in', settled),
+          ),
+        ),
+      );
+
   return {
     async recordException(input, now) {
       const inserted = await db
@@ -218,24 +245,60 @@ export function createExceptionRepository(ctx: StoreContext): ExceptionRepositor
     },
 
     async listOverdueJustifications(now, limit) {
-      const rows = await db
-        .selectFrom('deal_exceptions')
-        .selectAll('deal_exceptions')
+      const rows = await withoutSettledOutbox(JUSTIFY_OVERDUE_TASK, ['sent'])
         .where('deal_exceptions.status', '=', 'open')
         .where('deal_exceptions.mode', '=', 'justify')
         .where('deal_exceptions.justify_due_at', '<=', toEpochMs(now))
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('exception_outbox')
-                .select('exception_outbox.key')
-                .whereRef('exception_outbox.exception_id', '=', 'deal_exceptions.id')
-                .where('exception_outbox.kind', '=', JUSTIFY_OVERDUE_TASK)
-                .where('exception_outbox.status', '=', 'sent'),
-            ),
-          ),
-        )
         .orderBy('deal_exceptions.justify_due_at')
+        .orderBy('deal_exceptions.id')
+        .limit(limit)
+        .execute();
+      return rows.map(toDealException);
+    },
+
+    async recordDecision(portalId, id, decision, now) {
+      const result = await db
+        .updateTable('deal_exceptions')
+        .set({
+          status: decision.decision === 'approve' ? 'approved' : 'rejected',
+          decision: JSON.stringify({ ...decision, at: decision.at.toISOString() }),
+          updated_at: toEpochMs(now),
+        })
+        .where('portal_id', '=', portalId)
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .where('mode', '=', 'approve')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+
+    async listPendingMoveBacks(limit) {
+      const rows = await withoutSettledOutbox(MOVE_BACK, ['sent', 'cancelled'])
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('deal_exceptions.mode', '=', 'revert'), eb('deal_exceptions.status', '=', 'open')]),
+            eb('deal_exceptions.status', '=', 'rejected'),
+          ]),
+        )
+        .orderBy('deal_exceptions.id')
+        .limit(limit)
+        .execute();
+      return rows.map(toDealException);
+    },
+
+    async markReverted(portalId, id, now) {
+      await db
+        .updateTable('deal_exceptions')
+        .set({ status: 'reverted', updated_at: toEpochMs(now) })
+        .where('portal_id', '=', portalId)
+        .where('id', '=', id)
+        .where('status', '=', 'open')
+        .execute();
+    },
+
+    async listPendingRevertTasks(limit) {
+      const rows = await withoutSettledOutbox(REVERT_OWNER_TASK, ['sent'])
+        .where('deal_exceptions.status', '=', 'reverted')
         .orderBy('deal_exceptions.id')
         .limit(limit)
         .execute();

@@ -31,8 +31,9 @@ export interface DealExceptionsTable {
   updated_at: number;
 }
 
-export type ExceptionOutboxKind = 'justify-overdue-task';
-export type ExceptionOutboxStatus = 'intent' | 'sent' | 'failed';
+export type ExceptionOutboxKind = 'justify-overdue-task' | 'move-back' | 'revert-owner-task';
+/** cancelled: the call no longer applies (the deal moved elsewhere meanwhile); it is never made. */
+export type ExceptionOutboxStatus = 'intent' | 'sent' | 'failed' | 'cancelled';
 
 /**
  * What the exceptions module asks of HubSpot, recorded before the call under a deterministic key

@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import {
   dealExceptionSchema,
+  exceptionDecisionBodySchema,
   EXCEPTION_STATUSES,
   exceptionJustificationBodySchema,
   exceptionListResponseSchema,
@@ -9,6 +10,7 @@ import {
 import type { Clock } from '../../platform/clock';
 import { AppError } from '../../platform/errors/app-error';
 import { parseBody, readCardRequestContext } from '../../platform/http/card-request-context';
+import type { ExceptionDecisions } from './exception-decision.service';
 import type { ExceptionJustification } from './exception-justification.service';
 import { MAX_EXCEPTION_PAGE_SIZE, type ExceptionQueries } from './exception-query.service';
 
@@ -31,15 +33,18 @@ function readExceptionId(value: unknown): string {
 
 /**
  * GET /api/v1/exceptions?status=&ownerId=&since=&cursor=&limit= and
- * POST /api/v1/exceptions/:id/justification {reason} — DESIGN.md §7.
+ * POST /api/v1/exceptions/:id/justification {reason} and
+ * POST /api/v1/exceptions/:id/decision {decision, note?} — DESIGN.md §7.
  */
 export function createExceptionsRouter({
   exceptionQueries,
   exceptionJustification,
+  exceptionDecisions,
   clock,
 }: {
   exceptionQueries: ExceptionQueries;
   exceptionJustification: ExceptionJustification;
+  exceptionDecisions: ExceptionDecisions;
   clock: Clock;
 }): Router {
   const router = Router();
@@ -75,6 +80,20 @@ export function createExceptionsRouter({
       email: userEmail,
       exceptionId: readExceptionId(req.params.id),
       reason,
+      now: clock.now(),
+    });
+    res.json(dealExceptionSchema.parse(exception));
+  });
+  router.post('/exceptions/:id/decision', async (req, res) => {
+    const { portalId, userId, userEmail } = readCardRequestContext(req);
+    const { decision, note } = parseBody(exceptionDecisionBodySchema, req.body);
+    const exception = await exceptionDecisions.decide({
+      portalId,
+      userId,
+      email: userEmail,
+      exceptionId: readExceptionId(req.params.id),
+      decision,
+      ...(note ? { note } : {}),
       now: clock.now(),
     });
     res.json(dealExceptionSchema.parse(exception));

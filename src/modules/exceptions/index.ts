@@ -2,7 +2,8 @@ import type { Clock } from '../../platform/clock';
 import { defineModule } from '../../platform/module';
 import type { Installation } from '../portals';
 import { createExceptionDetection, type ExceptionDetectionDeps } from './exception-detection.service';
-import { createExceptionDeadlines } from './exception-deadline.service';
+import { createExceptionDecisions } from './exception-decision.service';
+import { createExceptionResponses } from './exception-responses.service';
 import { createExceptionJustification } from './exception-justification.service';
 import {
   createExceptionOutboxRepository,
@@ -27,8 +28,11 @@ export {
   type ExceptionStatus,
 } from './exception.repository';
 
-/** How often overdue justifications are looked for: a deadline is met to the minute, not to the second. */
-export const EXCEPTION_DEADLINE_INTERVAL_MS = 60_000;
+/**
+ * How often the responses run: a `revert` is due at once (the detection, inside the inbox batch, only
+ * records it), a deadline to the minute.
+ */
+export const EXCEPTION_RESPONSES_INTERVAL_MS = 10_000;
 
 declare module '../../platform/db/store' {
   interface StoreRepositories {
@@ -59,27 +63,29 @@ export const exceptionsModule = defineModule({
   create: (
     deps: ExceptionDetectionDeps &
       Omit<Parameters<typeof createExceptionQueries>[0], 'owners'> &
-      Omit<Parameters<typeof createExceptionDeadlines>[0], 'owners'> & {
+      Omit<Parameters<typeof createExceptionResponses>[0], 'owners'> & {
         clock: Clock;
         installations: readonly Installation[];
         hubspot: Parameters<typeof createOwnerLookup>[0];
       },
   ) => {
     const owners = createOwnerLookup(deps.hubspot);
+    const exceptionResponses = createExceptionResponses({ ...deps, owners });
     return {
       exceptionDetection: createExceptionDetection(deps),
       exceptionQueries: createExceptionQueries({ ...deps, owners }),
       exceptionJustification: createExceptionJustification({ ...deps, owners }),
-      exceptionDeadlines: createExceptionDeadlines({ ...deps, owners }),
+      exceptionResponses,
+      exceptionDecisions: createExceptionDecisions({ ...deps, exceptionResponses }),
     };
   },
   routes: createExceptionsRouter,
-  jobs: ({ exceptionDeadlines, clock }) => [
+  jobs: ({ exceptionResponses, clock }) => [
     {
-      name: 'exception-deadlines',
-      intervalMs: EXCEPTION_DEADLINE_INTERVAL_MS,
+      name: 'exception-responses',
+      intervalMs: EXCEPTION_RESPONSES_INTERVAL_MS,
       run: async () => {
-        await exceptionDeadlines.sendOverdueTasks(clock.now());
+        await exceptionResponses.runDue(clock.now());
       },
     },
   ],

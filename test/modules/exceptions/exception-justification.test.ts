@@ -58,7 +58,7 @@ describe.each(DATABASES)('justifying an exception (%s)', (database) => {
     service.hubspot.state.listTasks(SAMPLE_PORTAL_ID).filter((task) => task.dealIds.includes(dealId));
   const runDeadlines = (at: Date) => {
     service.clock.set(at);
-    return service.running.services.exceptionDeadlines.sendOverdueTasks(at);
+    return service.running.services.exceptionResponses.runDue(at);
   };
 
   it("the owner's reason closes the exception, and the card shows it", async () => {

@@ -173,6 +173,12 @@ export const exceptionJustificationBodySchema = z.object({
   reason: z.string().trim().min(1, 'A reason is required').max(ACTION_NOTE_MAX_CHARS),
 });
 
+/** Body of `POST /api/v1/exceptions/:id/decision` (managers): approve the move, or reject it to move the deal back. */
+export const exceptionDecisionBodySchema = z.object({
+  decision: z.enum(['approve', 'reject']),
+  note: z.string().max(ACTION_NOTE_MAX_CHARS).optional(),
+});
+
 /** Every error the backend answers (4xx/5xx), DESIGN.md §3. */
 export const errorBodySchema = z.object({
   error: z.object({

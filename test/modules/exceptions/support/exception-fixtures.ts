@@ -6,8 +6,9 @@ export const HOUR_MS = 60 * 60 * 1000;
 export const OPS_USER_ID = '777';
 
 /**
- * Every mode once, on HubSpot's default pipeline: qualification asks for a justification (ops exempt),
- * the presentation needs a manager's approval, prospecting stays advisory, closing has nothing to do.
+ * Every mode once, on HubSpot's default pipeline: a deal leaving prospecting unfinished is moved back
+ * (revert), qualification asks for a justification (ops exempt), the presentation needs a manager's
+ * approval, closing has nothing to do (and nothing is ever advisory but what a step leaves unset).
  */
 export function buildGovernedPlaybook(): PlaybookInput {
   return {
@@ -31,6 +32,7 @@ export function buildGovernedPlaybook(): PlaybookInput {
         title: 'Prospect',
         guidance: 'Book a first meeting.',
         actions: [{ id: 'first-meeting', title: 'Book the first meeting' }],
+        enforcement: { mode: 'revert' },
       },
       {
         id: 'qualify',
