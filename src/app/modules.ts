@@ -11,6 +11,7 @@ import { playbooksModule } from '../modules/playbooks';
 import { portalsModule } from '../modules/portals';
 import { remindersModule } from '../modules/reminders';
 import { snoozesModule } from '../modules/snoozes';
+import { workflowActionsModule } from '../modules/workflow-actions';
 import { writebackModule } from '../modules/writeback';
 
 /**
@@ -26,6 +27,7 @@ export const MODULES = [
   dealsModule,
   exceptionsModule,
   guidanceModule,
+  workflowActionsModule,
   writebackModule,
   checklistModule,
   snoozesModule,

@@ -19,6 +19,7 @@ import { parse as parseYaml } from 'yaml';
 import { BACKEND_ORIGIN as CARD_BACKEND_ORIGIN } from '../../extensions/app/cards/src/backend-client';
 import { GUIDANCE_INPUT_PROPERTIES } from '../../extensions/app/cards/src/guidance-input-properties';
 import { BACKEND_ORIGIN as SETTINGS_BACKEND_ORIGIN } from '../../extensions/app/settings/src/playbook-client';
+import { SOP_READINESS_PATH } from '../../src/modules/workflow-actions/sop-readiness.route';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TRANSLATE_SCRIPT = path.join(__dirname, 'translate-project.mjs');
@@ -44,6 +45,7 @@ const COMPONENT_TYPE_BY_DIRECTORY: Record<string, string> = {
   'app/cards': 'CARD',
   'app/settings': 'SETTINGS',
   'app/webhooks': 'WEBHOOKS',
+  'app/workflow-actions': 'WORKFLOW_ACTION',
 };
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
@@ -175,6 +177,24 @@ describe('HubSpot project', () => {
     expect(appMeta.config.permittedUrls.fetch).toEqual([CARD_BACKEND_ORIGIN]);
     expect(new URL(CARD_BACKEND_ORIGIN).origin).toBe(CARD_BACKEND_ORIGIN);
     expect(SETTINGS_BACKEND_ORIGIN).toBe(CARD_BACKEND_ORIGIN);
+  });
+
+  it("points the workflow action at the same backend's readiness route", () => {
+    const action = readJson(path.join(srcDir, 'app/workflow-actions/sop-readiness-hsmeta.json')) as {
+      config: {
+        actionUrl: string;
+        objectTypes: string[];
+        outputFields: Array<{ typeDefinition: { name: string } }>;
+      };
+    };
+    expect(action.config.actionUrl).toBe(`${CARD_BACKEND_ORIGIN}${SOP_READINESS_PATH}`);
+    expect(action.config.objectTypes).toEqual(['DEAL']);
+    expect(action.config.outputFields.map((field) => field.typeDefinition.name)).toEqual([
+      'ready',
+      'step',
+      'openItems',
+      'openExceptions',
+    ]);
   });
 
   it("sends webhooks to the same backend's webhook route", () => {
