@@ -1,9 +1,11 @@
 import type { DealExceptionView } from '../../../extensions/app/cards/src/guidance-response.schema';
 import type { Store } from '../../platform/db';
+import type { DealsChangedListener } from '../../platform/module';
+import type { Logger } from '../../platform/observability/logger';
 import { AppError } from '../../platform/errors/app-error';
 import type { ManagerAccess } from '../access';
 import type { ExceptionResponses } from './exception-responses.service';
-import { toExceptionView } from './exception-view';
+import { tellDealChanged, toExceptionView } from './exception-view';
 
 export interface DecideInput {
   portalId: number;
@@ -24,6 +26,8 @@ export function createExceptionDecisions(deps: {
   store: Store;
   managerAccess: ManagerAccess;
   exceptionResponses: ExceptionResponses;
+  dealsChanged: DealsChangedListener;
+  logger: Logger;
 }) {
   const { store, managerAccess, exceptionResponses } = deps;
   return {
@@ -51,6 +55,7 @@ export function createExceptionDecisions(deps: {
         now,
       );
       if (!decided) throw new AppError('CONFLICT', 'This exception is no longer open.');
+      await tellDealChanged(deps, portalId, exception.dealId, now);
       if (input.decision === 'reject') await exceptionResponses.runDue(now);
       const updated = await store.exceptions.getException(portalId, exceptionId);
       if (!updated) throw new AppError('NOT_FOUND', `Exception ${exceptionId} was not found in this portal`);

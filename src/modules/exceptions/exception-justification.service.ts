@@ -1,7 +1,9 @@
 import type { DealExceptionView } from '../../../extensions/app/cards/src/guidance-response.schema';
 import type { Store } from '../../platform/db';
+import type { DealsChangedListener } from '../../platform/module';
+import type { Logger } from '../../platform/observability/logger';
 import { AppError } from '../../platform/errors/app-error';
-import { toExceptionView } from './exception-view';
+import { tellDealChanged, toExceptionView } from './exception-view';
 import type { OwnerLookup } from './owner-lookup';
 
 export interface JustifyInput {
@@ -18,7 +20,12 @@ export interface JustifyInput {
  * goes to the manager afterwards. The owner is the deal's owner now (ownership may have moved since the
  * exception was recorded), known through the owners API's userId.
  */
-export function createExceptionJustification(deps: { store: Store; owners: OwnerLookup }) {
+export function createExceptionJustification(deps: {
+  store: Store;
+  owners: OwnerLookup;
+  dealsChanged: DealsChangedListener;
+  logger: Logger;
+}) {
   const { store, owners } = deps;
   return {
     async justify(input: JustifyInput): Promise<DealExceptionView> {
@@ -45,6 +52,7 @@ export function createExceptionJustification(deps: { store: Store; owners: Owner
         now,
       );
       if (!justified) throw new AppError('CONFLICT', 'This exception is no longer open.');
+      await tellDealChanged(deps, portalId, exception.dealId, now);
       const updated = await store.exceptions.getException(portalId, exceptionId);
       if (!updated) throw new AppError('NOT_FOUND', `Exception ${exceptionId} was not found in this portal`);
       return toExceptionView(updated);

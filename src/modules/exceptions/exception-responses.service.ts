@@ -2,6 +2,7 @@ import { resolveEscalationOwnerId } from '../../domain';
 import type { Store } from '../../platform/db';
 import { describeError } from '../../platform/errors/app-error';
 import type { HubSpotGateway, NewTask } from '../../platform/hubspot/hubspot-gateway.types';
+import type { DealsChangedListener } from '../../platform/module';
 import type { Logger } from '../../platform/observability/logger';
 import type { PlaybookService } from '../playbooks';
 import {
@@ -13,6 +14,7 @@ import {
 import type { DealException } from './exception.repository';
 import type { ExceptionOutboxKind } from './exception.table';
 import { buildExceptionMarker, buildJustifyOverdueTask, buildRevertOwnerTask } from './exception-task.util';
+import { tellDealChanged } from './exception-view';
 import type { OwnerLookup } from './owner-lookup';
 
 export const EXCEPTION_RESPONSES_LOCK = 'exception-responses';
@@ -48,6 +50,7 @@ export function createExceptionResponses(deps: {
   owners: OwnerLookup;
   logger: Logger;
   config: { managerOwnerId: string | null };
+  dealsChanged: DealsChangedListener;
 }) {
   const { store, hubspot, playbooks, owners, logger } = deps;
 
@@ -166,6 +169,7 @@ export function createExceptionResponses(deps: {
             const outcome = await moveBack(exception, now);
             if (exception.mode === 'revert' && outcome !== 'cancelled') {
               await store.exceptions.markReverted(exception.portalId, exception.id, now);
+              await tellDealChanged(deps, exception.portalId, exception.dealId, now);
             }
             return outcome;
           },

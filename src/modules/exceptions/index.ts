@@ -21,6 +21,7 @@ import { createExceptionsRouter } from './exceptions.route';
 import { exceptionsCommand } from './exceptions.command';
 
 export type { ExceptionQueries } from './exception-query.service';
+export { countOpenExceptions } from './exception-view';
 export {
   EXCEPTION_STATUSES,
   type DealException,

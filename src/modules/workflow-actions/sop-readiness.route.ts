@@ -4,6 +4,7 @@ import { requireWorkflowActionSignature } from '../../../webhooks/workflow-actio
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/env.schema';
 import { parseBody } from '../../platform/http/card-request-context';
+import { countOpenExceptions } from '../exceptions';
 import type { GuidanceService } from '../guidance';
 
 export const SOP_READINESS_PATH = '/api/v1/workflow-actions/sop-readiness';
@@ -55,7 +56,7 @@ export function createSopReadinessRouter(deps: {
         ready: deal.readyToAdvance,
         step: deal.step?.id ?? '',
         openItems: deal.progress.total - deal.progress.done,
-        openExceptions: deal.exceptions.filter((exception) => exception.status === 'open').length,
+        openExceptions: countOpenExceptions(deal.exceptions),
       };
       res.json({ outputFields });
     },

@@ -78,6 +78,19 @@ describe.each(DATABASES)('justifying an exception (%s)', (database) => {
     expect(guidance.body.exceptions.map((exception: any) => exception.status)).toEqual(['justified']);
   });
 
+  it('the sop_guide_open_exceptions property counts the open exception, and drops once justified', async () => {
+    const written = async () => {
+      await service.running.services.writeback.flush(service.clock.now());
+      return service.hubspot.state.portal(SAMPLE_PORTAL_ID).objects.deals.get(dealId)?.properties
+        .sop_guide_open_exceptions;
+    };
+    expect(await written()).toBe('1');
+
+    await justify({ reason: 'Budget confirmed by phone' });
+
+    expect(await written()).toBe('0');
+  });
+
   it('only the owner may justify, once, with a reason, an exception that asks for one', async () => {
     const byOtherRep = await justify({ reason: 'Not mine' }, service.sample.owners.secondRep.userId);
     const empty = await justify({ reason: '  ' });
