@@ -150,71 +150,81 @@ export function createExceptionResponses(deps: {
     }
   }
 
+  // Runs of one process take turns (a rejection's inline run and the periodic job); the advisory lock
+  // keeps instances apart on PostgreSQL, and SQLite has one instance.
+  let previousRun: Promise<unknown> = Promise.resolve();
+
   return {
     /** One run: move-backs first (a revert is due at once), then the tasks that follow them, then deadlines. */
-    async runDue(now: Date): Promise<ResponsesRunReport> {
-      const run = await store.withExclusiveLock(EXCEPTION_RESPONSES_LOCK, async () => {
-        const report: ResponsesRunReport = {
-          ran: true,
-          tasksCreated: 0,
-          tasksFound: 0,
-          movedBack: 0,
-          cancelled: 0,
-          failed: 0,
-        };
-        await respond(
-          await store.exceptions.listPendingMoveBacks(RESPONSES_PER_RUN),
-          MOVE_BACK,
-          async (exception) => {
-            const outcome = await moveBack(exception, now);
-            if (exception.mode === 'revert' && outcome !== 'cancelled') {
-              await store.exceptions.markReverted(exception.portalId, exception.id, now);
-              await tellDealChanged(deps, exception.portalId, exception.dealId, now);
-            }
-            return outcome;
-          },
-          report,
-          now,
-        );
-        await respond(
-          await store.exceptions.listPendingRevertTasks(RESPONSES_PER_RUN),
-          REVERT_OWNER_TASK,
-          (exception) =>
-            sendTask(
-              exception,
-              REVERT_OWNER_TASK,
-              async (marker) => buildRevertOwnerTask({ exception, marker, now }),
-              now,
-            ),
-          report,
-          now,
-        );
-        await respond(
-          await store.exceptions.listOverdueJustifications(now, RESPONSES_PER_RUN),
-          JUSTIFY_OVERDUE_TASK,
-          (exception) =>
-            sendTask(
-              exception,
-              JUSTIFY_OVERDUE_TASK,
-              async (marker) =>
-                buildJustifyOverdueTask({
-                  exception,
-                  managerOwnerId: await managerOf(exception, now),
-                  marker,
-                  now,
-                }),
-              now,
-            ),
-          report,
-          now,
-        );
-        return report;
-      });
-      return run.acquired
-        ? run.value
-        : { ran: false, tasksCreated: 0, tasksFound: 0, movedBack: 0, cancelled: 0, failed: 0 };
+    runDue(now: Date): Promise<ResponsesRunReport> {
+      const run = previousRun.then(() => runOnce(now));
+      previousRun = run.catch(() => undefined);
+      return run;
     },
   };
+
+  async function runOnce(now: Date): Promise<ResponsesRunReport> {
+    const run = await store.withExclusiveLock(EXCEPTION_RESPONSES_LOCK, async () => {
+      const report: ResponsesRunReport = {
+        ran: true,
+        tasksCreated: 0,
+        tasksFound: 0,
+        movedBack: 0,
+        cancelled: 0,
+        failed: 0,
+      };
+      await respond(
+        await store.exceptions.listPendingMoveBacks(RESPONSES_PER_RUN),
+        MOVE_BACK,
+        async (exception) => {
+          const outcome = await moveBack(exception, now);
+          if (exception.mode === 'revert' && outcome !== 'cancelled') {
+            await store.exceptions.markReverted(exception.portalId, exception.id, now);
+            await tellDealChanged(deps, exception.portalId, exception.dealId, now);
+          }
+          return outcome;
+        },
+        report,
+        now,
+      );
+      await respond(
+        await store.exceptions.listPendingRevertTasks(RESPONSES_PER_RUN),
+        REVERT_OWNER_TASK,
+        (exception) =>
+          sendTask(
+            exception,
+            REVERT_OWNER_TASK,
+            async (marker) => buildRevertOwnerTask({ exception, marker, now }),
+            now,
+          ),
+        report,
+        now,
+      );
+      await respond(
+        await store.exceptions.listOverdueJustifications(now, RESPONSES_PER_RUN),
+        JUSTIFY_OVERDUE_TASK,
+        (exception) =>
+          sendTask(
+            exception,
+            JUSTIFY_OVERDUE_TASK,
+            async (marker) =>
+              buildJustifyOverdueTask({
+                exception,
+                managerOwnerId: await managerOf(exception, now),
+                marker,
+                now,
+              }),
+            now,
+          ),
+        report,
+        now,
+      );
+      return report;
+    });
+    return run.acquired
+      ? run.value
+      : { ran: false, tasksCreated: 0, tasksFound: 0, movedBack: 0, cancelled: 0, failed: 0 };
+  }
 }
 
 export type ExceptionResponses = ReturnType<typeof createExceptionResponses>;

@@ -128,6 +128,17 @@ describe.each(DATABASES)('justifying an exception (%s)', (database) => {
     expect(tasks[0]?.properties.hs_task_body).toContain('Hold a discovery call');
   });
 
+  it('two runs at once (the job and a request) still send one task', async () => {
+    service.clock.set(DEADLINE);
+
+    await Promise.all([
+      service.running.services.exceptionResponses.runDue(DEADLINE),
+      service.running.services.exceptionResponses.runDue(DEADLINE),
+    ]);
+
+    expect(tasksOfDeal()).toHaveLength(1);
+  });
+
   it('a reason given in time means no task', async () => {
     await justify({ reason: 'Budget confirmed by phone' });
 
