@@ -106,16 +106,20 @@ export function DealSopCard({
     return null;
   };
 
-  /** The reason goes to the server; the guidance is then read again, since it owns the exception's status. */
-  const justify = async (exceptionId: string, reason: string): Promise<string | null> => {
+  /** Sent to the server, then the guidance is read again: the server owns the exception's status. */
+  const settleException = async (send: () => Promise<unknown>): Promise<string | null> => {
     try {
-      await client.justifyException(exceptionId, { reason });
+      await send();
     } catch (error) {
       return error instanceof Error ? error.message : String(error);
     }
     if (mounted.current) await load('background');
     return null;
   };
+  const justify = (exceptionId: string, reason: string) =>
+    settleException(() => client.justifyException(exceptionId, { reason }));
+  const decide = (exceptionId: string, decision: 'approve' | 'reject') =>
+    settleException(() => client.decideException(exceptionId, { decision }));
 
   switch (state.status) {
     case 'loading':
@@ -136,7 +140,7 @@ export function DealSopCard({
           {notice ? (
             <NoticeAlert notice={notice} onDismiss={() => dispatch({ type: 'notice-dismissed' })} />
           ) : null}
-          <ExceptionBanner exceptions={guidance.exceptions ?? []} onJustify={justify} />
+          <ExceptionBanner exceptions={guidance.exceptions ?? []} onJustify={justify} onDecide={decide} />
           {guidance.step === null ? (
             <NoStep guidance={guidance} />
           ) : (

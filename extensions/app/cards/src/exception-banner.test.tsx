@@ -97,3 +97,35 @@ describe('justifying from the card', () => {
     expect(renderer.maybeFindByTestId(TextArea, 'justify-reason')).toBeNull();
   });
 });
+
+describe('a manager deciding from the card', () => {
+  it('rejects the move, then shows the guidance the server gives back', async () => {
+    const open = buildException({ mode: 'approve' });
+    const client = new FakeBackendClient()
+      .answerGuidance(
+        answer(buildGuidance({ exceptions: [open] })),
+        answer(buildGuidance({ exceptions: [{ ...open, status: 'rejected' }] })),
+      )
+      .answerDecisions(answer({ ...open, status: 'rejected' }));
+    const renderer = await renderLoadedCard(client);
+
+    renderer.findByTestId(Button, 'reject-exception').trigger('onClick');
+
+    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'exception-banner')).toBeNull());
+    expect(client.decisions).toEqual([{ exceptionId: 'ex-1', body: { decision: 'reject' } }]);
+  });
+
+  it("shows the server's refusal to someone who is not a manager", async () => {
+    const client = new FakeBackendClient()
+      .answerGuidance(answer(buildGuidance({ exceptions: [buildException({ mode: 'approve' })] })))
+      .answerDecisions(failure('Only managers can approve or reject an exception.'));
+    const renderer = await renderLoadedCard(client);
+
+    renderer.findByTestId(Button, 'approve-exception').trigger('onClick');
+
+    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'decision-error')).not.toBeNull());
+    expect(renderer.findByTestId(Alert, 'decision-error').text).toBe(
+      'Only managers can approve or reject an exception.',
+    );
+  });
+});

@@ -1,19 +1,21 @@
 /**
  * The deal's open exceptions (DESIGN.md §7): it moved on with its SOP unmet. The server judged the move
- * and lists what was open; the card shows it, newest first, and for a `justify` exception takes the
- * owner's reason (the server decides who may give it).
+ * and lists what was open; the card shows it, newest first, takes the owner's reason for a `justify`
+ * exception and a manager's decision for an `approve` one (the server decides who may give either).
  */
 import { useState } from 'react';
-import { Alert, Button, Flex, List, Text, TextArea } from '@hubspot/ui-extensions';
+import { Alert, Button, ButtonRow, Flex, List, Text, TextArea } from '@hubspot/ui-extensions';
 import type { DealExceptionView } from './guidance-response.schema';
 
 export interface ExceptionBannerProps {
   exceptions: readonly DealExceptionView[];
   /** Resolves to null once the reason is saved, or to the message saying why it was not. */
   onJustify: (exceptionId: string, reason: string) => Promise<string | null>;
+  /** Like onJustify, for a manager's decision; the server refuses anyone else. */
+  onDecide: (exceptionId: string, decision: 'approve' | 'reject') => Promise<string | null>;
 }
 
-export function ExceptionBanner({ exceptions, onJustify }: ExceptionBannerProps) {
+export function ExceptionBanner({ exceptions, onJustify, onDecide }: ExceptionBannerProps) {
   const open = exceptions.filter((exception) => exception.status === 'open');
   if (open.length === 0) return null;
   return (
@@ -36,6 +38,9 @@ export function ExceptionBanner({ exceptions, onJustify }: ExceptionBannerProps)
           </Alert>
           {exception.mode === 'justify' ? (
             <JustifyForm onJustify={(reason) => onJustify(exception.id, reason)} />
+          ) : null}
+          {exception.mode === 'approve' ? (
+            <DecisionButtons onDecide={(decision) => onDecide(exception.id, decision)} />
           ) : null}
         </Flex>
       ))}
@@ -81,6 +86,44 @@ function JustifyForm({ onJustify }: { onJustify: (reason: string) => Promise<str
       >
         Give the reason
       </Button>
+    </Flex>
+  );
+}
+
+function DecisionButtons({
+  onDecide,
+}: {
+  onDecide: (decision: 'approve' | 'reject') => Promise<string | null>;
+}) {
+  const [state, setState] = useState<{ saving: boolean; error: string | null }>({
+    saving: false,
+    error: null,
+  });
+  const submit = async (decision: 'approve' | 'reject') => {
+    setState({ saving: true, error: null });
+    setState({ saving: false, error: await onDecide(decision) });
+  };
+  return (
+    <Flex direction="column" gap="xs">
+      <Text variant="microcopy">A manager approves this move, or rejects it and the deal moves back.</Text>
+      {state.error ? (
+        <Alert testId="decision-error" variant="danger" title="Decision not saved">
+          {state.error}
+        </Alert>
+      ) : null}
+      <ButtonRow>
+        <Button testId="approve-exception" disabled={state.saving} onClick={() => void submit('approve')}>
+          Approve
+        </Button>
+        <Button
+          testId="reject-exception"
+          variant="destructive"
+          disabled={state.saving}
+          onClick={() => void submit('reject')}
+        >
+          Reject and move back
+        </Button>
+      </ButtonRow>
     </Flex>
   );
 }

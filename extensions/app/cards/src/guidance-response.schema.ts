@@ -204,3 +204,4 @@ export type ErrorBody = z.infer<typeof errorBodySchema>;
 export type DealExceptionView = z.infer<typeof dealExceptionSchema>;
 export type ExceptionListResponse = z.infer<typeof exceptionListResponseSchema>;
 export type ExceptionJustificationBody = z.infer<typeof exceptionJustificationBodySchema>;
+export type ExceptionDecisionBody = z.infer<typeof exceptionDecisionBodySchema>;

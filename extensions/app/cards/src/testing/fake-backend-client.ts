@@ -4,7 +4,11 @@
  * reaches the server is the observable outcome of a save or a snooze.
  */
 import type { BackendClient } from '../backend-client';
-import type { ExceptionJustificationBody, SnoozeBody } from '../guidance-response.schema';
+import type {
+  ExceptionDecisionBody,
+  ExceptionJustificationBody,
+  SnoozeBody,
+} from '../guidance-response.schema';
 
 export type ScriptedAnswer = { json: unknown } | { error: Error } | { pending: Promise<unknown> };
 
@@ -31,11 +35,13 @@ export class FakeBackendClient implements BackendClient {
   readonly savedActions: Array<{ dealId: string; actionId: string; done: boolean; note?: string }> = [];
   readonly snoozes: Array<{ dealId: string; snooze: SnoozeBody }> = [];
   readonly justifications: Array<{ exceptionId: string; body: ExceptionJustificationBody }> = [];
+  readonly decisions: Array<{ exceptionId: string; body: ExceptionDecisionBody }> = [];
   readonly guidanceRequests: string[] = [];
   private readonly guidanceAnswers: ScriptedAnswer[] = [];
   private readonly saveAnswers: ScriptedAnswer[] = [];
   private readonly snoozeAnswers: ScriptedAnswer[] = [];
   private readonly justificationAnswers: ScriptedAnswer[] = [];
+  private readonly decisionAnswers: ScriptedAnswer[] = [];
 
   answerGuidance(...answers: ScriptedAnswer[]): this {
     this.guidanceAnswers.push(...answers);
@@ -54,6 +60,11 @@ export class FakeBackendClient implements BackendClient {
 
   answerJustifications(...answers: ScriptedAnswer[]): this {
     this.justificationAnswers.push(...answers);
+    return this;
+  }
+
+  answerDecisions(...answers: ScriptedAnswer[]): this {
+    this.decisionAnswers.push(...answers);
     return this;
   }
 
@@ -77,6 +88,11 @@ export class FakeBackendClient implements BackendClient {
   justifyException(exceptionId: string, body: ExceptionJustificationBody): Promise<unknown> {
     this.justifications.push({ exceptionId, body });
     return play(this.justificationAnswers, 'justifyException');
+  }
+
+  decideException(exceptionId: string, body: ExceptionDecisionBody): Promise<unknown> {
+    this.decisions.push({ exceptionId, body });
+    return play(this.decisionAnswers, 'decideException');
   }
 }
 
