@@ -52,7 +52,7 @@ interface Route {
 
 const ok = (body: unknown, status = 200): FakeResponse => ({ status, body });
 const now = () => new Date();
-const SUPPORTED_OBJECT_TYPES: ReadonlySet<CrmObjectType> = new Set(['deals', 'tasks']);
+const SUPPORTED_OBJECT_TYPES: ReadonlySet<CrmObjectType> = new Set(['deals', 'tasks', 'notes']);
 const SEARCH_MAX_LIMIT = 200;
 const OWNERS_MAX_LIMIT = 500;
 const LIST_MAX_LIMIT = 100;

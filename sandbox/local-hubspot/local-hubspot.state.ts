@@ -312,6 +312,16 @@ export const TASK_PROPERTIES = new Set([
   'hs_lastmodifieddate',
 ]);
 
+/** Note properties HubSpot knows (a note on a record's timeline). */
+export const NOTE_PROPERTIES = new Set([
+  'hs_timestamp',
+  'hs_note_body',
+  'hubspot_owner_id',
+  'hs_object_id',
+  'hs_createdate',
+  'hs_lastmodifieddate',
+]);
+
 export const TASK_STATUS_VALUES = ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'];
 export const TASK_PRIORITY_VALUES = ['NONE', 'LOW', 'MEDIUM', 'HIGH'];
 export const TASK_TYPE_VALUES = [

@@ -4,6 +4,7 @@ import { toEpochMs, type StoreContext } from '../../platform/db/store-context';
 export const JUSTIFY_OVERDUE_TASK: ExceptionOutboxKind = 'justify-overdue-task';
 export const MOVE_BACK: ExceptionOutboxKind = 'move-back';
 export const REVERT_OWNER_TASK: ExceptionOutboxKind = 'revert-owner-task';
+export const TIMELINE_NOTE: ExceptionOutboxKind = 'timeline-note';
 
 export interface ExceptionOutboxEntry {
   key: string;

@@ -10,10 +10,16 @@ import {
   JUSTIFY_OVERDUE_TASK,
   MOVE_BACK,
   REVERT_OWNER_TASK,
+  TIMELINE_NOTE,
 } from './exception-outbox.repository';
 import type { DealException } from './exception.repository';
 import type { ExceptionOutboxKind } from './exception.table';
-import { buildExceptionMarker, buildJustifyOverdueTask, buildRevertOwnerTask } from './exception-task.util';
+import {
+  buildExceptionMarker,
+  buildJustifyOverdueTask,
+  buildRevertOwnerTask,
+  buildTimelineNote,
+} from './exception-task.util';
 import { tellDealChanged } from './exception-view';
 import type { OwnerLookup } from './owner-lookup';
 
@@ -28,24 +34,34 @@ export interface ResponsesRunReport {
   /** Tasks an earlier attempt had created after all, found by their marker. */
   tasksFound: number;
   movedBack: number;
+  /** Exceptions put on their deal's timeline (a note), or found there after a lost answer. */
+  notes: number;
   /** Move-backs dropped: the deal had moved elsewhere meanwhile, or HubSpot no longer has it. */
   cancelled: number;
   failed: number;
 }
 
-type Outcome = 'task-created' | 'task-found' | 'moved-back' | 'already-back' | 'cancelled';
+type Outcome = 'task-created' | 'task-found' | 'moved-back' | 'already-back' | 'cancelled' | 'noted';
 
 /**
  * What SOP Guide does in HubSpot about exceptions (DESIGN.md §7), each call once: a task for the
  * manager past a `justify` deadline; the deal moved back for `revert` (then a task for its owner) and
- * for a manager's rejection. Every call's intent is recorded first under the key (exception, kind); an
+ * for a manager's rejection; a note on the deal's timeline for every exception. Every call's intent is recorded first under the key (exception, kind); an
  * intent an earlier attempt left is checked against HubSpot (the task's marker, the deal's stage) before
  * anything is sent again. One instance runs at a time (an advisory lock on PostgreSQL), and one
  * exception's failure never stops the others.
  */
 export function createExceptionResponses(deps: {
   store: Store;
-  hubspot: Pick<HubSpotGateway, 'createTasks' | 'findTasksByMarker' | 'batchReadDeals' | 'batchUpdateDeals'>;
+  hubspot: Pick<
+    HubSpotGateway,
+    | 'createTasks'
+    | 'findTasksByMarker'
+    | 'batchReadDeals'
+    | 'batchUpdateDeals'
+    | 'createDealNote'
+    | 'findNotesByMarker'
+  >;
   playbooks: PlaybookService;
   owners: OwnerLookup;
   logger: Logger;
@@ -84,6 +100,20 @@ export function createExceptionResponses(deps: {
     if (!task) throw new Error('HubSpot created no task');
     await store.exceptionOutbox.markSent(entry.key, task.id, now);
     return 'task-created';
+  }
+
+  async function addTimelineNote(exception: DealException, now: Date): Promise<Outcome> {
+    const { created, entry } = await store.exceptionOutbox.recordIntent(
+      { portalId: exception.portalId, exceptionId: exception.id, kind: TIMELINE_NOTE },
+      now,
+    );
+    const marker = buildExceptionMarker(entry.key);
+    const [existing] = created ? [] : await hubspot.findNotesByMarker(exception.portalId, marker);
+    const noteId =
+      existing ??
+      (await hubspot.createDealNote(exception.portalId, buildTimelineNote({ exception, marker })));
+    await store.exceptionOutbox.markSent(entry.key, noteId, now);
+    return 'noted';
   }
 
   /**
@@ -133,6 +163,7 @@ export function createExceptionResponses(deps: {
         if (outcome === 'task-found') report.tasksFound += 1;
         if (outcome === 'moved-back' || outcome === 'already-back') report.movedBack += 1;
         if (outcome === 'cancelled') report.cancelled += 1;
+        if (outcome === 'noted') report.notes += 1;
       } catch (error) {
         report.failed += 1;
         await store.exceptionOutbox.markAttemptFailed(
@@ -155,7 +186,10 @@ export function createExceptionResponses(deps: {
   let previousRun: Promise<unknown> = Promise.resolve();
 
   return {
-    /** One run: move-backs first (a revert is due at once), then the tasks that follow them, then deadlines. */
+    /**
+     * One run: move-backs first (a revert is due at once), then the tasks that follow them, then
+     * deadlines, then the timeline notes.
+     */
     runDue(now: Date): Promise<ResponsesRunReport> {
       const run = previousRun.then(() => runOnce(now));
       previousRun = run.catch(() => undefined);
@@ -170,6 +204,7 @@ export function createExceptionResponses(deps: {
         tasksCreated: 0,
         tasksFound: 0,
         movedBack: 0,
+        notes: 0,
         cancelled: 0,
         failed: 0,
       };
@@ -219,11 +254,18 @@ export function createExceptionResponses(deps: {
         report,
         now,
       );
+      await respond(
+        await store.exceptions.listPendingTimelineNotes(RESPONSES_PER_RUN),
+        TIMELINE_NOTE,
+        (exception) => addTimelineNote(exception, now),
+        report,
+        now,
+      );
       return report;
     });
     return run.acquired
       ? run.value
-      : { ran: false, tasksCreated: 0, tasksFound: 0, movedBack: 0, cancelled: 0, failed: 0 };
+      : { ran: false, tasksCreated: 0, tasksFound: 0, movedBack: 0, notes: 0, cancelled: 0, failed: 0 };
   }
 }
 

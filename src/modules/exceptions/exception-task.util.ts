@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { NewTask } from '../../platform/hubspot/hubspot-gateway.types';
+import type { NewDealNote, NewTask } from '../../platform/hubspot/hubspot-gateway.types';
 import type { DealException } from './exception.repository';
 
 export const EXCEPTION_MARKER_PREFIX = 'sopexc';
@@ -57,5 +57,19 @@ export function buildRevertOwnerTask(input: {
     ownerId: exception.ownerId,
     priority: 'HIGH',
     key: marker,
+  };
+}
+
+/** The note that puts the exception on the deal's HubSpot timeline, at the moment of the move. */
+export function buildTimelineNote(input: { exception: DealException; marker: string }): NewDealNote {
+  const { exception, marker } = input;
+  const items = exception.openItems.map((item) => `<li>${escapeHtml(item.title)}</li>`).join('');
+  return {
+    dealId: exception.dealId,
+    at: exception.movedAt,
+    body:
+      `<p><strong>SOP exception</strong> (${exception.mode}): the deal moved from ${escapeHtml(exception.fromStage)} ` +
+      `to ${escapeHtml(exception.toStage)} with these SOP items open:</p><ul>${items}</ul>` +
+      `<p>Exception ref: ${marker}</p>`,
   };
 }

@@ -5,7 +5,12 @@ import {
   toEpochMsOrNull,
   type StoreContext,
 } from '../../platform/db/store-context';
-import { JUSTIFY_OVERDUE_TASK, MOVE_BACK, REVERT_OWNER_TASK } from './exception-outbox.repository';
+import {
+  JUSTIFY_OVERDUE_TASK,
+  MOVE_BACK,
+  REVERT_OWNER_TASK,
+  TIMELINE_NOTE,
+} from './exception-outbox.repository';
 import type { ExceptionOutboxKind, ExceptionOutboxStatus } from './exception.table';
 import type { DealExceptionsTable } from './exception.table';
 
@@ -99,6 +104,8 @@ export interface ExceptionRepository {
   markReverted(portalId: number, id: string, now: Date): Promise<void>;
   /** Reverted exceptions whose owner's task is not sent yet, every portal. */
   listPendingRevertTasks(limit: number): Promise<DealException[]>;
+  /** Exceptions not yet on their deal's HubSpot timeline, every portal, oldest first. */
+  listPendingTimelineNotes(limit: number): Promise<DealException[]>;
 }
 
 function toDealException(row: DealExceptionsTable): DealException {
@@ -294,6 +301,14 @@ export function createExceptionRepository(ctx: StoreContext): ExceptionRepositor
         .where('id', '=', id)
         .where('status', '=', 'open')
         .execute();
+    },
+
+    async listPendingTimelineNotes(limit) {
+      const rows = await withoutSettledOutbox(TIMELINE_NOTE, ['sent'])
+        .orderBy('deal_exceptions.id')
+        .limit(limit)
+        .execute();
+      return rows.map(toDealException);
     },
 
     async listPendingRevertTasks(limit) {

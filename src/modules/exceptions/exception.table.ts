@@ -31,7 +31,8 @@ export interface DealExceptionsTable {
   updated_at: number;
 }
 
-export type ExceptionOutboxKind = 'justify-overdue-task' | 'move-back' | 'revert-owner-task';
+export type ExceptionOutboxKind =
+  'justify-overdue-task' | 'move-back' | 'revert-owner-task' | 'timeline-note';
 /** cancelled: the call no longer applies (the deal moved elsewhere meanwhile); it is never made. */
 export type ExceptionOutboxStatus = 'intent' | 'sent' | 'failed' | 'cancelled';
 

@@ -25,11 +25,11 @@ import type {
   HubSpotOwner,
   HubSpotTask,
 } from './hubspot-gateway.types';
-import type { crmObjectSchema } from './hubspot-responses.schema';
 import {
   accountDetailsSchema,
   associationsBatchSchema,
   batchObjectsSchema,
+  crmObjectSchema,
   listPageSchema,
   namedCollectionSchema,
   ownersPageSchema,
@@ -72,6 +72,7 @@ export interface HubSpotGatewayOptions {
 export const HUBSPOT_BATCH_LIMIT = 100;
 export const ASSOCIATIONS_BATCH_READ_LIMIT = 1000;
 export const TASK_TO_DEAL_ASSOCIATION_TYPE_ID = 216;
+export const NOTE_TO_DEAL_ASSOCIATION_TYPE_ID = 214;
 const SEARCH_PAGE_SIZE = 100;
 const OWNERS_PAGE_SIZE = 500;
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -124,6 +125,8 @@ function buildPortalApis(basePath: string, accessToken: string) {
     associationsBatch: client.crm.associations.v4.batchApi,
     tasksBatch: client.crm.objects.tasks.batchApi,
     tasksSearch: client.crm.objects.tasks.searchApi,
+    notesBasic: client.crm.objects.notes.basicApi,
+    notesSearch: client.crm.objects.notes.searchApi,
     owners: client.crm.owners.ownersApi,
     users: client.settings.users.usersApi,
     properties: client.crm.properties.coreApi,
@@ -767,6 +770,48 @@ export function createHubSpotGateway(options: HubSpotGatewayOptions): HubSpotGat
       }
       const result: CompleteTasksResult = { completedIds, missingIds: [...missing] };
       return result;
+    },
+
+    async createDealNote(portalId, note) {
+      const operation = 'createDealNote';
+      const { data } = await call(portalId, operation, { idempotent: false }, (apis) =>
+        apis.notesBasic.createWithHttpInfo({
+          properties: { hs_timestamp: note.at.toISOString(), hs_note_body: note.body },
+          associations: [
+            {
+              to: { id: note.dealId },
+              types: [
+                {
+                  associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+                  associationTypeId: NOTE_TO_DEAL_ASSOCIATION_TYPE_ID,
+                },
+              ],
+            },
+          ],
+        }),
+      );
+      return parse(crmObjectSchema, data, operation, portalId).id;
+    },
+
+    async findNotesByMarker(portalId, marker) {
+      const operation = 'findNotesByMarker';
+      if (!MARKER_TOKEN.test(marker)) {
+        throw new Error('A note marker must be a single token of letters and digits');
+      }
+      const { data } = await call(portalId, operation, { idempotent: true, search: true }, (apis) =>
+        apis.notesSearch.doSearchWithHttpInfo({
+          filterGroups: [
+            {
+              filters: [
+                { propertyName: 'hs_note_body', operator: FilterOperatorEnum.ContainsToken, value: marker },
+              ],
+            },
+          ],
+          properties: ['hs_note_body'],
+          limit: SEARCH_PAGE_SIZE,
+        }),
+      );
+      return parse(searchPageSchema, data, operation, portalId).results.map((result) => result.id);
     },
 
     async getUser(portalId, userId) {

@@ -116,6 +116,15 @@ export interface CompleteTasksResult {
   missingIds: string[];
 }
 
+/** A note on a deal's timeline (HubSpot's notes engagement, associated with the deal). */
+export interface NewDealNote {
+  dealId: string;
+  /** HubSpot's rich text (HTML). Put a marker token in it so a lost create can be found. */
+  body: string;
+  /** When the note belongs on the timeline. */
+  at: Date;
+}
+
 export interface HubSpotUser {
   id: string;
   email: string;
@@ -177,6 +186,13 @@ export interface HubSpotGateway {
   /** Tasks whose body contains the marker token. HubSpot's search index lags writes by a few seconds. */
   findTasksByMarker(portalId: number, marker: string): Promise<HubSpotTask[]>;
   completeTasks(portalId: number, taskIds: readonly string[]): Promise<CompleteTasksResult>;
+  /**
+   * Adds a note to the deal's timeline; returns its id. Not retried after an ambiguous failure: the
+   * caller looks it up with findNotesByMarker.
+   */
+  createDealNote(portalId: number, note: NewDealNote): Promise<string>;
+  /** Ids of the notes whose body contains the marker token (HubSpot's search lags writes a few seconds). */
+  findNotesByMarker(portalId: number, marker: string): Promise<string[]>;
   /** null when the portal has no such user. */
   getUser(portalId: number, userId: string): Promise<HubSpotUser | null>;
   listOwners(portalId: number): Promise<HubSpotOwner[]>;
