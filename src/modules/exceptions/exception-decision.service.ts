@@ -5,7 +5,8 @@ import type { Logger } from '../../platform/observability/logger';
 import { AppError } from '../../platform/errors/app-error';
 import type { ManagerAccess } from '../access';
 import type { ExceptionResponses } from './exception-responses.service';
-import { tellDealChanged, toExceptionView } from './exception-view';
+import { tellDealChanged } from './deal-changed.notify';
+import { toExceptionView } from './exception-view';
 
 export interface DecideInput {
   portalId: number;

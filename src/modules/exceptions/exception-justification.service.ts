@@ -3,7 +3,8 @@ import type { Store } from '../../platform/db';
 import type { DealsChangedListener } from '../../platform/module';
 import type { Logger } from '../../platform/observability/logger';
 import { AppError } from '../../platform/errors/app-error';
-import { tellDealChanged, toExceptionView } from './exception-view';
+import { tellDealChanged } from './deal-changed.notify';
+import { toExceptionView } from './exception-view';
 import type { OwnerLookup } from './owner-lookup';
 
 export interface JustifyInput {

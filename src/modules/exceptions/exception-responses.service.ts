@@ -20,7 +20,7 @@ import {
   buildRevertOwnerTask,
   buildTimelineNote,
 } from './exception-task.util';
-import { tellDealChanged } from './exception-view';
+import { tellDealChanged } from './deal-changed.notify';
 import type { OwnerLookup } from './owner-lookup';
 
 export const EXCEPTION_RESPONSES_LOCK = 'exception-responses';
