@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolvePostgresServer } from '../sandbox/postgres';
+import { benchmarkExceptionDetection } from './exception-detection.bench';
 import { benchmarkGuidanceApi } from './guidance-api.bench';
 import { benchmarkHubSpotCalls } from './hubspot-calls.bench';
 import { benchmarkStallSweep } from './stall-sweep.bench';
@@ -11,7 +12,7 @@ import { benchmarkWebhookIntake } from './webhook-intake.bench';
 /**
  * `npm run bench`: every benchmark, each with absolute figures and a ratio against a baseline
  * measured in this same run on this same machine (figures from another machine mean little).
- * BENCH_ONLY=intake,guidance,sweep,calls picks some; BENCH_SECONDS sets the load duration (BENCH_INTAKE_ROUNDS the intake's rounds);
+ * BENCH_ONLY=intake,guidance,sweep,calls,exceptions picks some; BENCH_SECONDS sets the load duration (BENCH_INTAKE_ROUNDS the intake's rounds);
  * BENCH_DEALS the largest deal count (default 1,000,000).
  */
 const BENCHMARKS: Record<string, () => Promise<BenchmarkResult[]>> = {
@@ -19,6 +20,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkResult[]>> = {
   guidance: benchmarkGuidanceApi,
   sweep: benchmarkStallSweep,
   calls: benchmarkHubSpotCalls,
+  exceptions: benchmarkExceptionDetection,
 };
 
 function machine() {
