@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { resolvePostgresServer } from '../sandbox/postgres';
+import { benchmarkExceptionDetection } from './exception-detection.bench';
 import { benchmarkGuidanceApi } from './guidance-api.bench';
 import { benchmarkHubSpotCalls } from './hubspot-calls.bench';
 import { benchmarkInsights } from './insights.bench';
@@ -12,7 +13,7 @@ import { benchmarkWebhookIntake } from './webhook-intake.bench';
 /**
  * `npm run bench`: every benchmark, each with absolute figures and a ratio against a baseline
  * measured in this same run on this same machine (figures from another machine mean little).
- * BENCH_ONLY=intake,guidance,sweep,calls,insights picks some; BENCH_SECONDS sets the load duration (BENCH_INTAKE_ROUNDS the intake's rounds);
+ * BENCH_ONLY=intake,guidance,sweep,calls,insights,exceptions picks some; BENCH_SECONDS sets the load duration (BENCH_INTAKE_ROUNDS the intake's rounds);
  * BENCH_DEALS the largest deal count (default 1,000,000).
  */
 const BENCHMARKS: Record<string, () => Promise<BenchmarkResult[]>> = {
@@ -21,6 +22,7 @@ const BENCHMARKS: Record<string, () => Promise<BenchmarkResult[]>> = {
   sweep: benchmarkStallSweep,
   calls: benchmarkHubSpotCalls,
   insights: benchmarkInsights,
+  exceptions: benchmarkExceptionDetection,
 };
 
 function machine() {

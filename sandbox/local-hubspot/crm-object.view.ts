@@ -2,6 +2,7 @@ import {
   ALWAYS_RETURNED_DEAL_PROPERTIES,
   ALWAYS_RETURNED_TASK_PROPERTIES,
   DEFAULT_RETURNED_DEAL_PROPERTIES,
+  NOTE_PROPERTIES,
   TASK_PROPERTIES,
   type CrmObjectType,
   type FakeCrmObject,
@@ -49,6 +50,7 @@ export function isKnownProperty(
 ): boolean {
   if (type === 'deals') return state.isKnownDealProperty(portalId, name);
   if (type === 'tasks') return TASK_PROPERTIES.has(name);
+  if (type === 'notes') return NOTE_PROPERTIES.has(name);
   return name === 'hs_object_id' || name === 'hs_createdate' || name === 'hs_lastmodifieddate';
 }
 

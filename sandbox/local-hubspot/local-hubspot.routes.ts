@@ -52,7 +52,7 @@ interface Route {
 
 const ok = (body: unknown, status = 200): FakeResponse => ({ status, body });
 const now = () => new Date();
-const SUPPORTED_OBJECT_TYPES: ReadonlySet<CrmObjectType> = new Set(['deals', 'tasks']);
+const SUPPORTED_OBJECT_TYPES: ReadonlySet<CrmObjectType> = new Set(['deals', 'tasks', 'notes']);
 const SEARCH_MAX_LIMIT = 200;
 const OWNERS_MAX_LIMIT = 500;
 const LIST_MAX_LIMIT = 100;
@@ -216,7 +216,18 @@ function applyWrites(
   const at = now();
   const { dealstage, ...rest } = values;
   for (const [name, value] of Object.entries(rest)) writeProperty(object, name, value, at, 'INTEGRATION');
-  if (type === 'deals' && dealstage) ctx.state.moveDealToStage(ctx.portal.portalId, object.id, dealstage, at);
+  if (type === 'deals' && dealstage) {
+    if (dealstage !== object.properties.dealstage) {
+      ctx.state.apiStageUpdates.push({
+        portalId: ctx.portal.portalId,
+        dealId: object.id,
+        fromStage: object.properties.dealstage ?? null,
+        toStage: dealstage,
+        at,
+      });
+    }
+    ctx.state.moveDealToStage(ctx.portal.portalId, object.id, dealstage, at);
+  }
   if (type === 'tasks' && values.hs_task_status === 'COMPLETED' && !('hs_task_completion_date' in values)) {
     writeProperty(object, 'hs_task_completion_date', at.toISOString(), at, 'CALCULATED');
   }

@@ -312,6 +312,16 @@ export const TASK_PROPERTIES = new Set([
   'hs_lastmodifieddate',
 ]);
 
+/** Note properties HubSpot knows (a note on a record's timeline). */
+export const NOTE_PROPERTIES = new Set([
+  'hs_timestamp',
+  'hs_note_body',
+  'hubspot_owner_id',
+  'hs_object_id',
+  'hs_createdate',
+  'hs_lastmodifieddate',
+]);
+
 export const TASK_STATUS_VALUES = ['NOT_STARTED', 'IN_PROGRESS', 'WAITING', 'COMPLETED', 'DEFERRED'];
 export const TASK_PRIORITY_VALUES = ['NONE', 'LOW', 'MEDIUM', 'HIGH'];
 export const TASK_TYPE_VALUES = [
@@ -329,8 +339,19 @@ const STAGE_TIMING_PROPERTY = /^hs_v2_(date_entered|date_exited|cumulative_time_
 
 const SYSTEM_TIME = new Date('2024-01-01T00:00:00.000Z');
 
+/** A dealstage change an API client made (not the seed, not the UI): what tests count moves by. */
+export interface ApiStageUpdate {
+  portalId: number;
+  dealId: string;
+  fromStage: string | null;
+  toStage: string;
+  at: Date;
+}
+
 export class LocalHubSpotState {
   readonly portals = new Map<number, FakePortal>();
+  /** Every deal stage change written through the CRM API, oldest first; a write of the same stage is none. */
+  readonly apiStageUpdates: ApiStageUpdate[] = [];
   /** Ids are unique across portals and object types, like HubSpot's. */
   private lastId = 40_000_000_000;
 

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../platform/clock';
 import type { Config } from '../platform/config/env.schema';
 import { createHubSpotApis } from '../platform/hubspot/hubspot-apis';
 import { createHubSpotTransport } from '../platform/hubspot/hubspot-transport';
-import type { DealsChangedListener } from '../platform/module';
+import type { DealsChangedListener, StageMovesListener } from '../platform/module';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { createMetricsRegistry } from '../platform/observability/metrics.registry';
 import { createApp } from './http';
@@ -48,6 +48,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   if (installations.length === 0) logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
 
   const listeners: DealsChangedListener[] = [];
+  const stageMoveListeners: StageMovesListener[] = [];
   const platform: PlatformServices = {
     config,
     clock,
@@ -75,6 +76,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       );
       if (failed) throw failed.reason;
     },
+    stageMoves: async (portalId, moves, now) => {
+      for (const listener of stageMoveListeners) await listener(portalId, moves, now);
+    },
   };
   // Filled module by module: each `create` takes what the platform and the modules before it built
   // (services.ts checks at compile time that the graph provides what every module takes).
@@ -82,6 +86,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   for (const module of WIRED_MODULES) {
     if (module.create) Object.assign(services, await module.create(services));
     if (module.onDealsChanged) listeners.push(module.onDealsChanged(services));
+    if (module.onStageMoves) stageMoveListeners.push(module.onStageMoves(services));
   }
   return services;
 }

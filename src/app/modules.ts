@@ -3,6 +3,7 @@ import { accessModule } from '../modules/access';
 import { auditModule } from '../modules/audit';
 import { checklistModule } from '../modules/checklist';
 import { dealsModule } from '../modules/deals';
+import { exceptionsModule } from '../modules/exceptions';
 import { guidanceModule } from '../modules/guidance';
 import { healthModule } from '../modules/health';
 import { insightsModule } from '../modules/insights';
@@ -11,6 +12,7 @@ import { playbooksModule } from '../modules/playbooks';
 import { portalsModule } from '../modules/portals';
 import { remindersModule } from '../modules/reminders';
 import { snoozesModule } from '../modules/snoozes';
+import { workflowActionsModule } from '../modules/workflow-actions';
 import { writebackModule } from '../modules/writeback';
 
 /**
@@ -24,7 +26,9 @@ export const MODULES = [
   accessModule,
   playbooksModule,
   dealsModule,
+  exceptionsModule,
   guidanceModule,
+  workflowActionsModule,
   writebackModule,
   checklistModule,
   snoozesModule,

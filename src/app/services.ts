@@ -3,7 +3,7 @@ import type { HubSpotApis } from '../platform/hubspot/hubspot-apis';
 import type { Clock } from '../platform/clock';
 import type { Config } from '../platform/config/env.schema';
 import type { Store } from '../platform/db';
-import type { DealsChangedListener, WiredModule } from '../platform/module';
+import type { DealsChangedListener, StageMovesListener, WiredModule } from '../platform/module';
 import type { MetricsRegistry } from '../platform/observability/metrics.registry';
 import type { Logger } from '../platform/observability/logger';
 import { MODULES, type ModuleServices } from './modules';
@@ -20,6 +20,8 @@ export interface PlatformServices {
   installations: readonly Installation[];
   /** Tells every module's deal-change listener (src/platform/module.ts) which deals a batch changed. */
   dealsChanged: DealsChangedListener;
+  /** Tells every module's stage-move listener which moves a batch applied (the inbox retries on failure). */
+  stageMoves: StageMovesListener;
 }
 
 /** Everything the composition root (src/app/compose.ts) builds, handed to the HTTP app, the jobs and the CLI. */

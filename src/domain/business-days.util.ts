@@ -243,3 +243,30 @@ export function nextBusinessDayAt(now: Date, calendar: BusinessCalendar, hourLoc
   while (!isBusinessDay(day, holidays)) day += 1;
   return toInstant(day, hourLocal * MS_PER_HOUR, calendar.timeZone);
 }
+
+/** The local working window that business hours count within: 09:00 to 17:00 on business days. */
+export const WORKDAY_START_HOUR_LOCAL = 9;
+export const WORKDAY_END_HOUR_LOCAL = 17;
+
+/**
+ * The instant `hours` working hours after `from`, counting only 09:00-17:00 local time on business
+ * days: 8 business hours from Friday 15:00 end at Monday 15:00. Time outside the window counts nothing.
+ */
+export function addBusinessHours(from: Date, hours: number, calendar: BusinessCalendar): Date {
+  if (!Number.isFinite(hours) || hours < 0) throw new RangeError(`hours must be 0 or more, got ${hours}`);
+  const holidays = toHolidaySet(calendar);
+  const windowStart = WORKDAY_START_HOUR_LOCAL * MS_PER_HOUR;
+  const windowEnd = WORKDAY_END_HOUR_LOCAL * MS_PER_HOUR;
+  const local = readLocalDateTime(from, calendar.timeZone);
+  let day = local.day;
+  let time = Math.max(local.timeOfDayMs, windowStart);
+  let remaining = hours * MS_PER_HOUR;
+  for (;;) {
+    if (isBusinessDay(day, holidays) && time < windowEnd) {
+      if (remaining <= windowEnd - time) return toInstant(day, time + remaining, calendar.timeZone);
+      remaining -= windowEnd - time;
+    }
+    day += 1;
+    time = windowStart;
+  }
+}

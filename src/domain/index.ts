@@ -16,8 +16,11 @@ export {
   presentRuleSchema,
   withinDaysRuleSchema,
 } from './playbook.schema';
+export { ENFORCEMENT_MODES, stepEnforcementSchema } from './playbook.schema';
 export type {
   ActionDoneRule,
+  EnforcementMode,
+  StepEnforcement,
   AssociatedRule,
   CheckRule,
   ComparisonRule,
@@ -52,6 +55,7 @@ export { evaluateStep } from './step-evaluation.util';
 export type { ActionProgress, EvaluateStepInput, StepEvaluation, StepProgress } from './step-evaluation.util';
 export {
   addBusinessDays,
+  addBusinessHours,
   addCalendarDays,
   countBusinessDaysBetween,
   countCalendarDaysBetween,
@@ -145,3 +149,18 @@ export type {
   StepAtEntry,
   TickedAction,
 } from './insights.util';
+export {
+  buildExceptionKey,
+  DEFAULT_JUSTIFY_WITHIN_BUSINESS_HOURS,
+  describeMoveSource,
+  isAppOwnMove,
+  judgeStageMove,
+  listSkippedStages,
+} from './exception-detection.util';
+export type {
+  JudgeStageMoveInput,
+  MoveSource,
+  OpenItem,
+  PipelineStageOrder,
+  StageMoveVerdict,
+} from './exception-detection.util';

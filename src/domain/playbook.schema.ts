@@ -169,6 +169,27 @@ export const playbookCheckSchema = z.strictObject({
   description: z.string().optional(),
 });
 
+/**
+ * What happens when a deal leaves this step with its SOP unmet (DESIGN.md §7). Absent: advisory, the
+ * exception is recorded and shown, nothing else.
+ */
+export const ENFORCEMENT_MODES = ['advisory', 'justify', 'approve', 'revert'] as const;
+
+export const stepEnforcementSchema = z.strictObject({
+  mode: z.enum(ENFORCEMENT_MODES, { error: `expected one of ${ENFORCEMENT_MODES.join(', ')}` }),
+  /** Business hours (portal's calendar) the owner has to justify a `justify` exception; 8 when absent. */
+  justifyWithinBusinessHours: positiveIntegerSchema.optional(),
+  /** HubSpot user ids whose moves create no exception (ops staff fixing data, for instance). */
+  exemptUserIds: z
+    .array(
+      z.preprocess(
+        (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+        z.string().regex(/^\d+$/, { error: 'expected a HubSpot user id (digits)' }),
+      ),
+    )
+    .optional(),
+});
+
 export const playbookStepSchema = z.strictObject({
   id: slugSchema,
   title: nonEmptyStringSchema,
@@ -183,6 +204,7 @@ export const playbookStepSchema = z.strictObject({
   escalateAfterBusinessDays: positiveIntegerSchema.optional(),
   actions: z.array(playbookActionSchema).default([]),
   checks: z.array(playbookCheckSchema).default([]),
+  enforcement: stepEnforcementSchema.optional(),
 });
 
 const pipelineMappingSchema = z.strictObject({
@@ -227,6 +249,8 @@ export type PlaybookStep = z.output<typeof playbookStepSchema>;
 export type PlaybookAction = z.output<typeof playbookActionSchema>;
 export type PlaybookCheck = z.output<typeof playbookCheckSchema>;
 export type PlaybookReminders = NonNullable<Playbook['reminders']>;
+export type EnforcementMode = (typeof ENFORCEMENT_MODES)[number];
+export type StepEnforcement = z.output<typeof stepEnforcementSchema>;
 
 export interface PlaybookError {
   /** Dotted path of the bad field, e.g. "steps.2.actions.0.id"; "" for the document itself. */

@@ -18,6 +18,8 @@ export type SopPropertyValues = {
   sop_guide_open_items: string;
   sop_guide_compliance: SopCompliance;
   sop_guide_stalled: 'true' | 'false';
+  /** The deal's open exceptions (moves on with the SOP unmet, not yet settled): DESIGN.md §7. */
+  sop_guide_open_exceptions: string;
 };
 
 export type SopPropertyName = keyof SopPropertyValues;
@@ -28,11 +30,12 @@ export const SOP_PROPERTY_NAMES: readonly SopPropertyName[] = [
   'sop_guide_open_items',
   'sop_guide_compliance',
   'sop_guide_stalled',
+  'sop_guide_open_exceptions',
 ];
 
 const FULL_PERCENT = 100;
 
-export function computeSopPropertyValues(guidance: DealGuidance): SopPropertyValues {
+export function computeSopPropertyValues(guidance: DealGuidance, openExceptions: number): SopPropertyValues {
   const { step, progress, readyToAdvance, stall } = guidance;
   if (step === null) {
     return {
@@ -41,6 +44,8 @@ export function computeSopPropertyValues(guidance: DealGuidance): SopPropertyVal
       sop_guide_open_items: '0',
       sop_guide_compliance: 'no_step',
       sop_guide_stalled: 'false',
+      // A deal can leave a stage with the SOP unmet and land in one that follows no step.
+      sop_guide_open_exceptions: String(openExceptions),
     };
   }
   // A step that asks for nothing is complete; floor so that 99.6% never reads as done.
@@ -52,6 +57,7 @@ export function computeSopPropertyValues(guidance: DealGuidance): SopPropertyVal
     sop_guide_open_items: String(progress.total - progress.done),
     sop_guide_compliance: readyToAdvance ? 'compliant' : 'blocked',
     sop_guide_stalled: stall.stalled ? 'true' : 'false',
+    sop_guide_open_exceptions: String(openExceptions),
   };
 }
 

@@ -9,6 +9,7 @@ import { ConfigError, parseConfig } from '../platform/config/env.schema';
 import { formatSweepReport } from '../modules/reminders';
 import { formatGuidanceText } from './demo-guidance-text';
 import { showInsightsDemo } from './demo-insights';
+import { DEFAULT_PLAYBOOK } from '../domain';
 import { startService } from '../app/compose';
 
 /**
@@ -79,7 +80,7 @@ async function runDemo(argv: string[]): Promise<void> {
     ]);
   }
 
-  const signed = async (method: 'GET' | 'POST', pathAndQuery: string, body?: unknown) => {
+  const signed = async (method: 'GET' | 'POST' | 'PUT', pathAndQuery: string, body?: unknown) => {
     const text = body === undefined ? '' : JSON.stringify(body);
     const headers = signRequestV3({
       clientSecret,
@@ -178,11 +179,112 @@ async function runDemo(argv: string[]): Promise<void> {
   heading("6. The managers' dashboard: compliance, outcomes and the S&OP demand view");
   await showInsightsDemo({ sandbox, running, sample, say, signed });
 
+  heading('7. Governance: a deal moved on with its SOP unmet becomes an exception');
+  await runGovernanceDemo();
+
   const reads = sandbox.requests.filter((request) =>
     request.path.includes('/objects/deals/batch/read'),
   ).length;
   heading('7. HubSpot calls made');
   say(`${sandbox.requests.length} requests to the sandbox in all, ${reads} deals batch read(s).`);
+
+  /**
+   * One exception per mode that acts: a revert (the app moves the deal back and tasks the owner), a
+   * justification the owner gives on the card, and a manager's rejection that moves a deal back out of
+   * closed won. The app's own moves come back as webhooks and create nothing.
+   */
+  async function runGovernanceDemo() {
+    const governed = structuredClone(DEFAULT_PLAYBOOK);
+    const enforce = { qualification: 'revert', presentation: 'justify', negotiation: 'approve' } as const;
+    for (const step of governed.steps) {
+      const mode = enforce[step.id as keyof typeof enforce];
+      if (mode) step.enforcement = { mode };
+    }
+    const managerQuery = `portalId=${DEMO_PORTAL_ID}&userId=${sample.owners.manager.userId}&appId=1`;
+    const published = await signed('PUT', `/api/v1/playbook?${managerQuery}`, {
+      ...governed,
+      note: 'Enforce the SOP: revert, justify, approve',
+      applyToDealsInProgress: true,
+    });
+    if (published.status !== 200) throw new Error(`publishing answered ${published.status}`);
+    say(
+      'A manager publishes: qualification reverts, presentation asks for a reason, negotiation for approval.',
+    );
+
+    const move = async (dealId: string, stageId: string, userId: string, source = 'CRM') => {
+      const movedAt = new Date();
+      sandbox.state.moveDealToStage(DEMO_PORTAL_ID, dealId, stageId, movedAt);
+      const sourceId = source === 'CRM' ? `userId:${userId}` : '1';
+      await signed('POST', '/webhooks/hubspot', [
+        {
+          ...event,
+          eventId: Math.floor(Math.random() * 1e9),
+          occurredAt: movedAt.getTime(),
+          objectId: Number(dealId),
+          propertyValue: stageId,
+          changeSource: source,
+          sourceId,
+        },
+      ]);
+      await running.workers.drainInbox();
+    };
+    const exceptionsOf = (dealId: string) =>
+      services.store.exceptions.listDealExceptions(DEMO_PORTAL_ID, dealId);
+    const describe = async (dealId: string) => {
+      for (const exception of await exceptionsOf(dealId)) {
+        say(
+          `  ${dealName(dealId)}: ${exception.fromStage} -> ${exception.toStage}, mode ${exception.mode}, ` +
+            `${exception.status}; open: ${exception.openItems.map((item) => item.title).join('; ')}`,
+        );
+      }
+    };
+
+    say('\nA rep moves a qualified deal on with its discovery work undone (revert):');
+    await move(sample.deals.stalledQualified, 'presentationscheduled', sample.owners.rep.userId);
+    await services.exceptionResponses.runDue(new Date());
+    await move(sample.deals.stalledQualified, 'qualifiedtobuy', '', 'INTEGRATION');
+    await describe(sample.deals.stalledQualified);
+    say(
+      `  HubSpot now has it in ${sandbox.state.getDeal(DEMO_PORTAL_ID, sample.deals.stalledQualified)?.properties.dealstage}; its owner has a task listing what is missing.`,
+    );
+
+    say('\nAnother rep skips the demo (justify); the card shows the banner and they give a reason:');
+    const presentation = sample.deals.presentation;
+    await move(presentation, 'decisionmakerboughtin', sample.owners.secondRep.userId);
+    await describe(presentation);
+    const [toJustify] = await exceptionsOf(presentation);
+    const ownerQuery = `portalId=${DEMO_PORTAL_ID}&userId=${sample.owners.secondRep.userId}&userEmail=${encodeURIComponent(sample.owners.secondRep.email)}&appId=1`;
+    const card = guidanceResponseSchema.parse(
+      (await signed('GET', `/api/v1/deals/${presentation}/guidance?${ownerQuery}`)).body,
+    );
+    const banner = card.exceptions?.find((exception) => exception.status === 'open');
+    say(`  The card's banner: "Moved on from ${banner?.fromStage} with the SOP unmet", and a reason box.`);
+    const justified = await signed(
+      'POST',
+      `/api/v1/exceptions/${toJustify?.id}/justification?${ownerQuery}`,
+      {
+        reason: 'The demo was run on site with their CTO; recap sent by email.',
+      },
+    );
+    say(`  POST /api/v1/exceptions/:id/justification -> ${justified.status}`);
+    await describe(presentation);
+
+    say('\nA rep closes a deal won mid-negotiation (approve); the manager rejects it and it moves back:');
+    const contract = sample.deals.contractSent;
+    await move(contract, 'closedwon', sample.owners.rep.userId);
+    const [toDecide] = await exceptionsOf(contract);
+    const rejected = await signed('POST', `/api/v1/exceptions/${toDecide?.id}/decision?${managerQuery}`, {
+      decision: 'reject',
+      note: 'No signed contract yet',
+    });
+    say(`  POST /api/v1/exceptions/:id/decision {reject} -> ${rejected.status}`);
+    await move(contract, 'contractsent', '', 'INTEGRATION');
+    await describe(contract);
+    const updates = sandbox.state.apiStageUpdates.map((update) => `${update.fromStage} -> ${update.toStage}`);
+    say(
+      `\nStage changes the app sent to HubSpot: ${updates.join(', ')} (each once; its own moves created no exception).`,
+    );
+  }
 
   if (once) {
     await running.stop();

@@ -16,6 +16,37 @@ export interface PeriodicTask {
  */
 export type DealsChangedListener = (portalId: number, dealIds: readonly string[], now: Date) => Promise<void>;
 
+/**
+ * One dealstage event the inbox applied, with what the projection held for the deal before its batch
+ * (null for a deal first seen in it): a listener judging the move needs the stage entry it left, which
+ * the batch's HubSpot read has already overwritten.
+ */
+export interface DealStageMove {
+  dealId: string;
+  toStage: string;
+  occurredAt: Date;
+  changeSource: string | null;
+  sourceId: string | null;
+  /** The app the webhook was sent to (ours). */
+  appId: number | null;
+  before: {
+    pipelineId: string;
+    stageId: string;
+    stageEnteredAt: Date;
+    playbookVersion: number | null;
+  } | null;
+}
+
+/**
+ * Told, inside the batch's processing, which stage moves it applied; a failure retries the batch, so a
+ * listener must be idempotent and must not wait on HubSpot for long.
+ */
+export type StageMovesListener = (
+  portalId: number,
+  moves: readonly DealStageMove[],
+  now: Date,
+) => Promise<void>;
+
 /** What a module's repositories may hook into: work to finish before the database closes. */
 export interface StoreLifecycle {
   onClose(close: () => Promise<void>): void;
@@ -52,6 +83,7 @@ export interface AppModule<
   readonly routes?: (deps: Deps & Provides) => Router;
   readonly jobs?: (deps: Deps & Provides) => readonly PeriodicTask[];
   readonly onDealsChanged?: (deps: Deps & Provides) => DealsChangedListener;
+  readonly onStageMoves?: (deps: Deps & Provides) => StageMovesListener;
   readonly commands?: ReadonlyArray<CliCommand<Deps & Provides>>;
 }
 
@@ -80,5 +112,6 @@ export interface WiredModule<Services> {
   readonly routes?: (deps: Services) => Router;
   readonly jobs?: (deps: Services) => readonly PeriodicTask[];
   readonly onDealsChanged?: (deps: Services) => DealsChangedListener;
+  readonly onStageMoves?: (deps: Services) => StageMovesListener;
   readonly commands?: ReadonlyArray<CliCommand<Services>>;
 }

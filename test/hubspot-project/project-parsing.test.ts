@@ -20,6 +20,7 @@ import { BACKEND_ORIGIN as CARD_BACKEND_ORIGIN } from '../../extensions/app/card
 import { GUIDANCE_INPUT_PROPERTIES } from '../../extensions/app/cards/src/guidance-input-properties';
 import { BACKEND_ORIGIN as SETTINGS_BACKEND_ORIGIN } from '../../extensions/app/settings/src/playbook-client';
 import { BACKEND_ORIGIN as PAGES_BACKEND_ORIGIN } from '../../extensions/app/pages/src/insights-client';
+import { SOP_READINESS_PATH } from '../../src/modules/workflow-actions/sop-readiness.route';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TRANSLATE_SCRIPT = path.join(__dirname, 'translate-project.mjs');
@@ -46,6 +47,7 @@ const COMPONENT_TYPE_BY_DIRECTORY: Record<string, string> = {
   'app/settings': 'SETTINGS',
   'app/pages': 'PAGE',
   'app/webhooks': 'WEBHOOKS',
+  'app/workflow-actions': 'WORKFLOW_ACTION',
 };
 
 const readJson = (file: string): unknown => JSON.parse(readFileSync(file, 'utf8'));
@@ -188,6 +190,24 @@ describe('HubSpot project', () => {
     expect(new URL(CARD_BACKEND_ORIGIN).origin).toBe(CARD_BACKEND_ORIGIN);
     expect(SETTINGS_BACKEND_ORIGIN).toBe(CARD_BACKEND_ORIGIN);
     expect(PAGES_BACKEND_ORIGIN).toBe(CARD_BACKEND_ORIGIN);
+  });
+
+  it("points the workflow action at the same backend's readiness route", () => {
+    const action = readJson(path.join(srcDir, 'app/workflow-actions/sop-readiness-hsmeta.json')) as {
+      config: {
+        actionUrl: string;
+        objectTypes: string[];
+        outputFields: Array<{ typeDefinition: { name: string } }>;
+      };
+    };
+    expect(action.config.actionUrl).toBe(`${CARD_BACKEND_ORIGIN}${SOP_READINESS_PATH}`);
+    expect(action.config.objectTypes).toEqual(['DEAL']);
+    expect(action.config.outputFields.map((field) => field.typeDefinition.name)).toEqual([
+      'ready',
+      'step',
+      'openItems',
+      'openExceptions',
+    ]);
   });
 
   it("sends webhooks to the same backend's webhook route", () => {

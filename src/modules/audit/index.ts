@@ -6,6 +6,7 @@ import { createDealAuditRouter } from './deal-audit.route';
 import { createDealAuditService } from './deal-audit.service';
 
 export type { DealAuditService } from './deal-audit.service';
+export { toCsvCell } from './audit-csv.util';
 export type { AuditRecords, AuditTrailFilter, AuditTrailRepository } from './audit-trail.repository';
 
 declare module '../../platform/db/store' {

@@ -31,6 +31,12 @@ export interface ActionCompletionRepository {
     dealId: string,
     filter?: ActionCompletionFilter,
   ): Promise<ScopedActionState[]>;
+  /** The deal's log itself, oldest first: what was ticked before a given moment (exception detection). */
+  listActionCompletions(
+    portalId: number,
+    dealId: string,
+    filter?: ActionCompletionFilter,
+  ): Promise<ActionCompletion[]>;
 }
 
 export function toActionCompletion(row: ActionCompletionsTable): ActionCompletion {
@@ -89,5 +95,6 @@ export function createActionCompletionRepository(ctx: StoreContext): ActionCompl
     async listActionStates(portalId, dealId, filter) {
       return foldActionCompletions(await listLog(portalId, dealId, filter));
     },
+    listActionCompletions: listLog,
   };
 }

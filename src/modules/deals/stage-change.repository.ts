@@ -29,6 +29,8 @@ export interface RecordStageChangeInput {
 
 export interface StageChangeRepository {
   recordStageChange(input: RecordStageChangeInput, options?: { now?: Date }): Promise<{ recorded: boolean }>;
+  /** A deal's stage history, oldest first: which stage entry a move left (exception detection). */
+  listStageChanges(portalId: number, dealId: string, options?: { since?: Date }): Promise<StageChange[]>;
 }
 
 export function toStageChange(row: StageChangesTable): StageChange {
@@ -68,6 +70,16 @@ export function createStageChangeRepository(ctx: StoreContext): StageChangeRepos
         .returning('id')
         .executeTakeFirst();
       return { recorded: inserted !== undefined };
+    },
+    async listStageChanges(portalId, dealId, options = {}) {
+      let query = db
+        .selectFrom('stage_changes')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('deal_id', '=', dealId);
+      if (options.since) query = query.where('occurred_at', '>=', toEpochMs(options.since));
+      const rows = await query.orderBy('occurred_at').orderBy('id').execute();
+      return rows.map(toStageChange);
     },
   };
 }

@@ -7,6 +7,11 @@ import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import type { DealRecord } from '../deals';
 import { loadEvaluationContext } from './evaluation-context';
+import type { ExceptionQueries } from '../exceptions';
+import type { DealExceptionView } from '../../../extensions/app/cards/src/guidance-response.schema';
+
+/** The card's data: the step's verdicts and the deal's exceptions, newest first. */
+export type DealGuidanceView = DealGuidance & { exceptions: DealExceptionView[] };
 
 /**
  * The card's data. The warm path reads only the local store (and the in-memory pipeline cache): a rep
@@ -14,9 +19,9 @@ import { loadEvaluationContext } from './evaluation-context';
  * read from HubSpot once, on demand, and projected.
  */
 export interface GuidanceService {
-  getGuidance(portalId: number, dealId: string, now: Date): Promise<DealGuidance>;
+  getGuidance(portalId: number, dealId: string, now: Date): Promise<DealGuidanceView>;
   /** The guidance of a deal already loaded with loadDeal: a write that loaded it need not read it again. */
-  getGuidanceOfDeal(deal: DealRecord, now: Date): Promise<DealGuidance>;
+  getGuidanceOfDeal(deal: DealRecord, now: Date): Promise<DealGuidanceView>;
   /** The projected deal, read on demand when unknown; 404 for a deal this portal does not have. */
   loadDeal(portalId: number, dealId: string, now: Date): Promise<DealRecord>;
 }
@@ -27,8 +32,9 @@ export function createGuidanceService(deps: {
   portals: PortalRegistry;
   playbooks: PlaybookService;
   dealSync: DealSyncService;
+  exceptionQueries: Pick<ExceptionQueries, 'listDealExceptions'>;
 }): GuidanceService {
-  const { store, hubspot, portals, playbooks, dealSync } = deps;
+  const { store, hubspot, portals, playbooks, dealSync, exceptionQueries } = deps;
 
   const notFound = (dealId: string) =>
     new AppError('NOT_FOUND', `Deal ${dealId} was not found in this portal`);
@@ -57,11 +63,12 @@ export function createGuidanceService(deps: {
       deal = await readFromHubSpot(portalId, dealId, now);
       ({ version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion));
     }
-    const [stageLabel, context] = await Promise.all([
+    const [stageLabel, context, exceptions] = await Promise.all([
       hubspot.pipelines.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
       loadEvaluationContext({ store, portals }, deal, now, { version, playbook }),
+      exceptionQueries.listDealExceptions(portalId, dealId),
     ]);
-    return evaluateDealGuidance({
+    const guidance = evaluateDealGuidance({
       deal,
       playbook: context.playbook,
       playbookVersion: context.version,
@@ -71,6 +78,7 @@ export function createGuidanceService(deps: {
       calendar: context.calendar,
       snoozedUntil: context.snoozedUntil,
     });
+    return { ...guidance, exceptions };
   };
 
   return {

@@ -7,6 +7,8 @@ import type { MetricsRegistry } from '../../platform/observability/metrics.regis
 import type { Logger } from '../../platform/observability/logger';
 import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
+import type { DealStageMove, StageMovesListener } from '../../platform/module';
+import type { DealRecord } from '../deals';
 import type { InboxEvent } from './webhook-inbox.repository';
 import { explodeJournalBody } from './webhook-journal';
 
@@ -38,6 +40,7 @@ const storedDealEventSchema = z.object({
   propertyValue: z.string().nullable(),
   changeSource: z.string().nullable(),
   sourceId: z.string().nullable(),
+  appId: z.number().int().nullish(),
   dedupeKey: z.string(),
 });
 type StoredDealEvent = z.infer<typeof storedDealEventSchema>;
@@ -50,6 +53,8 @@ export interface InboxProcessorDeps {
   logger: Logger;
   /** Called with the deals a batch touched, after their projection is current (write-back, reminders). */
   onDealsChanged?: (portalId: number, dealIds: string[], now: Date) => Promise<void>;
+  /** Called with the batch's stage moves before its events complete: a failure retries the batch. */
+  onStageMoves?: StageMovesListener;
 }
 
 export interface InboxBatchResult {
@@ -146,6 +151,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
         await store.deals.markDealDeleted(portalId, dealId, new Date(occurredAt), { now });
       }
       await recordStageChanges(portalId, events, before, synced, now);
+      if (deps.onStageMoves) await deps.onStageMoves(portalId, listStageMoves(events, before), now);
     } catch (error) {
       await retryOrPark(
         events.map(({ row }) => row),
@@ -210,6 +216,34 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
         { now },
       );
     }
+  }
+
+  function listStageMoves(
+    events: Array<{ event: StoredDealEvent }>,
+    before: Map<string, DealRecord>,
+  ): DealStageMove[] {
+    return events.flatMap(({ event }) => {
+      if (event.kind !== 'stage-change' || !event.propertyValue) return [];
+      const deal = before.get(event.objectId);
+      return [
+        {
+          dealId: event.objectId,
+          toStage: event.propertyValue,
+          occurredAt: new Date(event.occurredAt),
+          changeSource: event.changeSource,
+          sourceId: event.sourceId,
+          appId: event.appId ?? null,
+          before: deal
+            ? {
+                pipelineId: deal.pipelineId,
+                stageId: deal.stageId,
+                stageEnteredAt: deal.stageEnteredAt,
+                playbookVersion: deal.playbookVersion,
+              }
+            : null,
+        },
+      ];
+    });
   }
 
   async function retryOrPark(rows: InboxEvent[], error: unknown, now: Date, result: InboxBatchResult) {

@@ -1,8 +1,8 @@
 import type { Clock } from '../../platform/clock';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../platform/db';
-import { defineModule, type DealsChangedListener } from '../../platform/module';
+import { defineModule, type DealsChangedListener, type StageMovesListener } from '../../platform/module';
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
-import { refusedWebhookEventsMigration } from './0007-refused-webhook-events.migration';
+import { refusedWebhookEventsMigration } from './0010-refused-webhook-events.migration';
 import { refusedEventsCommand } from './refused-events.command';
 import {
   createRefusedWebhookEventRepository,
@@ -62,7 +62,7 @@ const INBOX_RETENTION_SWEEP_MS = 60 * 60 * 1000;
  */
 export const intakeModule = defineModule({
   name: 'intake',
-  migrations: { '0007-refused-webhook-events': refusedWebhookEventsMigration },
+  migrations: { '0010-refused-webhook-events': refusedWebhookEventsMigration },
   repositories: (ctx, lifecycle) => {
     const journal = createWebhookJournalRepository(ctx, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
     // The writer thread first: the appends it holds are answered before the connection goes.
@@ -74,9 +74,17 @@ export const intakeModule = defineModule({
     };
   },
   create: (
-    deps: Omit<InboxProcessorDeps, 'onDealsChanged'> & { dealsChanged: DealsChangedListener; clock: Clock },
+    deps: Omit<InboxProcessorDeps, 'onDealsChanged' | 'onStageMoves'> & {
+      dealsChanged: DealsChangedListener;
+      stageMoves: StageMovesListener;
+      clock: Clock;
+    },
   ) => ({
-    inbox: createInboxProcessor({ ...deps, onDealsChanged: deps.dealsChanged }),
+    inbox: createInboxProcessor({
+      ...deps,
+      onDealsChanged: deps.dealsChanged,
+      onStageMoves: deps.stageMoves,
+    }),
   }),
   jobs: ({ store, clock }) => [
     {

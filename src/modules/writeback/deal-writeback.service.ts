@@ -1,4 +1,5 @@
 import { computeSopPropertyValues, listChangedSopProperties, type SopPropertyValues } from '../../domain';
+import { countOpenExceptions } from '../exceptions';
 import { isAppError, describeError } from '../../platform/errors/app-error';
 import type { GuidanceService } from '../guidance';
 import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
@@ -106,7 +107,8 @@ export function createDealWritebackService(deps: {
     const updates: PlannedUpdate[] = [];
     for (const entry of pending) {
       try {
-        const values = computeSopPropertyValues(await guidance.getGuidance(portalId, entry.dealId, now));
+        const view = await guidance.getGuidance(portalId, entry.dealId, now);
+        const values = computeSopPropertyValues(view, countOpenExceptions(view.exceptions));
         const changed = listChangedSopProperties(entry.writtenValues, values);
         if (Object.keys(changed).length === 0) {
           done.push(clearMark(entry));

@@ -54,4 +54,12 @@ export const SOP_DEAL_PROPERTIES: readonly DealPropertySpec[] = [
       { label: 'No', value: 'false', displayOrder: 1 },
     ],
   },
+  {
+    name: 'sop_guide_open_exceptions',
+    label: 'SOP open exceptions',
+    type: 'number',
+    fieldType: 'number',
+    description:
+      'Times the deal moved on with its SOP unmet that are not settled yet (justified, approved...).',
+  },
 ];

@@ -1,6 +1,7 @@
 import { createAssociationsApi, type AssociationsApi } from './associations.api';
 import { createDealsApi, type DealsApi } from './deals.api';
 import type { HubSpotTransport } from './hubspot-transport';
+import { createNotesApi, type NotesApi } from './notes.api';
 import { createOwnersApi, type OwnersApi } from './owners.api';
 import { createPipelinesApi, type PipelineCacheOptions, type PipelinesApi } from './pipelines.api';
 import { createPropertiesApi, type PropertiesApi } from './properties.api';
@@ -19,6 +20,7 @@ export interface HubSpotApis {
   associations: AssociationsApi;
   properties: PropertiesApi;
   tasks: TasksApi;
+  notes: NotesApi;
   users: UsersApi;
   owners: OwnersApi;
 }
@@ -33,6 +35,7 @@ export function createHubSpotApis(
     associations: createAssociationsApi(transport),
     properties: createPropertiesApi(transport),
     tasks: createTasksApi(transport),
+    notes: createNotesApi(transport),
     users: createUsersApi(transport),
     owners: createOwnersApi(transport),
   };

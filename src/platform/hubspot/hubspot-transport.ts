@@ -77,6 +77,8 @@ function buildPortalApis(basePath: string, accessToken: string) {
     associationsBatch: client.crm.associations.v4.batchApi,
     tasksBatch: client.crm.objects.tasks.batchApi,
     tasksSearch: client.crm.objects.tasks.searchApi,
+    notesBasic: client.crm.objects.notes.basicApi,
+    notesSearch: client.crm.objects.notes.searchApi,
     owners: client.crm.owners.ownersApi,
     users: client.settings.users.usersApi,
     properties: client.crm.properties.coreApi,

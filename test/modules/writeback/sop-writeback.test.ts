@@ -59,7 +59,7 @@ describe.each(DATABASES)('writing SOP properties back to HubSpot (%s)', (databas
     ]);
 
     expect(countHubSpotCalls(t.hubspot, 'POST', DEAL_PROPERTY_GROUP_CREATE)).toBe(1);
-    expect(countHubSpotCalls(t.hubspot, 'POST', DEAL_PROPERTY_CREATE)).toBe(5);
+    expect(countHubSpotCalls(t.hubspot, 'POST', DEAL_PROPERTY_CREATE)).toBe(6);
     expect(batchInputs()).toHaveLength(1);
     expect(batchInputs()[0]).toHaveLength(3);
     expect(hubspotDeal(deals.freshAppointment).properties).toMatchObject({
@@ -79,7 +79,7 @@ describe.each(DATABASES)('writing SOP properties back to HubSpot (%s)', (databas
     // Later batches reuse the properties: no more definition calls in this process.
     await moveDeals([[deals.stalledQualified, 'presentationscheduled']]);
     expect(countHubSpotCalls(t.hubspot, 'POST', DEAL_PROPERTY_GROUP_CREATE)).toBe(1);
-    expect(countHubSpotCalls(t.hubspot, 'POST', DEAL_PROPERTY_CREATE)).toBe(5);
+    expect(countHubSpotCalls(t.hubspot, 'POST', DEAL_PROPERTY_CREATE)).toBe(6);
     expect(countHubSpotCalls(t.hubspot, 'GET', /^\/crm\/v3\/properties\/deals/)).toBe(2);
     expect(batchInputs()).toHaveLength(2);
   });

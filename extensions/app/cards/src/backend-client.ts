@@ -5,7 +5,11 @@
  * concern, shown as an error state, and this module stays a thin transport.
  */
 import type { HubSpotFetchOptions } from '@hubspot/ui-extensions';
-import type { SnoozeBody } from './guidance-response.schema';
+import type {
+  ExceptionDecisionBody,
+  ExceptionJustificationBody,
+  SnoozeBody,
+} from './guidance-response.schema';
 import { errorBodySchema } from './guidance-response.schema';
 
 /**
@@ -29,6 +33,8 @@ export interface BackendClient {
   getGuidance(dealId: string): Promise<unknown>;
   setActionDone(dealId: string, actionId: string, done: boolean, note?: string): Promise<unknown>;
   snoozeStall(dealId: string, snooze: SnoozeBody): Promise<unknown>;
+  justifyException(exceptionId: string, body: ExceptionJustificationBody): Promise<unknown>;
+  decideException(exceptionId: string, body: ExceptionDecisionBody): Promise<unknown>;
 }
 
 /** A failed backend call, carrying the message the backend gave (or a plain one when it gave none). */
@@ -57,6 +63,20 @@ export function createBackendClient(fetchFromHubSpot: HubSpotFetch): BackendClie
       ),
     snoozeStall: (dealId, snooze) =>
       requestJson(fetchFromHubSpot, 'POST', `${dealPath(dealId)}/snooze`, { ...snooze }),
+    justifyException: (exceptionId, body) =>
+      requestJson(
+        fetchFromHubSpot,
+        'POST',
+        `/api/v1/exceptions/${encodeURIComponent(exceptionId)}/justification`,
+        { ...body },
+      ),
+    decideException: (exceptionId, body) =>
+      requestJson(
+        fetchFromHubSpot,
+        'POST',
+        `/api/v1/exceptions/${encodeURIComponent(exceptionId)}/decision`,
+        { ...body },
+      ),
   };
 }
 

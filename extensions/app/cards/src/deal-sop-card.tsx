@@ -13,6 +13,7 @@ import type { CardNotice } from './card-state';
 import { GUIDANCE_INPUT_PROPERTIES } from './guidance-input-properties';
 import { guidanceResponseSchema } from './guidance-response.schema';
 import type { GuidanceAction, GuidanceResponse } from './guidance-response.schema';
+import { ExceptionBanner } from './exception-banner';
 import { GuidanceView } from './guidance-view';
 import { SNOOZE_DAYS, StallWarning } from './stall-warning';
 
@@ -105,6 +106,21 @@ export function DealSopCard({
     return null;
   };
 
+  /** Sent to the server, then the guidance is read again: the server owns the exception's status. */
+  const settleException = async (send: () => Promise<unknown>): Promise<string | null> => {
+    try {
+      await send();
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    }
+    if (mounted.current) await load('background');
+    return null;
+  };
+  const justify = (exceptionId: string, reason: string) =>
+    settleException(() => client.justifyException(exceptionId, { reason }));
+  const decide = (exceptionId: string, decision: 'approve' | 'reject') =>
+    settleException(() => client.decideException(exceptionId, { decision }));
+
   switch (state.status) {
     case 'loading':
       return <LoadingSpinner label="Loading the SOP for this deal" layout="centered" />;
@@ -124,6 +140,7 @@ export function DealSopCard({
           {notice ? (
             <NoticeAlert notice={notice} onDismiss={() => dispatch({ type: 'notice-dismissed' })} />
           ) : null}
+          <ExceptionBanner exceptions={guidance.exceptions ?? []} onJustify={justify} onDecide={decide} />
           {guidance.step === null ? (
             <NoStep guidance={guidance} />
           ) : (

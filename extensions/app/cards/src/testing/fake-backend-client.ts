@@ -4,7 +4,11 @@
  * reaches the server is the observable outcome of a save or a snooze.
  */
 import type { BackendClient } from '../backend-client';
-import type { SnoozeBody } from '../guidance-response.schema';
+import type {
+  ExceptionDecisionBody,
+  ExceptionJustificationBody,
+  SnoozeBody,
+} from '../guidance-response.schema';
 
 export type ScriptedAnswer = { json: unknown } | { error: Error } | { pending: Promise<unknown> };
 
@@ -30,10 +34,14 @@ export function deferred(): Deferred {
 export class FakeBackendClient implements BackendClient {
   readonly savedActions: Array<{ dealId: string; actionId: string; done: boolean; note?: string }> = [];
   readonly snoozes: Array<{ dealId: string; snooze: SnoozeBody }> = [];
+  readonly justifications: Array<{ exceptionId: string; body: ExceptionJustificationBody }> = [];
+  readonly decisions: Array<{ exceptionId: string; body: ExceptionDecisionBody }> = [];
   readonly guidanceRequests: string[] = [];
   private readonly guidanceAnswers: ScriptedAnswer[] = [];
   private readonly saveAnswers: ScriptedAnswer[] = [];
   private readonly snoozeAnswers: ScriptedAnswer[] = [];
+  private readonly justificationAnswers: ScriptedAnswer[] = [];
+  private readonly decisionAnswers: ScriptedAnswer[] = [];
 
   answerGuidance(...answers: ScriptedAnswer[]): this {
     this.guidanceAnswers.push(...answers);
@@ -47,6 +55,16 @@ export class FakeBackendClient implements BackendClient {
 
   answerSnoozes(...answers: ScriptedAnswer[]): this {
     this.snoozeAnswers.push(...answers);
+    return this;
+  }
+
+  answerJustifications(...answers: ScriptedAnswer[]): this {
+    this.justificationAnswers.push(...answers);
+    return this;
+  }
+
+  answerDecisions(...answers: ScriptedAnswer[]): this {
+    this.decisionAnswers.push(...answers);
     return this;
   }
 
@@ -65,6 +83,16 @@ export class FakeBackendClient implements BackendClient {
   snoozeStall(dealId: string, snooze: SnoozeBody): Promise<unknown> {
     this.snoozes.push({ dealId, snooze });
     return play(this.snoozeAnswers, 'snoozeStall');
+  }
+
+  justifyException(exceptionId: string, body: ExceptionJustificationBody): Promise<unknown> {
+    this.justifications.push({ exceptionId, body });
+    return play(this.justificationAnswers, 'justifyException');
+  }
+
+  decideException(exceptionId: string, body: ExceptionDecisionBody): Promise<unknown> {
+    this.decisions.push({ exceptionId, body });
+    return play(this.decisionAnswers, 'decideException');
   }
 }
 

@@ -3,6 +3,7 @@
  * only what it is about.
  */
 import type {
+  DealExceptionView,
   GuidanceAction,
   GuidanceCheck,
   GuidanceResponse,
@@ -70,5 +71,30 @@ export function withActionDone(guidance: GuidanceResponse, actionId: string): Gu
     actions,
     progress: { ...guidance.progress, done: guidance.progress.done + 1 },
     blockers: guidance.blockers.filter((blocker) => blocker !== title),
+  };
+}
+
+export function buildException(overrides: Partial<DealExceptionView> = {}): DealExceptionView {
+  return {
+    id: 'ex-1',
+    dealId: '123',
+    fromStage: 'qualifiedtobuy',
+    toStage: 'presentationscheduled',
+    movedAt: '2026-11-30T10:00:00.000Z',
+    movedBy: { source: 'CRM', userId: '101' },
+    openItems: [
+      { kind: 'action', id: 'discovery-call', title: 'Hold a discovery call', stepId: 'qualification' },
+      {
+        kind: 'check',
+        id: 'amount-set',
+        title: 'Amount is set',
+        stepId: 'qualification',
+        detail: 'Amount is empty',
+      },
+    ],
+    mode: 'advisory',
+    status: 'open',
+    playbookVersion: 1,
+    ...overrides,
   };
 }

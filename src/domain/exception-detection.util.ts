@@ -1,0 +1,178 @@
+/**
+ * Exceptions (DESIGN.md §7): a deal that left a stage, or skipped stages, with its SOP unmet. These
+ * rules judge one move from plain data; the exceptions module gathers that data (the projection, the
+ * checklist log, the pinned playbook, HubSpot's stage order) and records what they return.
+ */
+import type { ActionState, DealSnapshot } from './deal.types';
+import type { EnforcementMode, Playbook, PlaybookStep } from './playbook.schema';
+import { resolveStepForStage } from './stage-step.util';
+import { evaluateStep } from './step-evaluation.util';
+
+export const DEFAULT_JUSTIFY_WITHIN_BUSINESS_HOURS = 8;
+
+/** Stricter modes win when a skip crosses several steps: advisory < justify < approve < revert. */
+const MODE_STRICTNESS: Record<EnforcementMode, number> = { advisory: 0, justify: 1, approve: 2, revert: 3 };
+
+/** HubSpot's changeSource for writes made through the API by an app (ours included). */
+const APP_CHANGE_SOURCES = new Set(['INTEGRATION', 'API']);
+const USER_SOURCE_PATTERN = /^userId:(\d+)$/;
+const APP_SOURCE_PATTERN = /^(?:appId:)?(\d+)$/;
+
+export interface OpenItem {
+  kind: 'action' | 'check';
+  id: string;
+  title: string;
+  /** The step the item belongs to: the step left, or one the move skipped. */
+  stepId: string;
+  detail?: string;
+}
+
+export interface MoveSource {
+  /** HubSpot's changeSource (CRM, WORKFLOW, IMPORT, INTEGRATION...), 'UNKNOWN' when the event had none. */
+  source: string;
+  /** The HubSpot user who moved the deal, when the event names one ("userId:101"). */
+  userId: string | null;
+}
+
+/** Who moved the deal, as the webhook tells it. */
+export function describeMoveSource(changeSource: string | null, sourceId: string | null): MoveSource {
+  const user = sourceId ? USER_SOURCE_PATTERN.exec(sourceId) : null;
+  return { source: changeSource ?? 'UNKNOWN', userId: user?.[1] ?? null };
+}
+
+/**
+ * A move the app made itself (a revert, a rejection): HubSpot reports an API write with the writing
+ * app's id as its source, and the webhook's appId is ours. Told by the event, never by timing.
+ */
+export function isAppOwnMove(changeSource: string | null, sourceId: string | null, appId: number | null) {
+  if (appId === null || changeSource === null || sourceId === null) return false;
+  if (!APP_CHANGE_SOURCES.has(changeSource)) return false;
+  return APP_SOURCE_PATTERN.exec(sourceId)?.[1] === String(appId);
+}
+
+/** The stage entry a move left: one exception at most per entry, whatever the number of events about it. */
+export function buildExceptionKey(dealId: string, fromStage: string, fromEnteredAt: Date): string {
+  return `${dealId}:${fromStage}:${fromEnteredAt.getTime()}`;
+}
+
+export interface PipelineStageOrder {
+  id: string;
+  displayOrder: number;
+  isClosed: boolean;
+}
+
+/**
+ * The stages a forward move jumped over, in pipeline order. A move backwards, or between stages
+ * HubSpot no longer lists, skips nothing.
+ */
+export function listSkippedStages(
+  stages: readonly PipelineStageOrder[],
+  fromStage: string,
+  toStage: string,
+): string[] {
+  const from = stages.find((stage) => stage.id === fromStage);
+  const to = stages.find((stage) => stage.id === toStage);
+  if (!from || !to || to.displayOrder <= from.displayOrder) return [];
+  return [...stages]
+    .filter((stage) => stage.displayOrder > from.displayOrder && stage.displayOrder < to.displayOrder)
+    .sort((a, b) => a.displayOrder - b.displayOrder)
+    .map((stage) => stage.id);
+}
+
+export interface JudgeStageMoveInput {
+  /** The playbook pinned to the stage entry left. */
+  playbook: Playbook;
+  /** The deal's data (properties, associations) that the checks read. */
+  deal: DealSnapshot;
+  fromStage: string;
+  toStage: string;
+  /** The pipeline's stages (HubSpot's order); empty when unknown, then no step counts as skipped. */
+  stages: readonly PipelineStageOrder[];
+  /** The checklist of the stage entry left, as it stood at the move. */
+  actionStates: readonly ActionState[];
+  movedAt: Date;
+  movedBy: MoveSource;
+}
+
+export type StageMoveVerdict =
+  | { exception: false; reason: 'sop-met' | 'no-step' | 'exempt' }
+  | {
+      exception: true;
+      /** The step left, or the first skipped step when the stage left follows none. */
+      stepId: string;
+      mode: EnforcementMode;
+      openItems: OpenItem[];
+      justifyWithinBusinessHours: number;
+    };
+
+/**
+ * Whether a move leaves the SOP unmet, judged as of the move: the step left and every step skipped
+ * (stages mapped to the destination's own step are not skipped steps). The strictest mode among the
+ * steps with open items applies, and a move by a user exempted there creates nothing. `revert` never
+ * takes a deal out of a closed stage on its own: such a move waits for a manager (`approve`).
+ */
+export function judgeStageMove(input: JudgeStageMoveInput): StageMoveVerdict {
+  const { playbook, deal, fromStage, toStage } = input;
+  const destination = resolveStepForStage(playbook, deal.pipelineId, toStage).step;
+  const left = resolveStepForStage(playbook, deal.pipelineId, fromStage).step;
+  const judged: PlaybookStep[] = [];
+  const consider = (step: PlaybookStep | null) => {
+    if (!step || step.id === destination?.id || judged.some((seen) => seen.id === step.id)) return;
+    judged.push(step);
+  };
+  consider(left);
+  for (const stageId of listSkippedStages(input.stages, fromStage, toStage)) {
+    consider(resolveStepForStage(playbook, deal.pipelineId, stageId).step);
+  }
+  if (judged.length === 0) return { exception: false, reason: 'no-step' };
+
+  const unmet = judged
+    .map((step) => ({ step, openItems: listOpenItems(step, input) }))
+    .filter(({ openItems }) => openItems.length > 0);
+  if (unmet.length === 0) return { exception: false, reason: 'sop-met' };
+
+  const governing = unmet.reduce((strictest, candidate) =>
+    MODE_STRICTNESS[modeOf(candidate.step)] > MODE_STRICTNESS[modeOf(strictest.step)] ? candidate : strictest,
+  );
+  const enforcement = governing.step.enforcement;
+  const userId = input.movedBy.userId;
+  if (userId !== null && enforcement?.exemptUserIds?.includes(userId))
+    return { exception: false, reason: 'exempt' };
+
+  const mode = modeOf(governing.step);
+  const toClosed = input.stages.find((stage) => stage.id === toStage)?.isClosed ?? false;
+  return {
+    exception: true,
+    stepId: (left ?? governing.step).id,
+    mode: mode === 'revert' && toClosed ? 'approve' : mode,
+    openItems: unmet.flatMap(({ openItems }) => openItems),
+    justifyWithinBusinessHours:
+      enforcement?.justifyWithinBusinessHours ?? DEFAULT_JUSTIFY_WITHIN_BUSINESS_HOURS,
+  };
+}
+
+function modeOf(step: PlaybookStep): EnforcementMode {
+  return step.enforcement?.mode ?? 'advisory';
+}
+
+function listOpenItems(step: PlaybookStep, input: JudgeStageMoveInput): OpenItem[] {
+  // Only ticks made before the move count: a box ticked afterwards does not undo the skip.
+  const actionStates = input.actionStates.filter(
+    (state) => state.at === null || state.at.getTime() <= input.movedAt.getTime(),
+  );
+  const evaluation = evaluateStep({ deal: input.deal, step, actionStates, now: input.movedAt });
+  return [
+    ...evaluation.actions
+      .filter((action) => action.required && !action.done)
+      .map((action): OpenItem => ({ kind: 'action', id: action.id, title: action.title, stepId: step.id })),
+    ...evaluation.checks
+      .filter((check) => !check.passed)
+      .map((check): OpenItem => ({
+        kind: 'check',
+        id: check.id,
+        title: check.title,
+        stepId: step.id,
+        ...(check.detail ? { detail: check.detail } : {}),
+      })),
+  ];
+}
