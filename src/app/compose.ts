@@ -44,7 +44,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
           }),
         ]
       : []);
-  if (installations.length === 0) logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
+  if (installations.length === 0 && !config.oauth)
+    logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
 
   const listeners: DealsChangedListener[] = [];
   const platform: PlatformServices = {
@@ -59,6 +60,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         basePath: config.hubspotApiBaseUrl,
         // The portals module is built below; no HubSpot call happens before it is.
         tokenForPortal: (portalId) => services.portals.tokenForPortal(portalId),
+        tokenRejected: (portalId, token) => services.portals.tokenRejected(portalId, token),
         metrics,
         ...overrides.hubspot,
       }),

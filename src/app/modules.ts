@@ -5,6 +5,7 @@ import { checklistModule } from '../modules/checklist';
 import { dealsModule } from '../modules/deals';
 import { guidanceModule } from '../modules/guidance';
 import { healthModule } from '../modules/health';
+import { installationsModule } from '../modules/installations';
 import { intakeModule } from '../modules/intake';
 import { playbooksModule } from '../modules/playbooks';
 import { portalsModule } from '../modules/portals';
@@ -23,6 +24,7 @@ export const MODULES = [
   accessModule,
   playbooksModule,
   dealsModule,
+  installationsModule,
   guidanceModule,
   writebackModule,
   checklistModule,

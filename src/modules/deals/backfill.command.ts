@@ -15,6 +15,19 @@ export interface BackfillDeps {
   clock: Clock;
 }
 
+/** Projects every deal of one portal; answers how many. The CLI runs it per portal, an OAuth install for the new one. */
+export async function backfillPortal(
+  deps: Pick<BackfillDeps, 'hubspot' | 'dealSync' | 'clock'>,
+  portalId: number,
+): Promise<number> {
+  let total = 0;
+  for await (const ids of deps.hubspot.deals.pageIds(portalId)) {
+    const { deals } = await deps.dealSync.syncDeals(portalId, ids, deps.clock.now());
+    total += deals.length;
+  }
+  return total;
+}
+
 export const backfillCommand: CliCommand<BackfillDeps> = {
   name: 'backfill',
   usage: 'sop-guide backfill',
@@ -23,12 +36,7 @@ export const backfillCommand: CliCommand<BackfillDeps> = {
   run(_args, io, openServices) {
     return openServices(async (services) => {
       for (const portalId of services.portals.installedPortalIds()) {
-        let total = 0;
-        for await (const ids of services.hubspot.deals.pageIds(portalId)) {
-          const { deals } = await services.dealSync.syncDeals(portalId, ids, services.clock.now());
-          total += deals.length;
-        }
-        io.out(`portal ${portalId}: ${total} deals projected`);
+        io.out(`portal ${portalId}: ${await backfillPortal(services, portalId)} deals projected`);
       }
       return 0;
     });

@@ -17,6 +17,11 @@ import { decideRetry, type FailureKind, type ObservedFailure } from './retry-pol
 export interface HubSpotTransportOptions {
   basePath: string;
   tokenForPortal: (portalId: number) => Promise<string | null> | string | null;
+  /**
+   * HubSpot answered 401 to this token (an OAuth access token expired or revoked early): the next
+   * tokenForPortal should give a new one. The request is then retried once, if the token changed.
+   */
+  tokenRejected?: (portalId: number, token: string) => Promise<void>;
   metrics: MetricsRegistry;
   /** Attempts per request, first one included. */
   maxAttempts?: number;
@@ -293,7 +298,7 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
 
   const clients = new Map<number, { token: string; apis: PortalApis }>();
 
-  async function apisFor(portalId: number, operation: string): Promise<PortalApis> {
+  async function apisFor(portalId: number, operation: string): Promise<{ token: string; apis: PortalApis }> {
     const token = await options.tokenForPortal(portalId);
     if (!token) {
       throw new HubSpotError({
@@ -308,15 +313,16 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
       });
     }
     const cached = clients.get(portalId);
-    if (cached && cached.token === token) return cached.apis;
-    const apis = buildPortalApis(options.basePath, token);
-    clients.set(portalId, { token, apis });
-    return apis;
+    if (cached && cached.token === token) return cached;
+    const built = { token, apis: buildPortalApis(options.basePath, token) };
+    clients.set(portalId, built);
+    return built;
   }
 
   return {
     async call(portalId, operation, kind, attempt) {
-      const apis = await apisFor(portalId, operation);
+      let { token, apis } = await apisFor(portalId, operation);
+      let reauthorized = false;
       for (let attempts = 1; ; attempts += 1) {
         await burstLimiter(portalId).acquire();
         if (kind.search) await searchLimiter(portalId).acquire();
@@ -330,6 +336,17 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
           const seen = observe(error);
           requestsTotal.inc({ operation, status: seen.label });
           duration.observe({ operation }, (performance.now() - started) / 1000);
+          if (seen.observed.status === 401 && !reauthorized && options.tokenRejected) {
+            // One refresh and one retry: a 401 cannot have done the work, so repeating it is safe.
+            reauthorized = true;
+            await options.tokenRejected(portalId, token);
+            const next = await apisFor(portalId, operation);
+            if (next.token !== token) {
+              ({ token, apis } = next);
+              retriesTotal.inc({ operation, reason: '401' });
+              continue;
+            }
+          }
           const decision = decideRetry(seen.observed, attempts, kind.idempotent, random);
           if (decision.retryNow && attempts < maxAttempts) {
             retriesTotal.inc({ operation, reason: seen.label });

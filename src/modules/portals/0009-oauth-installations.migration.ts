@@ -1,0 +1,35 @@
+import type { Kysely, Migration } from 'kysely';
+
+/**
+ * OAuth installations (DESIGN.md §7): per portal, who installed the app, with which scopes, and its
+ * tokens sealed (token-cipher.ts); and the install flow's single-use states, in the database so that
+ * any instance can finish a flow another one started.
+ */
+export const oauthInstallationsMigration: Migration = {
+  async up(db: Kysely<unknown>): Promise<void> {
+    await db.schema
+      .createTable('installations')
+      .addColumn('portal_id', 'bigint', (col) => col.primaryKey())
+      .addColumn('status', 'text', (col) => col.notNull())
+      .addColumn('scopes', 'text', (col) => col.notNull())
+      .addColumn('installed_by_user_id', 'bigint')
+      .addColumn('installed_by_email', 'text')
+      .addColumn('refresh_token', 'text', (col) => col.notNull())
+      .addColumn('access_token', 'text')
+      .addColumn('access_token_expires_at', 'bigint')
+      .addColumn('installed_at', 'bigint', (col) => col.notNull())
+      .addColumn('uninstalled_at', 'bigint')
+      .addColumn('updated_at', 'bigint', (col) => col.notNull())
+      .execute();
+    await db.schema
+      .createTable('oauth_states')
+      .addColumn('state', 'text', (col) => col.primaryKey())
+      .addColumn('expires_at', 'bigint', (col) => col.notNull())
+      .execute();
+  },
+
+  async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropTable('oauth_states').execute();
+    await db.schema.dropTable('installations').execute();
+  },
+};
