@@ -56,7 +56,6 @@ function oauthError(status: string, message: string): FakeResponse {
   };
 }
 
-const secret = (prefix: string) => `${prefix}-${randomBytes(18).toString('base64url')}`;
 
 export class LocalHubSpotOAuth {
   /** HubSpot's access tokens live 30 minutes; tests shorten it. */
@@ -72,6 +71,13 @@ export class LocalHubSpotOAuth {
   private readonly codes = new Map<string, IssuedCode>();
   private readonly refreshTokens = new Map<string, IssuedRefreshToken>();
   private readonly accessTokens = new Map<string, IssuedAccessToken>();
+  private readonly issued: string[] = [];
+
+  private secret(prefix: string): string {
+    const value = `${prefix}-${randomBytes(18).toString('base64url')}`;
+    this.issued.push(value);
+    return value;
+  }
 
   registerApp(app: FakeOAuthApp): FakeOAuthApp {
     this.apps.set(app.clientId, app);
@@ -96,9 +102,14 @@ export class LocalHubSpotOAuth {
     }
   }
 
-  /** Every access token issued and not yet expired, for tests that look for tokens where none belong. */
+  /** Every access token issued and not yet revoked, for tests that look for tokens where none belong. */
   liveAccessTokens(): string[] {
     return [...this.accessTokens.keys()];
+  }
+
+  /** Every secret this server ever handed out (codes, refresh and access tokens), revoked ones included. */
+  issuedSecrets(): string[] {
+    return [...this.issued];
   }
 
   /**
@@ -117,7 +128,7 @@ export class LocalHubSpotOAuth {
       target.searchParams.set('error', 'access_denied');
       return { status: 302, body: '', contentType: 'text/plain', headers: { Location: target.toString() } };
     }
-    const code = secret('code');
+    const code = this.secret('code');
     this.codes.set(code, {
       app,
       consent: this.signedIn,
@@ -186,7 +197,7 @@ export class LocalHubSpotOAuth {
   }
 
   private issueTokens(app: FakeOAuthApp, consent: FakeConsent, scopes: string[]): FakeResponse {
-    const refreshToken = secret('refresh');
+    const refreshToken = this.secret('refresh');
     this.refreshTokens.set(refreshToken, { app, consent, scopes, revoked: false });
     return this.issueAccessToken(app, consent, scopes, refreshToken);
   }
@@ -197,7 +208,7 @@ export class LocalHubSpotOAuth {
     scopes: string[],
     refreshToken: string,
   ): FakeResponse {
-    const accessToken = secret('access');
+    const accessToken = this.secret('access');
     this.accessTokens.set(accessToken, {
       app,
       consent,
