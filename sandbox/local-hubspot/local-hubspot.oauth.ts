@@ -56,7 +56,6 @@ function oauthError(status: string, message: string): FakeResponse {
   };
 }
 
-
 export class LocalHubSpotOAuth {
   /** HubSpot's access tokens live 30 minutes; tests shorten it. */
   accessTokenTtlSeconds = 1800;

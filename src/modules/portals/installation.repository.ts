@@ -37,13 +37,10 @@ export interface StoredInstallation {
   uninstalledAt: Date | null;
 }
 
-export interface SaveInstallationInput {
+export interface SaveInstallationInput extends SealedTokens {
   portalId: number;
   scopes: string[];
   installedBy: { userId: number | null; email: string | null };
-  sealedRefreshToken: string;
-  sealedAccessToken: string;
-  accessTokenExpiresAt: Date;
   timeZone: string;
   hubDomain: string | null;
   now: Date;
@@ -53,6 +50,8 @@ export interface SealedTokens {
   sealedRefreshToken: string;
   sealedAccessToken: string;
   accessTokenExpiresAt: Date;
+  /** When HubSpot issued them. */
+  issuedAt: Date;
 }
 
 export interface PortalSummary {
@@ -133,14 +132,14 @@ async function tablesWithPortalId(ctx: StoreContext, db: Kysely<Database>): Prom
 export function createInstallationRepository(ctx: StoreContext): InstallationRepository {
   const { db } = ctx;
 
-  const writeTokens = (executor: Kysely<Database>, portalId: number, tokens: SealedTokens, now: number) =>
+  const writeTokens = (executor: Kysely<Database>, portalId: number, tokens: SealedTokens) =>
     executor
       .updateTable('installations')
       .set({
         refresh_token: tokens.sealedRefreshToken,
         access_token: tokens.sealedAccessToken,
         access_token_expires_at: tokens.accessTokenExpiresAt.getTime(),
-        updated_at: now,
+        updated_at: tokens.issuedAt.getTime(),
       })
       .where('portal_id', '=', portalId)
       .execute();
@@ -217,7 +216,7 @@ export function createInstallationRepository(ctx: StoreContext): InstallationRep
           .where('portal_id', '=', portalId)
           .executeTakeFirst();
         const result = await work(row ? toInstallation(row) : null);
-        if (result.tokens) await writeTokens(db, portalId, result.tokens, Date.now());
+        if (result.tokens) await writeTokens(db, portalId, result.tokens);
         return result.value;
       }
       return db.transaction().execute(async (trx) => {
@@ -228,7 +227,7 @@ export function createInstallationRepository(ctx: StoreContext): InstallationRep
           .forUpdate()
           .executeTakeFirst();
         const result = await work(row ? toInstallation(row) : null);
-        if (result.tokens) await writeTokens(trx, portalId, result.tokens, Date.now());
+        if (result.tokens) await writeTokens(trx, portalId, result.tokens);
         return result.value;
       });
     },

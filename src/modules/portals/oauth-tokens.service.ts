@@ -41,6 +41,7 @@ export function sealTokens(cipher: TokenCipher, issued: IssuedTokens, now: Date)
     sealedRefreshToken: cipher.seal(issued.refreshToken),
     sealedAccessToken: cipher.seal(issued.accessToken),
     accessTokenExpiresAt: new Date(now.getTime() + issued.expiresInSeconds * 1000),
+    issuedAt: now,
   };
 }
 
