@@ -1,6 +1,7 @@
 import { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import { AppError } from '../../platform/errors/app-error';
+import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 
 /**
  * HubSpot's OAuth endpoints through @hubspot/api-client (`client.oauth`), pointed at
@@ -13,6 +14,9 @@ export interface OAuthClientSettings {
   clientId: string;
   clientSecret: string;
   redirectUri: string;
+  metrics: MetricsRegistry;
+  /** Per request: a refresh holds the installation's lock, which must not wait on HubSpot for ever. */
+  timeoutMs?: number;
 }
 
 export interface IssuedTokens {
@@ -85,31 +89,67 @@ function isRevokedRefreshToken(failure: { code: number; message: string; status:
   return /refresh token/i.test(failure.message);
 }
 
+const DEFAULT_TIMEOUT_MS = 10_000;
+
 export function createHubSpotOAuthClient(settings: OAuthClientSettings): HubSpotOAuthClient {
   const client = new Client({ basePath: settings.basePath, numberOfApiCallRetries: 0 });
+  const requestsTotal = settings.metrics.counter(
+    'hubspot_oauth_requests_total',
+    'HubSpot OAuth requests by operation (authorization_code, refresh_token, access_token_info) and outcome',
+  );
+  const timeoutMs = settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  /** Runs one OAuth request, bounded in time and counted; the SDK cannot abort, so a late answer is dropped. */
+  const bounded = async <T>(operation: string, request: Promise<T>): Promise<T> => {
+    request.catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new AppError(
+              'UPSTREAM_FAILED',
+              `HubSpot's OAuth ${operation} gave no answer within ${timeoutMs} ms`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    try {
+      const answer = await Promise.race([request, timeout]);
+      requestsTotal.inc({ operation, status: '200' });
+      return answer;
+    } catch (error) {
+      requestsTotal.inc({ operation, status: String(httpFailure(error)?.code ?? 'error') });
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 
   const grant = async (
     kind: 'authorization_code' | 'refresh_token',
     secretValue: string,
   ): Promise<IssuedTokens> => {
     try {
-      const answer =
+      const answer = await bounded(
+        kind,
         kind === 'authorization_code'
-          ? await client.oauth.tokensApi.create(
+          ? client.oauth.tokensApi.create(
               kind,
               secretValue,
               settings.redirectUri,
               settings.clientId,
               settings.clientSecret,
             )
-          : await client.oauth.tokensApi.create(
+          : client.oauth.tokensApi.create(
               kind,
               undefined,
               undefined,
               settings.clientId,
               settings.clientSecret,
               secretValue,
-            );
+            ),
+      );
       const parsed = issuedSchema.parse(answer);
       return {
         accessToken: parsed.accessToken,
@@ -117,6 +157,7 @@ export function createHubSpotOAuthClient(settings: OAuthClientSettings): HubSpot
         expiresInSeconds: parsed.expiresIn,
       };
     } catch (error) {
+      if (error instanceof AppError) throw error;
       const failure = httpFailure(error);
       if (failure && failure.code >= 400 && failure.code < 500)
         throw new GrantRefusedError(
@@ -136,8 +177,9 @@ export function createHubSpotOAuthClient(settings: OAuthClientSettings): HubSpot
     async accessTokenInfo(accessToken) {
       let answer: unknown;
       try {
-        answer = await client.oauth.accessTokensApi.get(accessToken);
+        answer = await bounded('access_token_info', client.oauth.accessTokensApi.get(accessToken));
       } catch (error) {
+        if (error instanceof AppError) throw error;
         throw new AppError('UPSTREAM_FAILED', "HubSpot's access-token info failed", {
           status: httpFailure(error)?.code ?? null,
         });

@@ -79,6 +79,7 @@ export const portalsModule = defineModule({
       clientId: config.oauth.clientId,
       clientSecret: config.hubspotClientSecret,
       redirectUri: config.publicBaseUrl + OAUTH_CALLBACK_PATH,
+      metrics: deps.metrics,
     });
     // The registry and the token service know each other: a revoked refresh token stops the portal here.
     const uninstalled: Array<(portalId: number) => void> = [];

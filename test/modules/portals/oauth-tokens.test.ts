@@ -169,6 +169,10 @@ describe.each(DATABASES)('OAuth tokens (%s)', (kind) => {
     await expect(readDeal(first, PORTAL_C)).rejects.toThrow();
 
     const metrics = await (await fetch(`${first.url}/metrics`)).text();
+    // The OAuth requests are counted by outcome, the refused refresh among them.
+    expect(metrics).toMatch(
+      /hubspot_oauth_requests_total\{[^}]*operation="refresh_token"[^}]*status="400"[^}]*\} 1/,
+    );
     const out: string[] = [];
     const cliIo = {
       out: (text: string) => out.push(text),
