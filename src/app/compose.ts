@@ -61,6 +61,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         // The portals module is built below; no HubSpot call happens before it is.
         tokenForPortal: (portalId) => services.portals.tokenForPortal(portalId),
         tokenRejected: (portalId, token) => services.portals.tokenRejected(portalId, token),
+        // Instances on one PostgreSQL database share each portal's budget; SQLite serves one process.
+        ...(store.dialect === 'postgres' ? { sharedBudget: store.rateBudget } : {}),
         metrics,
         ...overrides.hubspot,
       }),

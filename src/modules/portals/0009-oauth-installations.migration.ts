@@ -3,7 +3,8 @@ import type { Kysely, Migration } from 'kysely';
 /**
  * OAuth installations (DESIGN.md §7): per portal, who installed the app, with which scopes, and its
  * tokens sealed (token-cipher.ts); and the install flow's single-use states, in the database so that
- * any instance can finish a flow another one started.
+ * any instance can finish a flow another one started; and the per-portal HubSpot request budget that
+ * instances on one PostgreSQL database share (rate-budget.repository.ts).
  */
 export const oauthInstallationsMigration: Migration = {
   async up(db: Kysely<unknown>): Promise<void> {
@@ -26,9 +27,20 @@ export const oauthInstallationsMigration: Migration = {
       .addColumn('state', 'text', (col) => col.primaryKey())
       .addColumn('expires_at', 'bigint', (col) => col.notNull())
       .execute();
+    await db.schema
+      .createTable('hubspot_rate_log')
+      .addColumn('portal_id', 'bigint', (col) => col.notNull())
+      .addColumn('started_at', 'bigint', (col) => col.notNull())
+      .execute();
+    await db.schema
+      .createIndex('hubspot_rate_log_portal_started')
+      .on('hubspot_rate_log')
+      .columns(['portal_id', 'started_at'])
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropTable('hubspot_rate_log').execute();
     await db.schema.dropTable('oauth_states').execute();
     await db.schema.dropTable('installations').execute();
   },

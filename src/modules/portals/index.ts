@@ -1,6 +1,7 @@
 import type { Clock } from '../../platform/clock';
 import type { Config } from '../../platform/config/env.schema';
 import type { Store } from '../../platform/db';
+import type { SharedRateBudget } from '../../platform/hubspot/portal-rate-limiter';
 import { defineModule } from '../../platform/module';
 import type { Logger } from '../../platform/observability/logger';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
@@ -22,6 +23,7 @@ import {
 } from './portal-registry';
 import { createPortalRepository, type PortalRepository } from './portal.repository';
 import { portalsCommand } from './portals.command';
+import { createRateBudgetRepository, type HubSpotRateLogTable } from './rate-budget.repository';
 import { createTokenCipher } from './token-cipher';
 
 export { DEFAULT_TIME_ZONE, type Installation, type PortalRegistry } from './portal-registry';
@@ -33,6 +35,7 @@ declare module '../../platform/db/store' {
   interface StoreRepositories {
     portals: PortalRepository;
     installations: InstallationRepository;
+    rateBudget: SharedRateBudget;
   }
 }
 
@@ -40,6 +43,7 @@ declare module '../../platform/db/database.types' {
   interface Database {
     installations: InstallationsTable;
     oauth_states: OAuthStatesTable;
+    hubspot_rate_log: HubSpotRateLogTable;
   }
 }
 
@@ -57,6 +61,7 @@ export const portalsModule = defineModule({
   repositories: (ctx) => ({
     portals: createPortalRepository(ctx),
     installations: createInstallationRepository(ctx),
+    rateBudget: createRateBudgetRepository(ctx),
   }),
   create: async (deps: {
     store: Store;

@@ -3,7 +3,12 @@ import { ZodError, type z } from 'zod';
 import { describeError } from '../errors/app-error';
 import type { MetricsRegistry } from '../observability/metrics.registry';
 import { HubSpotError } from './hubspot-error';
-import { createKeyedLimiter, createSlidingWindowLimiter } from './portal-rate-limiter';
+import {
+  createKeyedLimiter,
+  createSharedWindowLimiter,
+  createSlidingWindowLimiter,
+  type SharedRateBudget,
+} from './portal-rate-limiter';
 import { decideRetry, type FailureKind, type ObservedFailure } from './retry-policy';
 
 /**
@@ -29,6 +34,11 @@ export interface HubSpotTransportOptions {
   requestsPer10s?: number;
   /** The burst window; 10 s like HubSpot's TEN_SECONDLY_ROLLING. Tests shrink it. */
   rateWindowMs?: number;
+  /**
+   * Where the burst budget is kept when instances share it (PostgreSQL): HubSpot's limit is per portal,
+   * so several instances must not each spend a whole one. Without it, the budget is this process's.
+   */
+  sharedBudget?: SharedRateBudget;
   /** HubSpot's search endpoints allow about 5 per second per portal. */
   searchRequestsPerSecond?: number;
   /** Per attempt. The SDK has no timeout of its own. */
@@ -273,11 +283,12 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
-  const burstLimiter = createKeyedLimiter(() =>
-    createSlidingWindowLimiter({
-      max: options.requestsPer10s ?? 100,
-      windowMs: options.rateWindowMs ?? 10_000,
-    }),
+  const burst = { max: options.requestsPer10s ?? 100, windowMs: options.rateWindowMs ?? 10_000 };
+  const { sharedBudget } = options;
+  const burstLimiter = createKeyedLimiter((portalId) =>
+    sharedBudget
+      ? createSharedWindowLimiter({ ...burst, portalId, budget: sharedBudget })
+      : createSlidingWindowLimiter(burst),
   );
   const searchLimiter = createKeyedLimiter(() =>
     createSlidingWindowLimiter({ max: options.searchRequestsPerSecond ?? 4, windowMs: 1_000 }),
