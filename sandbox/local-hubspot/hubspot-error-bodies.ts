@@ -37,6 +37,14 @@ export function invalidAuthentication(): FakeResponse {
   return error(401, { message: AUTHENTICATION_MESSAGE, category: 'INVALID_AUTHENTICATION' });
 }
 
+/** An OAuth access token past its expires_in: HubSpot answers 401 EXPIRED_AUTHENTICATION. */
+export function expiredAuthentication(): FakeResponse {
+  return error(401, {
+    message: 'The OAuth token used to make this call expired 0 second(s) ago.',
+    category: 'EXPIRED_AUTHENTICATION',
+  });
+}
+
 export function objectNotFound(message = 'resource not found'): FakeResponse {
   return error(404, { message, category: 'OBJECT_NOT_FOUND' });
 }

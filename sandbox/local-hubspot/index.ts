@@ -22,3 +22,5 @@ export type {
 } from './local-hubspot.state';
 export { seedSamplePortal, addDefaultDealPipeline, DEFAULT_DEAL_PIPELINE_STAGES } from './sample-portal.seed';
 export type { SamplePortal, SampleOwner, SampleDealKey, SamplePortalOptions } from './sample-portal.seed';
+export { LocalHubSpotOAuth } from './local-hubspot.oauth';
+export type { FakeOAuthApp, FakeConsent } from './local-hubspot.oauth';

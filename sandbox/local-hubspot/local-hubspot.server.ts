@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  expiredAuthentication,
   invalidAuthentication,
   rateLimited,
   serverError,
@@ -120,6 +121,26 @@ function queryRecord(params: URLSearchParams): Record<string, string | string[]>
   return record;
 }
 
+function answerOAuth(
+  state: LocalHubSpotState,
+  method: string,
+  path: string,
+  query: URLSearchParams,
+  req: IncomingMessage,
+  rawBody: string,
+): FakeResponse | null {
+  if (method === 'GET' && path === '/oauth/authorize') return state.oauth.authorize(query);
+  if (method === 'POST' && path === '/oauth/v1/token') {
+    // HubSpot reads the token request as a form only.
+    if (!(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded'))
+      return validationError('expected an application/x-www-form-urlencoded body');
+    return state.oauth.token(new URLSearchParams(rawBody));
+  }
+  const info = /^\/oauth\/v1\/access-tokens\/([^/]+)$/.exec(path);
+  if (method === 'GET' && info) return state.oauth.accessTokenInfo(decodeURIComponent(info[1]!));
+  return null;
+}
+
 export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Promise<LocalHubSpot> {
   const state = options.state ?? new LocalHubSpotState();
   const requests: RecordedRequest[] = [];
@@ -185,9 +206,20 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Prom
     requests.push(record);
     if (options.latencyMs) await wait(options.latencyMs);
 
+    // HubSpot's OAuth endpoints take no Bearer token: the client's credentials travel in the form.
+    const oauthResponse = answerOAuth(state, method, path, parsed.searchParams, req, rawBody);
+    if (oauthResponse) {
+      send(res, record, oauthResponse, {});
+      return;
+    }
+
     const authorization = req.headers.authorization ?? '';
     const token = authorization.startsWith('Bearer ') ? authorization.slice('Bearer '.length).trim() : '';
     const portal = token ? state.portalForToken(token) : null;
+    if (portal === 'expired') {
+      send(res, record, expiredAuthentication(), {});
+      return;
+    }
     if (!portal) {
       send(res, record, invalidAuthentication(), {});
       return;

@@ -7,6 +7,7 @@
  * ISO-8601 strings, ids are numeric strings, and HubSpot's calculated properties (stage timing,
  * hs_lastmodifieddate, hs_object_id) are maintained on every write.
  */
+import { LocalHubSpotOAuth } from './local-hubspot.oauth';
 
 export type CrmObjectType =
   | 'deals'
@@ -352,6 +353,8 @@ export class LocalHubSpotState {
   readonly portals = new Map<number, FakePortal>();
   /** Every deal stage change written through the CRM API, oldest first; a write of the same stage is none. */
   readonly apiStageUpdates: ApiStageUpdate[] = [];
+  /** HubSpot's OAuth server: apps installed in these portals get their tokens here. */
+  readonly oauth = new LocalHubSpotOAuth();
   /** Ids are unique across portals and object types, like HubSpot's. */
   private lastId = 40_000_000_000;
 
@@ -402,9 +405,12 @@ export class LocalHubSpotState {
     return portal;
   }
 
-  portalForToken(token: string): FakePortal | null {
+  /** The portal a Bearer token opens: a private app's static token, or an unexpired OAuth access token. */
+  portalForToken(token: string): FakePortal | 'expired' | null {
     for (const portal of this.portals.values()) if (portal.token === token) return portal;
-    return null;
+    const grant = this.oauth.accessTokenGrant(token);
+    if (grant === 'expired') return 'expired';
+    return grant ? (this.portals.get(grant.consent.portalId) ?? null) : null;
   }
 
   addPipeline(

@@ -45,7 +45,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
           }),
         ]
       : []);
-  if (installations.length === 0) logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
+  if (installations.length === 0 && !config.oauth)
+    logger.warn('no HubSpot installation: set HUBSPOT_ACCESS_TOKEN');
 
   const listeners: DealsChangedListener[] = [];
   const stageMoveListeners: StageMovesListener[] = [];
@@ -61,6 +62,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
         basePath: config.hubspotApiBaseUrl,
         // The portals module is built below; no HubSpot call happens before it is.
         tokenForPortal: (portalId) => services.portals.tokenForPortal(portalId),
+        tokenRejected: (portalId, token) => services.portals.tokenRejected(portalId, token),
+        // Instances on one PostgreSQL database share each portal's budget; SQLite serves one process.
+        ...(store.dialect === 'postgres' ? { sharedBudget: store.rateBudget } : {}),
         metrics,
         ...overrides.hubspot,
       }),

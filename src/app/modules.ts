@@ -7,6 +7,7 @@ import { exceptionsModule } from '../modules/exceptions';
 import { guidanceModule } from '../modules/guidance';
 import { healthModule } from '../modules/health';
 import { insightsModule } from '../modules/insights';
+import { installationsModule } from '../modules/installations';
 import { intakeModule } from '../modules/intake';
 import { playbooksModule } from '../modules/playbooks';
 import { portalsModule } from '../modules/portals';
@@ -27,6 +28,7 @@ export const MODULES = [
   playbooksModule,
   dealsModule,
   exceptionsModule,
+  installationsModule,
   guidanceModule,
   workflowActionsModule,
   writebackModule,

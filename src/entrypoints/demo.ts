@@ -18,6 +18,9 @@ import { startService } from '../app/compose';
  * sending v3-signed webhooks and card requests exactly as HubSpot would.
  */
 const DEMO_PORTAL_ID = 62515;
+/** A second HubSpot account that installs the app too, to show portals kept apart. */
+const SECOND_PORTAL_ID = 71001;
+const DEMO_CLIENT_ID = 'sop-guide-demo-client';
 const DEFAULT_DEMO_DATABASE = './data/sop-guide-demo.db';
 
 /** Set by `--postgres`: drops the demo's database and stops the server if the demo started it. */
@@ -50,9 +53,19 @@ async function runDemo(argv: string[]): Promise<void> {
   // The demo's own database starts fresh each run; a DATABASE_URL you pass is used as it is.
   if (!process.env.DATABASE_URL && !postgresUrl) rmSync(DEFAULT_DEMO_DATABASE, { force: true });
   const sandbox = await startLocalHubSpot({ port: 0 });
-  const token = `demo-${randomBytes(8).toString('hex')}`;
-  const sample = seedSamplePortal(sandbox.state, { portalId: DEMO_PORTAL_ID, token });
+  // Each account's private-app token exists in the sandbox, but the demo runs as an OAuth app: it only
+  // ever holds the tokens HubSpot's OAuth server issues when an account installs it.
+  // The first account's own token stands for a person working in HubSpot (the explore commands below
+  // move a deal with it); the app never uses it.
+  const accountToken = `private-${randomBytes(8).toString('hex')}`;
+  const sample = seedSamplePortal(sandbox.state, { portalId: DEMO_PORTAL_ID, token: accountToken });
+  const secondSample = seedSamplePortal(sandbox.state, {
+    portalId: SECOND_PORTAL_ID,
+    token: `private-${randomBytes(8).toString('hex')}`,
+    timeZone: 'Europe/Paris',
+  });
   const clientSecret = randomBytes(24).toString('hex');
+  sandbox.state.oauth.registerApp({ appId: 1, clientId: DEMO_CLIENT_ID, clientSecret });
   const port = process.env.PORT ?? '3000';
   const publicBaseUrl = `http://localhost:${port}`;
   const config = parseConfig({
@@ -61,7 +74,11 @@ async function runDemo(argv: string[]): Promise<void> {
     PORT: port,
     DATABASE_URL: postgresUrl ?? process.env.DATABASE_URL ?? `sqlite:${DEFAULT_DEMO_DATABASE}`,
     HUBSPOT_CLIENT_SECRET: clientSecret,
-    HUBSPOT_ACCESS_TOKEN: token,
+    HUBSPOT_ACCESS_TOKEN: '',
+    HUBSPOT_CLIENT_ID: DEMO_CLIENT_ID,
+    TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    TOKEN_ENCRYPTION_KEY_PREVIOUS: '',
+    HUBSPOT_OAUTH_AUTHORIZE_URL: `${sandbox.url}/oauth/authorize`,
     HUBSPOT_API_BASE_URL: sandbox.url,
     PUBLIC_BASE_URL: publicBaseUrl,
     SWEEP_INTERVAL_SECONDS: '0',
@@ -96,22 +113,59 @@ async function runDemo(argv: string[]): Promise<void> {
     });
     return { status: response.status, body: (await response.json()) as unknown };
   };
-  const cardQuery = `portalId=${DEMO_PORTAL_ID}&userId=${sample.owners.rep.userId}&userEmail=${encodeURIComponent(sample.owners.rep.email)}&appId=1`;
-  const dealName = (dealId: string) =>
-    String(sandbox.state.getDeal(DEMO_PORTAL_ID, dealId)?.properties.dealname ?? `deal ${dealId}`);
-  const showGuidance = async (dealId: string) => {
-    const answer = await signed('GET', `/api/v1/deals/${dealId}/guidance?${cardQuery}`);
+  /**
+   * What an account's admin does in a browser: open /oauth/install, consent on HubSpot's page (the
+   * sandbox's admin is signed in), land on /oauth/callback. The demo follows each redirect itself.
+   */
+  const installThroughHubSpot = async (portalId: number, admin: { userId: string; email: string }) => {
+    sandbox.state.oauth.signedIn = {
+      portalId,
+      userId: Number(admin.userId),
+      userEmail: admin.email,
+      hubDomain: `demo-${portalId}.hubspot.test`,
+    };
+    const install = await fetch(`${running.url}/oauth/install`, { redirect: 'manual' });
+    const consent = await fetch(install.headers.get('location') ?? '', { redirect: 'manual' });
+    const callback = new URL(consent.headers.get('location') ?? '');
+    say(
+      `GET /oauth/install -> ${install.status} to HubSpot's consent page; consent -> ${consent.status} to ${callback.pathname}`,
+    );
+    const page = await fetch(`${running.url}${callback.pathname}${callback.search}`);
+    const text = /<p>(.*)<\/p>/.exec(await page.text())?.[1] ?? '';
+    say(`GET ${callback.pathname} -> ${page.status}: ${text}`);
+    if (page.status !== 200) throw new Error(`the install of portal ${portalId} failed`);
+    // The install reads the account's deals in the background; wait until they are all projected.
+    const dealIds = Object.values(portalId === DEMO_PORTAL_ID ? sample.deals : secondSample.deals);
+    for (
+      let waited = 0;
+      (await services.store.deals.getDeals(portalId, dealIds)).length < dealIds.length;
+      waited += 50
+    ) {
+      if (waited > 10_000) throw new Error(`the backfill of portal ${portalId} did not finish`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const cardQueryFor = (portalId: number, rep: { userId: string; email: string }) =>
+    `portalId=${portalId}&userId=${rep.userId}&userEmail=${encodeURIComponent(rep.email)}&appId=1`;
+  const cardQuery = cardQueryFor(DEMO_PORTAL_ID, sample.owners.rep);
+  const dealName = (dealId: string, portalId = DEMO_PORTAL_ID) =>
+    String(sandbox.state.getDeal(portalId, dealId)?.properties.dealname ?? `deal ${dealId}`);
+  const showGuidance = async (dealId: string, portalId = DEMO_PORTAL_ID, query = cardQuery) => {
+    const answer = await signed('GET', `/api/v1/deals/${dealId}/guidance?${query}`);
     if (answer.status !== 200)
       throw new Error(`guidance answered ${answer.status}: ${JSON.stringify(answer.body)}`);
-    say(formatGuidanceText(guidanceResponseSchema.parse(answer.body), dealName(dealId)));
+    say(formatGuidanceText(guidanceResponseSchema.parse(answer.body), dealName(dealId, portalId)));
     say();
   };
 
   heading('SOP Guide demo: a local HubSpot sandbox, no account needed');
   say(`Service:         ${running.url}  (database ${services.store.dialect})`);
   say(
-    `HubSpot sandbox: ${sandbox.url}  (portal ${DEMO_PORTAL_ID}, default deal pipeline, 3 owners, 6 deals)`,
+    `HubSpot sandbox: ${sandbox.url}  (portals ${DEMO_PORTAL_ID} and ${SECOND_PORTAL_ID}, each a default deal pipeline, 3 owners, 6 deals)`,
   );
+
+  heading('0. The account admin installs SOP Guide from HubSpot (OAuth)');
+  await installThroughHubSpot(DEMO_PORTAL_ID, sample.owners.manager);
 
   heading('1. A rep moves a deal in HubSpot; HubSpot sends a signed deal-stage webhook');
   const moved = sample.deals.freshAppointment;
@@ -182,10 +236,40 @@ async function runDemo(argv: string[]): Promise<void> {
   heading('7. Governance: a deal moved on with its SOP unmet becomes an exception');
   await runGovernanceDemo();
 
+  heading('8. A second HubSpot account installs the app through the same flow');
+  await installThroughHubSpot(SECOND_PORTAL_ID, secondSample.owners.manager);
+  const secondQuery = cardQueryFor(SECOND_PORTAL_ID, secondSample.owners.rep);
+  await showGuidance(secondSample.deals.stalledQualified, SECOND_PORTAL_ID, secondQuery);
+  // Whole ids only: one deal id can be a substring of another's.
+  const crossTokenRequests = sandbox.requests.filter(
+    (request) =>
+      request.portalId !== null &&
+      Object.values(request.portalId === DEMO_PORTAL_ID ? secondSample.deals : sample.deals).some((id) =>
+        new RegExp(`\\b${id}\\b`).test(`${request.path} ${JSON.stringify(request.body ?? null)}`),
+      ),
+  ).length;
+  say(`HubSpot requests so far that named one account's deals with the other's token: ${crossTokenRequests}`);
+  const crossed = await signed(
+    'GET',
+    `/api/v1/deals/${secondSample.deals.stalledQualified}/guidance?${cardQuery}`,
+  );
+  say(
+    `The same deal asked for from the first account's card -> ${crossed.status} (HubSpot has no such deal in that account)`,
+  );
+  for (const portal of await services.store.installations.listPortals()) {
+    const deals = await services.store.deals.getDeals(
+      portal.portalId,
+      Object.values(portal.portalId === DEMO_PORTAL_ID ? sample.deals : secondSample.deals),
+    );
+    say(
+      `  portal ${portal.portalId}: ${portal.mode}, ${portal.status} at ${portal.installedAt.toISOString()}, ${deals.length} deals`,
+    );
+  }
+
   const reads = sandbox.requests.filter((request) =>
     request.path.includes('/objects/deals/batch/read'),
   ).length;
-  heading('7. HubSpot calls made');
+  heading('9. HubSpot calls made');
   say(`${sandbox.requests.length} requests to the sandbox in all, ${reads} deals batch read(s).`);
 
   /**
@@ -296,7 +380,7 @@ async function runDemo(argv: string[]): Promise<void> {
   heading('The service keeps serving: Ctrl-C to stop');
   say(`Try: curl ${running.url}/healthz   ·   curl ${running.url}/metrics`);
   // Ready-to-run commands for a newcomer: the card API and webhooks need v3 signatures with this run's
-  // secret, which `sop-guide request` makes; the sandbox takes the demo's token like HubSpot would.
+  // secret, which `sop-guide request` makes; the sandbox takes the account's own token like HubSpot would.
   const explored = sample.deals.readyQualified;
   const moveEvent = {
     ...event,
@@ -314,7 +398,7 @@ async function runDemo(argv: string[]): Promise<void> {
   );
   say("  # move the deal in the HubSpot sandbox, then send HubSpot's webhook for it");
   say(
-    `  curl -s -X PATCH ${sandbox.url}/crm/v3/objects/deals/${explored} -H 'authorization: Bearer ${token}' ` +
+    `  curl -s -X PATCH ${sandbox.url}/crm/v3/objects/deals/${explored} -H 'authorization: Bearer ${accountToken}' ` +
       `-H 'content-type: application/json' -d '{"properties":{"dealstage":"presentationscheduled"}}'`,
   );
   say(`  npx sop-guide request POST /webhooks/hubspot --body '${JSON.stringify([moveEvent])}'`);

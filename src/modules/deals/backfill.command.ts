@@ -24,6 +24,31 @@ export interface BackfillDeps {
   dealsChanged: DealsChangedListener;
 }
 
+/**
+ * Projects every deal of one portal, a page at a time, telling every module of each page as an inbox
+ * batch does (e.g. the closed deals' outcomes). The CLI runs it per portal, an OAuth install for the new
+ * one. `onPage` hears the count so far after each page and may stop the walk by answering false.
+ */
+export async function backfillPortal(
+  deps: Pick<BackfillDeps, 'hubspot' | 'dealSync' | 'clock' | 'dealsChanged'>,
+  portalId: number,
+  onPage: (done: number) => boolean = () => true,
+): Promise<{ done: number; stopped: boolean }> {
+  let done = 0;
+  for await (const ids of deps.hubspot.deals.pageIds(portalId)) {
+    const now = deps.clock.now();
+    const { deals } = await deps.dealSync.syncDeals(portalId, ids, now);
+    await deps.dealsChanged(
+      portalId,
+      deals.map((deal) => deal.dealId),
+      now,
+    );
+    done += deals.length;
+    if (!onPage(done)) return { done, stopped: true };
+  }
+  return { done, stopped: false };
+}
+
 export const backfillCommand: CliCommand<BackfillDeps> = {
   name: 'backfill',
   usage: 'sop-guide backfill',
@@ -35,26 +60,17 @@ export const backfillCommand: CliCommand<BackfillDeps> = {
       try {
         for (const portalId of services.portals.installedPortalIds()) {
           const startedAt = Date.now();
-          let done = 0;
           let reportedAt = 0;
-          for await (const ids of services.hubspot.deals.pageIds(portalId)) {
-            const now = services.clock.now();
-            const { deals } = await services.dealSync.syncDeals(portalId, ids, now);
-            // As after a webhook batch: every module learns of the deals (e.g. the closed deals' outcomes).
-            await services.dealsChanged(
-              portalId,
-              deals.map((deal) => deal.dealId),
-              now,
-            );
-            done += deals.length;
-            if (interrupt.requested) break;
+          const { done, stopped } = await backfillPortal(services, portalId, (soFar) => {
+            if (interrupt.requested) return false;
             if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
               reportedAt = Date.now();
-              const perSecond = Math.round((done * 1000) / Math.max(1, reportedAt - startedAt));
-              io.err(`portal ${portalId}: ${done} deals projected so far (${perSecond}/s)`);
+              const perSecond = Math.round((soFar * 1000) / Math.max(1, reportedAt - startedAt));
+              io.err(`portal ${portalId}: ${soFar} deals projected so far (${perSecond}/s)`);
             }
-          }
-          if (interrupt.requested) {
+            return true;
+          });
+          if (stopped) {
             io.out(
               `portal ${portalId}: interrupted after ${done} deals projected; run backfill again to finish`,
             );

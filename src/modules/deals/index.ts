@@ -1,5 +1,7 @@
 import { defineModule } from '../../platform/module';
 import { backfillCommand, type BackfillDeps } from './backfill.command';
+
+export { backfillPortal } from './backfill.command';
 import { createDealSyncService } from './deal-sync.service';
 import { createDealRepository, type DealRepository } from './deal.repository';
 import { createStageChangeRepository, type StageChangeRepository } from './stage-change.repository';

@@ -64,6 +64,14 @@ function positiveSeconds(fallback: number) {
     });
 }
 
+/** AES-256 needs exactly 32 bytes; generate one with `openssl rand -base64 32`. */
+const encryptionKey = z
+  .string()
+  .transform((value) => Buffer.from(value, 'base64'))
+  .refine((key) => key.length === 32, {
+    message: 'expected 32 bytes, base64-encoded (generate one with: openssl rand -base64 32)',
+  });
+
 const envSchema = z.object({
   // 0 asks the system for any free port (tests, the demo's second instance).
   PORT: wholeNumber(0, 65535, 3000),
@@ -71,6 +79,10 @@ const envSchema = z.object({
   HUBSPOT_CLIENT_SECRET: z.string().min(1).optional(),
   HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
   HUBSPOT_API_BASE_URL: httpsOrigin.default('https://api.hubapi.com'),
+  HUBSPOT_CLIENT_ID: z.string().min(1).optional(),
+  HUBSPOT_OAUTH_AUTHORIZE_URL: httpsOrigin.default('https://app.hubspot.com/oauth/authorize'),
+  TOKEN_ENCRYPTION_KEY: encryptionKey.optional(),
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: encryptionKey.optional(),
   PUBLIC_BASE_URL: httpsOrigin.optional(),
   MANAGER_USER_IDS: userIdList,
   MANAGER_OWNER_ID: z.string().regex(/^\d+$/, { message: 'expected a numeric HubSpot owner id' }).optional(),
@@ -84,12 +96,23 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: positiveSeconds(10),
 });
 
+/** OAuth mode (DESIGN.md §7): many portals install the app; their tokens are stored encrypted. */
+export interface OAuthConfig {
+  clientId: string;
+  authorizeUrl: string;
+  encryptionKey: Buffer;
+  /** The key being rotated out: still read, never written. */
+  previousEncryptionKey: Buffer | null;
+}
+
 export interface Config {
   port: number;
   databaseUrl: string;
   hubspotClientSecret: string;
   hubspotAccessToken: string | null;
   hubspotApiBaseUrl: string;
+  /** Null with static auth (HUBSPOT_ACCESS_TOKEN). */
+  oauth: OAuthConfig | null;
   publicBaseUrl: string;
   managerUserIds: string[];
   managerOwnerId: string | null;
@@ -132,6 +155,7 @@ export function parseConfig(
       `HTTP_HEADERS_TIMEOUT_SECONDS: must not exceed HTTP_REQUEST_TIMEOUT_SECONDS (${result.data.HTTP_REQUEST_TIMEOUT_SECONDS}), got "${result.data.HTTP_HEADERS_TIMEOUT_SECONDS}"`,
     );
   }
+  if (result.success) problems.push(...authModeProblems(result.data));
   if (!result.success || problems.length > 0) throw new ConfigError(problems);
   const env_ = result.data;
   return {
@@ -140,6 +164,15 @@ export function parseConfig(
     hubspotClientSecret: env_.HUBSPOT_CLIENT_SECRET ?? '',
     hubspotAccessToken: env_.HUBSPOT_ACCESS_TOKEN ?? null,
     hubspotApiBaseUrl: env_.HUBSPOT_API_BASE_URL,
+    oauth:
+      env_.HUBSPOT_CLIENT_ID && env_.TOKEN_ENCRYPTION_KEY
+        ? {
+            clientId: env_.HUBSPOT_CLIENT_ID,
+            authorizeUrl: env_.HUBSPOT_OAUTH_AUTHORIZE_URL,
+            encryptionKey: env_.TOKEN_ENCRYPTION_KEY,
+            previousEncryptionKey: env_.TOKEN_ENCRYPTION_KEY_PREVIOUS ?? null,
+          }
+        : null,
     publicBaseUrl: env_.PUBLIC_BASE_URL ?? `http://localhost:${env_.PORT}`,
     managerUserIds: env_.MANAGER_USER_IDS,
     managerOwnerId: env_.MANAGER_OWNER_ID ?? null,
@@ -152,4 +185,19 @@ export function parseConfig(
     },
     shutdownTimeoutMs: env_.SHUTDOWN_TIMEOUT_SECONDS * 1000,
   };
+}
+
+/** Static auth (one portal, its token) or OAuth (many portals, encrypted tokens): one, never both. */
+function authModeProblems(env: z.infer<typeof envSchema>): string[] {
+  if (!env.HUBSPOT_CLIENT_ID) return [];
+  const problems: string[] = [];
+  if (env.HUBSPOT_ACCESS_TOKEN)
+    problems.push(
+      'HUBSPOT_CLIENT_ID: set either HUBSPOT_ACCESS_TOKEN (static auth, one portal) or HUBSPOT_CLIENT_ID (OAuth, many portals), not both',
+    );
+  if (!env.TOKEN_ENCRYPTION_KEY)
+    problems.push(
+      'TOKEN_ENCRYPTION_KEY: required with HUBSPOT_CLIENT_ID (OAuth mode stores refresh tokens encrypted); generate one with: openssl rand -base64 32',
+    );
+  return problems;
 }

@@ -3,7 +3,12 @@ import { ZodError, type z } from 'zod';
 import { describeError } from '../errors/app-error';
 import type { MetricsRegistry } from '../observability/metrics.registry';
 import { HubSpotError } from './hubspot-error';
-import { createKeyedLimiter, createSlidingWindowLimiter } from './portal-rate-limiter';
+import {
+  createKeyedLimiter,
+  createSharedWindowLimiter,
+  createSlidingWindowLimiter,
+  type SharedRateBudget,
+} from './portal-rate-limiter';
 import { decideRetry, type FailureKind, type ObservedFailure } from './retry-policy';
 
 /**
@@ -17,6 +22,11 @@ import { decideRetry, type FailureKind, type ObservedFailure } from './retry-pol
 export interface HubSpotTransportOptions {
   basePath: string;
   tokenForPortal: (portalId: number) => Promise<string | null> | string | null;
+  /**
+   * HubSpot answered 401 to this token (an OAuth access token expired or revoked early): the next
+   * tokenForPortal should give a new one. The request is then retried once, if the token changed.
+   */
+  tokenRejected?: (portalId: number, token: string) => Promise<void>;
   metrics: MetricsRegistry;
   /** Attempts per request, first one included. */
   maxAttempts?: number;
@@ -24,6 +34,11 @@ export interface HubSpotTransportOptions {
   requestsPer10s?: number;
   /** The burst window; 10 s like HubSpot's TEN_SECONDLY_ROLLING. Tests shrink it. */
   rateWindowMs?: number;
+  /**
+   * Where the burst budget is kept when instances share it (PostgreSQL): HubSpot's limit is per portal,
+   * so several instances must not each spend a whole one. Without it, the budget is this process's.
+   */
+  sharedBudget?: SharedRateBudget;
   /** HubSpot's search endpoints allow about 5 per second per portal. */
   searchRequestsPerSecond?: number;
   /** Per attempt. The SDK has no timeout of its own. */
@@ -270,11 +285,12 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
-  const burstLimiter = createKeyedLimiter(() =>
-    createSlidingWindowLimiter({
-      max: options.requestsPer10s ?? 100,
-      windowMs: options.rateWindowMs ?? 10_000,
-    }),
+  const burst = { max: options.requestsPer10s ?? 100, windowMs: options.rateWindowMs ?? 10_000 };
+  const { sharedBudget } = options;
+  const burstLimiter = createKeyedLimiter((portalId) =>
+    sharedBudget
+      ? createSharedWindowLimiter({ ...burst, portalId, budget: sharedBudget })
+      : createSlidingWindowLimiter(burst),
   );
   const searchLimiter = createKeyedLimiter(() =>
     createSlidingWindowLimiter({ max: options.searchRequestsPerSecond ?? 4, windowMs: 1_000 }),
@@ -295,7 +311,7 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
 
   const clients = new Map<number, { token: string; apis: PortalApis }>();
 
-  async function apisFor(portalId: number, operation: string): Promise<PortalApis> {
+  async function apisFor(portalId: number, operation: string): Promise<{ token: string; apis: PortalApis }> {
     const token = await options.tokenForPortal(portalId);
     if (!token) {
       throw new HubSpotError({
@@ -310,15 +326,16 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
       });
     }
     const cached = clients.get(portalId);
-    if (cached && cached.token === token) return cached.apis;
-    const apis = buildPortalApis(options.basePath, token);
-    clients.set(portalId, { token, apis });
-    return apis;
+    if (cached && cached.token === token) return cached;
+    const built = { token, apis: buildPortalApis(options.basePath, token) };
+    clients.set(portalId, built);
+    return built;
   }
 
   return {
     async call(portalId, operation, kind, attempt) {
-      const apis = await apisFor(portalId, operation);
+      let { token, apis } = await apisFor(portalId, operation);
+      let reauthorized = false;
       for (let attempts = 1; ; attempts += 1) {
         await burstLimiter(portalId).acquire();
         if (kind.search) await searchLimiter(portalId).acquire();
@@ -332,6 +349,17 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
           const seen = observe(error);
           requestsTotal.inc({ operation, status: seen.label });
           duration.observe({ operation }, (performance.now() - started) / 1000);
+          if (seen.observed.status === 401 && !reauthorized && options.tokenRejected) {
+            // One refresh and one retry: a 401 cannot have done the work, so repeating it is safe.
+            reauthorized = true;
+            await options.tokenRejected(portalId, token);
+            const next = await apisFor(portalId, operation);
+            if (next.token !== token) {
+              ({ token, apis } = next);
+              retriesTotal.inc({ operation, reason: '401' });
+              continue;
+            }
+          }
           const decision = decideRetry(seen.observed, attempts, kind.idempotent, random);
           if (decision.retryNow && attempts < maxAttempts) {
             retriesTotal.inc({ operation, reason: seen.label });

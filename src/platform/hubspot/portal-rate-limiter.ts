@@ -3,8 +3,8 @@
  * window per portal (TEN_SECONDLY_ROLLING), so counting starts in a rolling window is the model that
  * never trips it; grants are handed out in arrival order so no caller starves.
  *
- * Per process: with several instances each keeps its own window, and the 429 handling of the transport
- * covers the excess.
+ * Per process: one instance's window. Instances sharing a PostgreSQL database share one budget through
+ * createSharedWindowLimiter instead.
  */
 export interface RateLimiter {
   acquire(): Promise<void>;
@@ -48,13 +48,48 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): RateL
   };
 }
 
+/**
+ * A portal's budget kept where every instance sees it (PostgreSQL): records a request start at `nowMs`
+ * if fewer than `max` started in the rolling window before it, by any instance; answers 0 when granted,
+ * else how long to wait before asking again.
+ */
+export interface SharedRateBudget {
+  take(portalId: number, max: number, windowMs: number, nowMs: number): Promise<number>;
+}
+
+export interface SharedWindowOptions {
+  portalId: number;
+  budget: SharedRateBudget;
+  max: number;
+  windowMs: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The sliding window above, its starts kept in the shared budget instead of in this process. */
+export function createSharedWindowLimiter(options: SharedWindowOptions): RateLimiter {
+  if (!(options.max >= 1) || !(options.windowMs > 0))
+    throw new Error('A rate limit needs max >= 1 and windowMs > 0');
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? realSleep;
+  return {
+    async acquire() {
+      for (;;) {
+        const waitMs = await options.budget.take(options.portalId, options.max, options.windowMs, now());
+        if (waitMs <= 0) return;
+        await sleep(waitMs);
+      }
+    },
+  };
+}
+
 /** One limiter per key (portal), created on first use. */
-export function createKeyedLimiter(make: () => RateLimiter): (key: number) => RateLimiter {
+export function createKeyedLimiter(make: (key: number) => RateLimiter): (key: number) => RateLimiter {
   const limiters = new Map<number, RateLimiter>();
   return (key) => {
     let limiter = limiters.get(key);
     if (!limiter) {
-      limiter = make();
+      limiter = make(key);
       limiters.set(key, limiter);
     }
     return limiter;
