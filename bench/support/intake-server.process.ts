@@ -1,33 +1,29 @@
 /**
  * The server under test of the intake benchmark, in its own process (see webhook-intake.bench.ts for
- * why): `bare` (node:http that only parses the JSON) or `service` (the whole service on a fresh SQLite
- * database). Started with `fork`; sends `{url}` when listening, and on the message 'stop' answers
- * `{stored, moved}` (events journaled, and how fast they then moved into the inbox; zeros for bare),
- * shuts down and exits.
+ * why): `bare` (node:http that only parses the JSON), or `service <databaseUrl> <hubspotUrl> on|off`:
+ * the service built exactly as `npm start` builds it (the same environment variables, parsed the same
+ * way, and startService), with its background processing on (as `npm start` runs it) or off.
+ * Answers the request 'stats' with what its inbox processor did so far.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { explodeJournalBody } from '../../src/modules/intake/webhook-journal';
-import { startBenchService } from './bench-service';
+import { startService } from '../../src/app/compose';
+import { parseConfig } from '../../src/platform/config/env.schema';
+import { SAMPLE_TOKEN, TEST_CLIENT_SECRET, TEST_PUBLIC_BASE_URL } from '../../test/support/service-harness';
+import { serveBenchChild } from './bench-child';
 
-export type IntakeServerKind = 'bare' | 'service';
-
-export interface JournalMove {
-  events: number;
-  seconds: number;
-}
-
-export type IntakeServerMessage = { url: string } | { stored: number; moved: JournalMove };
-
-interface Running {
+export interface IntakeServerReady {
   url: string;
-  stored(): Promise<number>;
-  /** Moves every journaled request into the inbox (the processor's first step) and times it. */
-  moveJournal(): Promise<JournalMove>;
-  close(): Promise<void>;
+}
+export interface ProcessingStats {
+  /** Inbox events applied (and dropped, retried, parked) by this process's processor. */
+  applied: number;
+  dropped: number;
+  retried: number;
+  parked: number;
 }
 
-async function startBareServer(): Promise<Running> {
+async function startBareServer() {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -40,8 +36,7 @@ async function startBareServer(): Promise<Running> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stored: async () => 0,
-    moveJournal: async () => ({ events: 0, seconds: 0 }),
+    stats: async (): Promise<ProcessingStats> => ({ applied: 0, dropped: 0, retried: 0, parked: 0 }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -50,45 +45,53 @@ async function startBareServer(): Promise<Running> {
   };
 }
 
-async function startService(): Promise<Running> {
-  const service = await startBenchService({ database: 'sqlite' });
+async function startNpmStartService(databaseUrl: string, hubspotUrl: string, processing: boolean) {
+  // What `npm start` reads from its environment, with the local HubSpot as HubSpot.
+  const config = parseConfig(
+    {
+      PORT: '0',
+      DATABASE_URL: databaseUrl,
+      HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      HUBSPOT_ACCESS_TOKEN: SAMPLE_TOKEN,
+      HUBSPOT_API_BASE_URL: hubspotUrl,
+      PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+      LOG_LEVEL: 'warn',
+    },
+    ['HUBSPOT_CLIENT_SECRET', 'PUBLIC_BASE_URL'],
+  );
+  const running = await startService(config, { workers: processing });
+  const events = running.services.metrics.counter(
+    'sop_inbox_events_total',
+    'Webhook inbox events by outcome',
+  );
   return {
-    url: service.running.url,
-    async stored() {
-      return (await service.running.services.store.journal.counts()).pendingEvents;
-    },
-    async moveJournal() {
-      const { journal } = service.running.services.store;
-      const started = process.hrtime.bigint();
-      let events = 0;
-      for (;;) {
-        const transfer = await journal.moveToInbox({
-          limit: 20,
-          explode: explodeJournalBody,
-        });
-        if (transfer.moved === 0) break;
-        events += transfer.inserted + transfer.duplicates;
-      }
-      return { events, seconds: Number(process.hrtime.bigint() - started) / 1e9 };
-    },
-    close: () => service.stop(),
+    url: running.url,
+    stats: async (): Promise<ProcessingStats> => ({
+      applied: events.get({ outcome: 'applied' }),
+      dropped: events.get({ outcome: 'dropped' }),
+      retried: events.get({ outcome: 'retried' }),
+      parked: events.get({ outcome: 'parked' }),
+    }),
+    close: () => running.stop(),
   };
 }
 
 async function main(): Promise<void> {
-  const kind = process.argv[2] as IntakeServerKind;
+  const [kind, databaseUrl, hubspotUrl, processing] = process.argv.slice(2);
   if (!process.send) throw new Error('intake-server.process.ts must be started with fork()');
-  const running = kind === 'bare' ? await startBareServer() : await startService();
-  process.on('message', (message) => {
-    if (message !== 'stop') return;
-    void (async () => {
-      const stored = await running.stored();
-      const moved = await running.moveJournal();
+  const running =
+    kind === 'bare'
+      ? await startBareServer()
+      : await startNpmStartService(databaseUrl!, hubspotUrl!, processing === 'on');
+  serveBenchChild<'stats', ProcessingStats>(
+    { url: running.url } satisfies IntakeServerReady,
+    () => running.stats(),
+    // The last figures after the processor stopped: nothing it applies is missed.
+    async () => {
       await running.close();
-      process.send!({ stored, moved } satisfies IntakeServerMessage, () => process.exit(0));
-    })();
-  });
-  process.send({ url: running.url } satisfies IntakeServerMessage);
+      return running.stats();
+    },
+  );
 }
 
 main().catch((error: unknown) => {

@@ -58,7 +58,8 @@ function send(agent: http.Agent, baseUrl: URL, request: LoadRequest): Promise<nu
 }
 
 export async function runClosedLoop(options: {
-  baseUrl: string;
+  /** Several: the workers are spread over them in turn (instances behind a load balancer). */
+  baseUrl: string | readonly string[];
   concurrency: number;
   durationMs: number;
   /** Builds the i-th request (sign it here so its timestamp is fresh). */
@@ -66,17 +67,22 @@ export async function runClosedLoop(options: {
   /** Requests before measuring starts (connections, caches). */
   warmup?: number;
 }): Promise<LoadResult> {
-  const baseUrl = new URL(options.baseUrl);
+  const baseUrls = (typeof options.baseUrl === 'string' ? [options.baseUrl] : options.baseUrl).map(
+    (url) => new URL(url),
+  );
   const agent = new http.Agent({ keepAlive: true, maxSockets: options.concurrency });
   let index = 0;
-  for (let i = 0; i < (options.warmup ?? 0); i += 1) await send(agent, baseUrl, options.next(index++));
+  for (let i = 0; i < (options.warmup ?? 0); i += 1) {
+    await send(agent, baseUrls[i % baseUrls.length]!, options.next(index++));
+  }
 
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   let errors = 0;
   const started = performance.now();
   const deadline = started + options.durationMs;
-  const worker = async () => {
+  const worker = async (_: unknown, workerIndex: number) => {
+    const baseUrl = baseUrls[workerIndex % baseUrls.length]!;
     while (performance.now() < deadline && latencies.length < MAX_REQUESTS_PER_RUN) {
       const request = options.next(index++);
       const sentAt = performance.now();
