@@ -13,7 +13,7 @@ import { benchmarkWebhookIntake } from './webhook-intake.bench';
 /**
  * `npm run bench`: every benchmark, each with absolute figures and a ratio against a baseline
  * measured in this same run on this same machine (figures from another machine mean little).
- * BENCH_ONLY=intake,guidance,sweep,calls,insights,exceptions picks some; BENCH_SECONDS sets the load duration (BENCH_INTAKE_ROUNDS the intake's rounds);
+ * BENCH_ONLY=intake,guidance,sweep,calls,insights,exceptions picks some; BENCH_SECONDS sets the load duration (the intake's burst);
  * BENCH_DEALS the largest deal count (default 1,000,000).
  */
 const BENCHMARKS: Record<string, () => Promise<BenchmarkResult[]>> = {
