@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { DealStageMove } from '../src/platform/module';
 import { SAMPLE_PORTAL_ID, startTestService } from '../test/support/service-harness';
-import { addWalkDeals, inBatches, walkRound, type StageMove } from '../test/integration/support/stage-walk';
+import { addWalkDeals, inBatches, walkMoves } from '../test/integration/support/stage-walk';
 import type { BenchmarkResult } from './support/benchmark-result';
 
 /**
@@ -17,18 +17,7 @@ export async function benchmarkExceptionDetection(): Promise<BenchmarkResult[]> 
   try {
     const dealIds = addWalkDeals(t.hubspot.state, SAMPLE_PORTAL_ID, DEALS, new Date('2026-11-01T00:00:00Z'));
     const start = new Date(t.clock.now().getTime() - 60 * 60_000);
-    const moves: StageMove[] = [];
-    for (let round = 0; moves.length < EVENTS; round += 1) {
-      moves.push(
-        ...walkRound(
-          t.hubspot.state,
-          SAMPLE_PORTAL_ID,
-          dealIds.slice(0, EVENTS - moves.length),
-          round,
-          start,
-        ),
-      );
-    }
+    const moves = walkMoves(t.hubspot.state, SAMPLE_PORTAL_ID, dealIds, EVENTS, start);
     for (const batch of inBatches(moves, 100)) await t.sendWebhook(batch.map((move) => move.event));
 
     const drainStarted = performance.now();

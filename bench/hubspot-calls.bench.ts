@@ -1,5 +1,5 @@
 import { SAMPLE_PORTAL_ID, startTestService } from '../test/support/service-harness';
-import { addWalkDeals, inBatches, walkRound, type StageMove } from '../test/integration/support/stage-walk';
+import { addWalkDeals, inBatches, walkMoves } from '../test/integration/support/stage-walk';
 import type { BenchmarkResult } from './support/benchmark-result';
 
 /**
@@ -23,18 +23,7 @@ async function callsPerStageChanges(): Promise<BenchmarkResult> {
   try {
     const dealIds = addWalkDeals(t.hubspot.state, SAMPLE_PORTAL_ID, DEALS, new Date('2026-11-01T00:00:00Z'));
     const start = new Date(t.clock.now().getTime() - 60 * 60_000);
-    const moves: StageMove[] = [];
-    for (let round = 0; moves.length < EVENTS; round += 1) {
-      moves.push(
-        ...walkRound(
-          t.hubspot.state,
-          SAMPLE_PORTAL_ID,
-          dealIds.slice(0, EVENTS - moves.length),
-          round,
-          start,
-        ),
-      );
-    }
+    const moves = walkMoves(t.hubspot.state, SAMPLE_PORTAL_ID, dealIds, EVENTS, start);
     t.hubspot.requests.length = 0;
     for (const batch of inBatches(moves, 100)) await t.sendWebhook(batch.map((move) => move.event));
     const applied = await t.drainInbox();

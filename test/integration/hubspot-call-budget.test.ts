@@ -1,6 +1,6 @@
 import { SAMPLE_PORTAL_ID, startTestService, type TestService } from '../support/service-harness';
 import { DEALS_BATCH_READ, DEAL_PIPELINES } from './support/integration-helpers';
-import { addWalkDeals, inBatches, walkRound, type StageMove } from './support/stage-walk';
+import { addWalkDeals, inBatches, walkMoves } from './support/stage-walk';
 
 /**
  * Issue 7's budget: processing stage-change webhooks costs at most 2 HubSpot calls per 100 events
@@ -25,11 +25,7 @@ describe('HubSpot calls per 1,000 stage-change events', () => {
   it(`processing ${EVENTS} events over ${DEALS} deals makes at most ${MAX_CALLS_PER_100_EVENTS} calls per 100 events`, async () => {
     const dealIds = addWalkDeals(t.hubspot.state, SAMPLE_PORTAL_ID, DEALS, new Date('2026-11-01T00:00:00Z'));
     const start = new Date(t.clock.now().getTime() - 60 * 60_000);
-    const moves: StageMove[] = [];
-    for (let round = 0; moves.length < EVENTS; round += 1) {
-      const movingDeals = dealIds.slice(0, EVENTS - moves.length);
-      moves.push(...walkRound(t.hubspot.state, SAMPLE_PORTAL_ID, movingDeals, round, start));
-    }
+    const moves = walkMoves(t.hubspot.state, SAMPLE_PORTAL_ID, dealIds, EVENTS, start);
     const events = moves;
     t.hubspot.requests.length = 0;
 

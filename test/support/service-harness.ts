@@ -1,4 +1,4 @@
-import { signRequestV3 } from '../../webhooks/signature-v3';
+import { fetchSigned } from './signed-fetch';
 import { parseConfig } from '../../src/platform/config/env.schema';
 import { startService, type RunningService, type ServiceOverrides } from '../../src/app/compose';
 import { createFixedClock } from '../../src/platform/clock';
@@ -126,26 +126,15 @@ export async function startTestService(options: HarnessOptions = {}): Promise<Te
   });
 
   const signedFetch = async (method: string, pathAndQuery: string, body: string | undefined) => {
-    const signed = signRequestV3({
+    return fetchSigned({
+      url: running.url,
+      publicBaseUrl: TEST_PUBLIC_BASE_URL,
       clientSecret: TEST_CLIENT_SECRET,
       method,
-      uri: TEST_PUBLIC_BASE_URL + pathAndQuery,
-      body: body ?? '',
-      timestampMs: clock.now().getTime(),
+      pathAndQuery,
+      body,
+      nowMs: clock.now().getTime(),
     });
-    const response = await fetch(running.url + pathAndQuery, {
-      method,
-      headers: { ...signed.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body }),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Prometheus text and the like stay strings.
-    }
-    return { status: response.status, body: parsed as any };
   };
 
   return {

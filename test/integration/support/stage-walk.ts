@@ -65,6 +65,21 @@ export function walkRound(
   });
 }
 
+/** `count` moves, round after round over `dealIds` (a round moves every deal once), from `start`. */
+export function walkMoves(
+  state: LocalHubSpotState,
+  portalId: number,
+  dealIds: readonly string[],
+  count: number,
+  start: Date,
+): StageMove[] {
+  const moves: StageMove[] = [];
+  for (let round = 0; moves.length < count; round += 1) {
+    moves.push(...walkRound(state, portalId, dealIds.slice(0, count - moves.length), round, start));
+  }
+  return moves;
+}
+
 export function inBatches<T>(items: readonly T[], size: number): T[][] {
   const batches: T[][] = [];
   for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));

@@ -1,3 +1,4 @@
+import { fetchSigned } from '../../support/signed-fetch';
 import { randomBytes } from 'node:crypto';
 import { startService, type RunningService } from '../../../src/app/compose';
 import { createFixedClock } from '../../../src/platform/clock';
@@ -9,7 +10,6 @@ import {
   type LocalHubSpot,
   type SamplePortal,
 } from '../../../sandbox/local-hubspot';
-import { signRequestV3 } from '../../../webhooks/signature-v3';
 import { TEST_CLIENT_SECRET, TEST_PUBLIC_BASE_URL, testServiceConfig } from '../../support/service-harness';
 import { testDatabaseUrl, type TestDatabase, type TestDatabaseKind } from '../../support/test-databases';
 
@@ -124,26 +124,15 @@ export async function startOAuthHarness(kind: TestDatabaseKind): Promise<OAuthHa
     pathAndQuery: string,
     body?: string,
   ) => {
-    const signed = signRequestV3({
+    return fetchSigned({
+      url: instance.url,
+      publicBaseUrl: TEST_PUBLIC_BASE_URL,
       clientSecret: TEST_CLIENT_SECRET,
       method,
-      uri: TEST_PUBLIC_BASE_URL + pathAndQuery,
-      body: body ?? '',
-      timestampMs: clock.now().getTime(),
+      pathAndQuery,
+      body,
+      nowMs: clock.now().getTime(),
     });
-    const response = await fetch(instance.url + pathAndQuery, {
-      method,
-      headers: { ...signed.headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body }),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Plain-text answers stay strings.
-    }
-    return { status: response.status, body: parsed as any };
   };
 
   return {
