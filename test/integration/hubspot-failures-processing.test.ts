@@ -1,5 +1,5 @@
 import { MAX_INBOX_ATTEMPTS, POISON_MAX_ATTEMPTS } from '../../src/modules/intake/inbox-processor';
-import { readDatabase } from '../support/store/read-database';
+import { runCli } from '../../src/app/cli/run-cli';
 import {
   SAMPLE_PORTAL_ID,
   stageChangeEvent,
@@ -207,21 +207,22 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
       parked: 1,
     });
     expect(await stageChangesOf(t, poisonDeal)).toEqual([]);
-    const parked = await readDatabase(t.databaseUrl, (db) =>
-      db
-        .selectFrom('webhook_inbox')
-        .select(['object_id', 'attempts', 'last_error'])
-        .where('status', '=', 'parked')
-        .execute(),
-    );
-    expect(parked).toEqual([
-      {
-        object_id: poisonDeal,
+    // An operator lists it, with why.
+    const out: string[] = [];
+    const code = await runCli(['parked-events'], {
+      out: (text) => out.push(text),
+      err: () => undefined,
+      env: { DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' },
+    });
+    expect(code).toBe(0);
+    expect(out.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({
+        portalId: SAMPLE_PORTAL_ID,
+        dealId: poisonDeal,
         attempts: POISON_MAX_ATTEMPTS,
-        last_error: expect.stringMatching(
-          /^failed alone while the events claimed with it were applied: .*500/,
-        ),
-      },
+        reason: expect.stringMatching(/^failed alone while the events claimed with it were applied: .*500/),
+        event: expect.objectContaining({ objectId: poisonDeal, propertyValue: 'qualifiedtobuy' }),
+      }),
     ]);
     const metrics = (await fetch(`${t.url}/metrics`).then((r) => r.text())) as string;
     expect(metricValue(metrics, 'sop_inbox_events', { status: 'parked' })).toBe(1);
