@@ -3,6 +3,7 @@ import { SQLITE_BUSY_TIMEOUT_MS } from '../../platform/db';
 import { defineModule, type DealsChangedListener, type StageMovesListener } from '../../platform/module';
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
 import { refusedWebhookEventsMigration } from './0010-refused-webhook-events.migration';
+import { parkedEventsCommand } from './parked-events.command';
 import { refusedEventsCommand } from './refused-events.command';
 import {
   createRefusedWebhookEventRepository,
@@ -25,6 +26,7 @@ export {
   type ClaimInboxOptions,
   type InboxEvent,
   type InboxEventInput,
+  type ParkedInboxEvent,
   type WebhookInboxRepository,
 } from './webhook-inbox.repository';
 export type {
@@ -96,5 +98,5 @@ export const intakeModule = defineModule({
       },
     },
   ],
-  commands: [refusedEventsCommand],
+  commands: [refusedEventsCommand, parkedEventsCommand],
 });
