@@ -137,7 +137,13 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
         canManage,
         pipelines: pipelines
           .filter((pipeline) => !pipeline.archived)
-          .map((pipeline) => ({ id: pipeline.id, label: pipeline.label })),
+          .map((pipeline) => ({
+            id: pipeline.id,
+            label: pipeline.label,
+            stages: pipeline.stages
+              .filter((stage) => !stage.archived)
+              .map((stage) => ({ id: stage.id, label: stage.label })),
+          })),
         owners: owners
           .map((owner) => ({ ownerId: owner.id, name: ownerName(owner, owner.id) }))
           .sort((a, b) => a.name.localeCompare(b.name)),

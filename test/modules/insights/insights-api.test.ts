@@ -307,11 +307,26 @@ describe.each(DATABASES)('insights API (%s)', (kind) => {
   });
 
   it("the filters name the portal's pipelines for everyone, and the owners only for a manager", async () => {
+    const pipelines = [
+      {
+        id: 'default',
+        label: 'Sales Pipeline',
+        stages: [
+          { id: 'appointmentscheduled', label: 'Appointment Scheduled' },
+          { id: 'qualifiedtobuy', label: 'Qualified To Buy' },
+          { id: 'presentationscheduled', label: 'Presentation Scheduled' },
+          { id: 'decisionmakerboughtin', label: 'Decision Maker Bought-In' },
+          { id: 'contractsent', label: 'Contract Sent' },
+          { id: 'closedwon', label: 'Closed Won' },
+          { id: 'closedlost', label: 'Closed Lost' },
+        ],
+      },
+    ];
     const forManager = await get('/api/v1/insights/filters', manager.userId);
     expect(forManager.status).toBe(200);
     expect(forManager.body).toEqual({
       canManage: true,
-      pipelines: [{ id: 'default', label: 'Sales Pipeline' }],
+      pipelines,
       owners: [
         { ownerId: manager.ownerId, name: 'Morgan Manager' },
         { ownerId: rep.ownerId, name: 'Riley Rep' },
@@ -321,7 +336,7 @@ describe.each(DATABASES)('insights API (%s)', (kind) => {
     const forRep = await get('/api/v1/insights/filters', rep.userId);
     expect(forRep.body).toEqual({
       canManage: false,
-      pipelines: [{ id: 'default', label: 'Sales Pipeline' }],
+      pipelines,
       owners: [],
     });
     const notInstalled = await get('/api/v1/insights/filters', manager.userId, 424242);

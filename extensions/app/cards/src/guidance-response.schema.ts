@@ -5,11 +5,11 @@
  * Keep it free of React and @hubspot/ui-extensions imports: the server loads it under plain Node.
  */
 import { z } from 'zod';
-import { ACTION_NOTE_MAX_CHARS, dealExceptionSchema } from '@sop-guide/exception-contract';
+import { ACTION_NOTE_MAX_CHARS, dealExceptionSchema } from '@sop-guide/api-contract';
 
 // The exceptions contract is shared with the app pages through a workspace package; the card and the
 // server keep importing it from here.
-export * from '@sop-guide/exception-contract';
+export * from '@sop-guide/api-contract';
 
 // Offsets are accepted so that a server formatting in a portal's timezone still parses.
 const isoDateTime = z.iso.datetime({ offset: true });

@@ -80,7 +80,13 @@ export const demandResponseSchema = z.object({
  */
 export const insightsFiltersResponseSchema = z.object({
   canManage: z.boolean(),
-  pipelines: z.array(z.object({ id: z.string(), label: z.string() })),
+  pipelines: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      stages: z.array(z.object({ id: z.string(), label: z.string() })),
+    }),
+  ),
   owners: z.array(z.object({ ownerId: z.string(), name: z.string() })),
 });
 
@@ -102,3 +108,4 @@ export type OutcomesResponse = z.infer<typeof outcomesResponseSchema>;
 export type DemandResponse = z.infer<typeof demandResponseSchema>;
 export type InsightsFiltersResponse = z.infer<typeof insightsFiltersResponseSchema>;
 export type CapacityRequest = z.infer<typeof capacityRequestSchema>;
+export type CapacityResponse = z.infer<typeof capacityResponseSchema>;
