@@ -1,25 +1,16 @@
 import { Alert, Button, EmptyState, Input, Link, List, Select, Text, TextArea } from '@hubspot/ui-extensions';
-import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createInsightsClient } from './insights-client';
-import { InsightsPages } from './insights-pages';
 import { FakeHubSpotFetch, ok, refused } from './testing/fake-hubspot-fetch';
 import {
   buildException,
   managerFilters,
-  PORTAL_ID,
+  renderSettled,
   repFilters,
   rowsOf,
   settled,
   triggerWith,
 } from './testing/pages.builders';
 
-async function renderExceptions(backend: FakeHubSpotFetch) {
-  const renderer = createRenderer('pages');
-  renderer.mocks.setPageLocation({ path: '/exceptions', params: {} });
-  renderer.render(<InsightsPages client={createInsightsClient(backend.fetch)} portalId={PORTAL_ID} />);
-  await settled(renderer);
-  return renderer;
-}
+const renderExceptions = (backend: FakeHubSpotFetch) => renderSettled(backend, '/exceptions');
 
 const approveException = buildException();
 const justifyException = buildException({

@@ -11,32 +11,17 @@ import {
   Tag,
   Text,
 } from '@hubspot/ui-extensions';
-import { createRenderer } from '@hubspot/ui-extensions/testing';
-import { createInsightsClient } from './insights-client';
-import { InsightsPages } from './insights-pages';
 import type { ComplianceResponse, DemandResponse } from './insights-response.schema';
 import { FakeHubSpotFetch, never, ok, refused } from './testing/fake-hubspot-fetch';
 import {
   managerFilters,
-  PORTAL_ID,
+  renderPages,
+  renderSettled,
   repFilters,
   rowsOf,
   settled,
   triggerWith,
 } from './testing/pages.builders';
-
-function renderPages(backend: FakeHubSpotFetch, path = '/') {
-  const renderer = createRenderer('pages');
-  renderer.mocks.setPageLocation({ path, params: {} });
-  renderer.render(<InsightsPages client={createInsightsClient(backend.fetch)} portalId={PORTAL_ID} />);
-  return renderer;
-}
-
-async function renderSettled(backend: FakeHubSpotFetch, path = '/') {
-  const renderer = renderPages(backend, path);
-  await settled(renderer);
-  return renderer;
-}
 
 const counts = { open: 0, ready: 0, blocked: 0, stalled: 0, openExceptions: 0 };
 

@@ -1,7 +1,10 @@
-import type { Renderer } from '@hubspot/ui-extensions/testing';
+import { createRenderer, type Renderer } from '@hubspot/ui-extensions/testing';
 import { LoadingSpinner, Table, TableCell, TableRow, Tag } from '@hubspot/ui-extensions';
 import type { DealExceptionView } from '@sop-guide/api-contract';
+import { createInsightsClient } from '../insights-client';
+import { InsightsPages } from '../insights-pages';
 import type { InsightsFiltersResponse } from '../insights-response.schema';
+import type { FakeHubSpotFetch } from './fake-hubspot-fetch';
 
 export const PORTAL_ID = 62515;
 
@@ -67,4 +70,19 @@ export function rowsOf(renderer: PagesRenderer, testId: string): string[][] {
 // The renderer types an event's argument as the handler itself; at runtime it passes the value through.
 export function triggerWith(node: { trigger: unknown }, eventName: string, value?: unknown): void {
   (node.trigger as (name: string, arg: unknown) => void)(eventName, value);
+}
+
+/** The pages at `path`, with their real client over the scripted `hubspot.fetch`. */
+export function renderPages(backend: FakeHubSpotFetch, path = '/'): PagesRenderer {
+  const renderer = createRenderer('pages');
+  renderer.mocks.setPageLocation({ path, params: {} });
+  renderer.render(<InsightsPages client={createInsightsClient(backend.fetch)} portalId={PORTAL_ID} />);
+  return renderer;
+}
+
+/** The same, once the first figures are in (or refused). */
+export async function renderSettled(backend: FakeHubSpotFetch, path = '/'): Promise<PagesRenderer> {
+  const renderer = renderPages(backend, path);
+  await settled(renderer);
+  return renderer;
 }
