@@ -12,6 +12,7 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 import type { ComplianceResponse, DemandResponse } from './insights-response.schema';
+import { PageTitle } from '@hubspot/ui-extensions/pages';
 import { FakeHubSpotFetch, never, ok, refused } from './testing/fake-hubspot-fetch';
 import {
   managerFilters,
@@ -22,6 +23,8 @@ import {
   settled,
   triggerWith,
 } from './testing/pages.builders';
+
+const nextTick = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 const counts = { open: 0, ready: 0, blocked: 0, stalled: 0, openExceptions: 0 };
 
@@ -72,18 +75,6 @@ const demand: DemandResponse = {
 };
 
 describe('insights pages: overview', () => {
-  it('shows a spinner until the figures come', async () => {
-    const backend = new FakeHubSpotFetch()
-      .on('GET /api/v1/insights/filters', ok(managerFilters))
-      .on('GET /api/v1/insights/compliance', never());
-    const renderer = renderPages(backend);
-    await renderer.waitFor(() =>
-      expect(renderer.find(LoadingSpinner).props.label).toBe('Loading the figures'),
-    );
-    await renderer.waitFor(() => expect(backend.sentTo('GET /api/v1/insights/compliance')).toHaveLength(1));
-    expect(renderer.maybeFind(ErrorState)).toBeNull();
-  });
-
   it('a manager sees open deals by stage as a chart and a table, and by owner, for the default pipeline', async () => {
     const backend = new FakeHubSpotFetch()
       .on('GET /api/v1/insights/filters', ok(managerFilters))
@@ -316,5 +307,35 @@ describe('insights pages: demand', () => {
     );
     expect(renderer.find(NumberInput, { name: 'capacity-2027-01' }).props.value).toBe(75000);
     expect(backend.sentTo('GET /api/v1/insights/demand')).toHaveLength(1);
+  });
+});
+
+const pageRoutes = [
+  ['/', 'GET /api/v1/insights/compliance'],
+  ['/exceptions', 'GET /api/v1/exceptions'],
+  ['/outcomes', 'GET /api/v1/insights/outcomes'],
+  ['/demand', 'GET /api/v1/insights/demand'],
+];
+
+describe('insights pages: every page while loading and when refused', () => {
+  it.each(pageRoutes)('%s shows a spinner while its figures load', async (path, route) => {
+    const backend = new FakeHubSpotFetch()
+      .on('GET /api/v1/insights/filters', ok(managerFilters))
+      .on(route, never());
+    const renderer = renderPages(backend, path);
+    // The renderer re-checks only on a render: the page's title comes once the filters are in.
+    await renderer.waitFor(() => expect(renderer.find(PageTitle)).toBeDefined());
+    await nextTick();
+    expect(backend.sentTo(route)).toHaveLength(1);
+    expect(renderer.find(LoadingSpinner).props.label).toBe('Loading the figures');
+    expect(renderer.maybeFind(ErrorState)).toBeNull();
+  });
+
+  it.each(pageRoutes)("%s shows the service's refusal in its own words", async (path, route) => {
+    const backend = new FakeHubSpotFetch()
+      .on('GET /api/v1/insights/filters', ok(managerFilters))
+      .on(route, refused(500, 'INTERNAL', 'The database did not answer in time.'));
+    const renderer = await renderSettled(backend, path);
+    expect(renderer.find(ErrorState).find(Text).text).toBe('The database did not answer in time.');
   });
 });
