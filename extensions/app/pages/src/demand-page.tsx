@@ -60,7 +60,13 @@ function CapacityForm({ months, onSaved }: { months: DemandResponse['months']; o
             name={`capacity-${month.month}`}
             min={0}
             value={amounts[month.month]}
-            onChange={(amount) => setAmounts((current) => ({ ...current, [month.month]: amount }))}
+            onChange={(amount) =>
+              // A cleared field plans nothing for that month (the service keeps what it had).
+              setAmounts((current) => ({
+                ...current,
+                [month.month]: Number.isFinite(amount) ? amount : undefined,
+              }))
+            }
           />
         ))}
       </Flex>
