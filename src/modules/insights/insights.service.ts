@@ -128,13 +128,15 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
 
   return {
     async filters(viewer) {
-      const canManage = await managesAll(viewer);
-      const [pipelines, owners] = await Promise.all([
+      const [canManage, pipelines, owners] = await Promise.all([
+        managesAll(viewer),
         hubspot.pipelines.getAll(viewer.portalId),
-        canManage ? ownersOf(viewer.portalId) : [],
+        ownersOf(viewer.portalId),
       ]);
+      const own = owners.find((owner) => viewer.userId !== null && owner.userId === viewer.userId);
       return {
         canManage,
+        ownerId: own?.id ?? null,
         pipelines: pipelines
           .filter((pipeline) => !pipeline.archived)
           .map((pipeline) => ({
@@ -144,7 +146,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
               .filter((stage) => !stage.archived)
               .map((stage) => ({ id: stage.id, label: stage.label })),
           })),
-        owners: owners
+        owners: (canManage ? owners : [])
           .map((owner) => ({ ownerId: owner.id, name: ownerName(owner, owner.id) }))
           .sort((a, b) => a.name.localeCompare(b.name)),
       };

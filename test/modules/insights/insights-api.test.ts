@@ -326,6 +326,7 @@ describe.each(DATABASES)('insights API (%s)', (kind) => {
     expect(forManager.status).toBe(200);
     expect(forManager.body).toEqual({
       canManage: true,
+      ownerId: manager.ownerId,
       pipelines,
       owners: [
         { ownerId: manager.ownerId, name: 'Morgan Manager' },
@@ -336,6 +337,7 @@ describe.each(DATABASES)('insights API (%s)', (kind) => {
     const forRep = await get('/api/v1/insights/filters', rep.userId);
     expect(forRep.body).toEqual({
       canManage: false,
+      ownerId: rep.ownerId,
       pipelines,
       owners: [],
     });

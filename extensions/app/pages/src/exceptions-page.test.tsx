@@ -148,6 +148,15 @@ describe('exceptions page', () => {
     ).toBeDefined();
   });
 
+  it('a manager gives the reason for a justify exception on a deal they own, and only there', async () => {
+    const ownDeal = buildException({ id: 'exc4', dealId: '504', mode: 'justify', ownerId: '13' });
+    const backend = new FakeHubSpotFetch()
+      .on('GET /api/v1/insights/filters', ok(managerFilters))
+      .on('GET /api/v1/exceptions', ok({ items: [justifyException, ownDeal], nextCursor: null }));
+    const renderer = await renderExceptions(backend);
+    expect(renderer.findAll(TextArea).map((area) => area.props.name)).toEqual(['reason-exc4']);
+  });
+
   it('the status filter and "Show more" page through the list with the cursor the service gave', async () => {
     const older = buildException({
       id: 'exc3',

@@ -179,8 +179,13 @@ function ExceptionAction({
   const { viewer } = usePagesSetup();
   if (exception.status === 'open' && exception.mode === 'approve' && viewer.canManage)
     return <DecisionForm exception={exception} onSaved={onSaved} />;
-  // A rep sees only their own deals' exceptions: the reason is theirs to give.
-  if (exception.status === 'open' && exception.mode === 'justify' && !viewer.canManage)
+  // The reason is the deal owner's to give, a manager's own deals included.
+  if (
+    exception.status === 'open' &&
+    exception.mode === 'justify' &&
+    viewer.ownerId !== null &&
+    exception.ownerId === viewer.ownerId
+  )
     return <JustifyForm exception={exception} onSaved={onSaved} />;
   return <Outcome exception={exception} />;
 }
@@ -276,7 +281,7 @@ function ExceptionRows({ first, status }: { first: ExceptionListResponse; status
 
 /**
  * Deals that moved on with their SOP unmet (DESIGN.md §7): a manager sees every deal's and decides the
- * ones waiting on a manager; anyone else sees their own deals' and gives the reasons asked of them.
+ * ones waiting on a manager; anyone else sees their own deals'. An owner gives the reasons asked of them.
  */
 export function ExceptionsPage() {
   const { client, viewer } = usePagesSetup();

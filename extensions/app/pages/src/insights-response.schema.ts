@@ -80,6 +80,8 @@ export const demandResponseSchema = z.object({
  */
 export const insightsFiltersResponseSchema = z.object({
   canManage: z.boolean(),
+  /** The viewer's own HubSpot owner id (their deals' owner); null for a user who owns no deals. */
+  ownerId: z.string().nullable(),
   pipelines: z.array(
     z.object({
       id: z.string(),

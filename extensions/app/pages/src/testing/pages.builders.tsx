@@ -23,6 +23,7 @@ const pipelines: InsightsFiltersResponse['pipelines'] = [
 
 export const managerFilters: InsightsFiltersResponse = {
   canManage: true,
+  ownerId: '13',
   pipelines,
   owners: [
     { ownerId: '11', name: 'Riley Rep' },
@@ -30,7 +31,7 @@ export const managerFilters: InsightsFiltersResponse = {
   ],
 };
 
-export const repFilters: InsightsFiltersResponse = { canManage: false, pipelines, owners: [] };
+export const repFilters: InsightsFiltersResponse = { canManage: false, ownerId: '11', pipelines, owners: [] };
 
 export function buildException(overrides: Partial<DealExceptionView> = {}): DealExceptionView {
   return {
