@@ -58,9 +58,9 @@ export const OAUTH_CALLBACK_PATH = '/oauth/callback';
 export const portalsModule = defineModule({
   name: 'portals',
   migrations: { '0009-oauth-installations': oauthInstallationsMigration },
-  repositories: (ctx) => ({
+  repositories: (ctx, lifecycle) => ({
     portals: createPortalRepository(ctx),
-    installations: createInstallationRepository(ctx),
+    installations: createInstallationRepository(ctx, lifecycle),
     rateBudget: createRateBudgetRepository(ctx),
   }),
   create: async (deps: {

@@ -17,6 +17,7 @@ import pg from 'pg';
 import type { Database } from './database.types';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
 import { BASELINE_MIGRATIONS } from './migrations/baseline-migrations';
+import { createPostgresListen } from './notifications';
 import { runWriteTransaction, type StoreContext, type StoreDialect } from './store-context';
 
 /** How long a SQLite writer waits for another process's write lock before failing. */
@@ -140,7 +141,7 @@ export async function openDatabase(
   if (databaseUrl.startsWith('sqlite:')) {
     ctx = openSqlite(databaseUrl);
   } else if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    ctx = { db: openPostgres(databaseUrl), dialect: 'postgres' };
+    ctx = { db: openPostgres(databaseUrl), dialect: 'postgres', listen: createPostgresListen(databaseUrl) };
   } else {
     throw new StoreConfigError('DATABASE_URL: expected sqlite:<path> or postgres://...');
   }
