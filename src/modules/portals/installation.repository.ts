@@ -98,7 +98,10 @@ export interface InstallationRepository {
   saveState(state: string, expiresAt: Date): Promise<void>;
   /** Deletes the state and tells whether it existed and was still valid: a state works once. */
   consumeState(state: string, now: Date): Promise<boolean>;
-  /** Deletes every row of the portal in every table that has a portal_id, in one transaction. */
+  /**
+   * Deletes every row of the portal in every table that has a portal_id, and its part of rows shared
+   * with other portals (the modules' PortalPurge hooks), in one transaction; answers rows by table.
+   */
   purgePortal(portalId: number): Promise<Record<string, number>>;
   /** The installed one among `portalIds`, read now: what another instance just installed is there. */
   findInstalled(portalIds: readonly number[]): Promise<Array<{ portalId: number; timeZone: string }>>;
@@ -358,11 +361,19 @@ export function createInstallationRepository(
     async purgePortal(portalId) {
       return runWriteTransaction(ctx, async (trx) => {
         const deleted: Record<string, number> = {};
+        // First what holds the portal's data among other portals' (the webhook journal): a journal
+        // row moved into the inbox meanwhile is then found by its portal_id below.
+        for (const purge of lifecycle.portalPurges()) {
+          for (const [table, count] of Object.entries(
+            await purge({ db: trx, dialect: ctx.dialect }, portalId),
+          ))
+            deleted[table] = (deleted[table] ?? 0) + count;
+        }
         for (const table of await tablesWithPortalId(ctx, trx)) {
           const result = await sql`delete from ${sql.table(table)} where portal_id = ${portalId}`.execute(
             trx,
           );
-          deleted[table] = Number(result.numAffectedRows ?? 0);
+          deleted[table] = (deleted[table] ?? 0) + Number(result.numAffectedRows ?? 0);
         }
         await announce(trx);
         return deleted;

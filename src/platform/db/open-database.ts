@@ -12,7 +12,7 @@ import {
   type MigrationProvider,
   type MigrationResultSet,
 } from 'kysely';
-import type { StoreLifecycle } from '../module';
+import type { PortalPurge, StoreLifecycle } from '../module';
 import pg from 'pg';
 import type { Database } from './database.types';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
@@ -151,12 +151,15 @@ export async function openDatabase(
   // The schema a running service needs: /readyz refuses a database behind it (or emptied under it).
   const latestMigration = Object.keys(migrations).sort().at(-1)!;
   const closeHooks: Array<() => Promise<void>> = [];
+  const purges: PortalPurge[] = [];
 
   return {
     dialect,
     context: ctx,
     withExclusiveLock: createExclusiveLock(ctx),
     onClose: (close) => closeHooks.push(close),
+    onPurgePortal: (purge) => purges.push(purge),
+    portalPurges: () => purges,
 
     runInTransaction: (work) =>
       runWriteTransaction(ctx, (trx) => {
