@@ -56,9 +56,11 @@ export const backfillCommand: CliCommand<BackfillDeps> = {
       try {
         for (const portalId of services.portals.installedPortalIds()) {
           const progress = createProgressReporter(io, `portal ${portalId}`, 'deals projected');
+          // For the progress line only: without it the backfill goes on, showing no total.
+          const total = await services.hubspot.deals.count(portalId).catch(() => null);
           const { done, stopped } = await backfillPortal(services, portalId, (soFar) => {
             if (interrupt.requested) return false;
-            progress.update(soFar, null);
+            progress.update(soFar, total);
             return true;
           }).finally(() => progress.end());
           if (stopped) {
