@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../sandbox/local-hubspot';
 import { SAMPLE_PORTAL_ID, SAMPLE_TOKEN, stageChangeEvent } from '../support/service-harness';
 import { DATABASES, testDatabaseUrl, type TestDatabase } from '../support/test-databases';
-import { npmStart, pidOfService, signedBatch, type NpmStarted } from './support/npm-start';
+import { killIfRunning, npmStart, pidOfService, signedBatch, type NpmStarted } from './support/npm-start';
 
 function isRunning(pid: number): boolean {
   try {
@@ -51,10 +51,7 @@ describe('running under a supervisor', () => {
       database = await testDatabaseUrl(kind);
     });
     afterEach(async () => {
-      if (started && started.npm.exitCode === null) {
-        started.npm.kill('SIGKILL');
-        await started.exited;
-      }
+      await killIfRunning(started);
       started = null;
       await database.cleanup();
     });
@@ -128,10 +125,7 @@ describe('running under a supervisor', () => {
       database = await testDatabaseUrl('sqlite');
     });
     afterEach(async () => {
-      if (started && started.npm.exitCode === null) {
-        started.npm.kill('SIGKILL');
-        await started.exited;
-      }
+      await killIfRunning(started);
       started = null;
       await database.cleanup();
     });

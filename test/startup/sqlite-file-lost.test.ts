@@ -4,7 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../sandbox/local-hubspot';
 import { SAMPLE_PORTAL_ID, SAMPLE_TOKEN, stageChangeEvent } from '../support/service-harness';
 import { testDatabaseUrl, type TestDatabase } from '../support/test-databases';
-import { npmStart, signedBatch, type NpmStarted } from './support/npm-start';
+import { killIfRunning, npmStart, signedBatch, type NpmStarted } from './support/npm-start';
 
 const START_TIMEOUT_MS = 120_000;
 
@@ -58,10 +58,7 @@ describe('the SQLite file deleted or replaced under a running service', () => {
     file = database.url.slice('sqlite:'.length);
   });
   afterEach(async () => {
-    if (started && started.npm.exitCode === null) {
-      started.npm.kill('SIGKILL');
-      await started.exited;
-    }
+    await killIfRunning(started);
     started = null;
     await database.cleanup();
   });

@@ -1,23 +1,15 @@
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import { runCli } from '../../../src/app/cli/run-cli';
 import { addWalkDeals } from '../../integration/support/stage-walk';
 import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../../sandbox/local-hubspot';
 import { testDatabaseUrl, type TestDatabase } from '../../support/test-databases';
+import { captureIo, interruptOnceStderrShows } from '../../support/cli-runs';
 
-const BIN = path.resolve(__dirname, '../../../bin/sop-guide.cjs');
 const PORTAL_ID = 62515;
 const TOKEN = 'cli-token';
 /** Deals that stalled long before the sweep's --now: a portal big enough for three pages of candidates. */
 const WALK_DEALS = 2500;
 const SWEEP_AT = '2027-03-01T15:00:00.000Z';
 const CLI_TIMEOUT_MS = 120_000;
-
-function captureIo(env: Record<string, string>) {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (t: string) => out.push(t), err: (t: string) => err.push(t), env }, out, err };
-}
 
 describe('sop-guide sweep on a big portal', () => {
   let hubspot: LocalHubSpot;
@@ -64,23 +56,13 @@ describe('sop-guide sweep on a big portal', () => {
   it(
     'on Ctrl-C, stops after the page in hand, carries out its reminders, prints what it did and exits 130',
     async () => {
-      const child = spawn(process.execPath, [BIN, 'sweep', '--now', SWEEP_AT], {
-        env: { ...process.env, ...env, HUBSPOT_API_BASE_URL: slowHubSpot.url },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += String(chunk)));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      await new Promise<void>((resolve) =>
-        child.stderr.on('data', (chunk) => {
-          stderr += String(chunk);
-          if (stderr.includes('deals judged')) resolve();
-        }),
+      const { code, stdout } = await interruptOnceStderrShows(
+        ['sweep', '--now', SWEEP_AT],
+        { ...env, HUBSPOT_API_BASE_URL: slowHubSpot.url },
+        'deals judged',
       );
-      child.kill('SIGINT');
 
-      expect(await exited).toBe(130);
+      expect(code).toBe(130);
       const candidates = Number(/1 portal\(s\), (\d+) candidate deal/.exec(stdout)?.[1]);
       expect(stdout).toMatch(/^Swept as of 2027-03-01T15:00:00.000Z: 1 portal\(s\)/);
       expect(stdout).toContain(

@@ -55,6 +55,13 @@ export async function npmStart(databaseUrl: string, hubspotUrl: string, env: Rec
   return { npm, port, output: () => output, exited } satisfies NpmStarted;
 }
 
+/** After a test: a service it left running is killed (SIGKILL), and waited for. */
+export async function killIfRunning(started: NpmStarted | null): Promise<void> {
+  if (!started || started.npm.exitCode !== null) return;
+  started.npm.kill('SIGKILL');
+  await started.exited;
+}
+
 export function pidOfService(output: string): number {
   const match = /"message":"SOP Guide listening"[^\n]*"pid":(\d+)/.exec(output);
   if (!match) throw new Error(`no pid in the start line:\n${output}`);
