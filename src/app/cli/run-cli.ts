@@ -18,11 +18,17 @@ export function usage(): string {
   ].join('\n');
 }
 
+/** Carriage return, then "erase the line": the cursor stays on the line, which the next redraw replaces. */
+function redrawStderr(text: string): void {
+  process.stderr.write(text === '' ? '\r\x1b[2K' : `\r\x1b[2K${text}`);
+}
+
 export async function runCli(
   argv: string[],
   io: CliIo = {
     out: (text) => process.stdout.write(text + '\n'),
     err: (text) => process.stderr.write(text + '\n'),
+    ...(process.stderr.isTTY ? { redrawErr: redrawStderr } : {}),
     env: process.env,
   },
 ): Promise<number> {

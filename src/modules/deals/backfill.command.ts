@@ -4,17 +4,13 @@ import type { PortalRegistry } from '../portals';
 import type { DealSyncService } from './deal-sync.service';
 import type { CliCommand } from '../../platform/cli/cli-command';
 import type { DealsChangedListener } from '../../platform/module';
-
-/** Without a line for this long, an operator wonders whether the backfill is stuck. */
-const PROGRESS_EVERY_MS = 3000;
-/** The exit code of a command stopped by Ctrl-C (128 + SIGINT), as shells report it. */
-const INTERRUPTED_EXIT_CODE = 130;
+import { createProgressReporter } from '../../platform/cli/progress-reporter';
+import { INTERRUPTED_EXIT_CODE, listenForCtrlC } from '../../platform/cli/ctrl-c';
 
 /**
  * Projects the deals that predate the install: page through HubSpot's deals with the stage timing
  * properties (hs_v2_date_entered_current_stage) and write them as a batch read would. Progress goes
- * to stderr (a line after the first page, then one every few seconds); Ctrl-C stops after the page in
- * hand and says how far it got. Running it again is safe: a deal is written as a batch read would.
+ * to stderr (progress-reporter.ts); Ctrl-C stops after the page in hand and says how far it got. Running it again is safe: a deal is written as a batch read would.
  */
 export interface BackfillDeps {
   portals: PortalRegistry;
@@ -59,17 +55,14 @@ export const backfillCommand: CliCommand<BackfillDeps> = {
       const interrupt = listenForCtrlC();
       try {
         for (const portalId of services.portals.installedPortalIds()) {
-          const startedAt = Date.now();
-          let reportedAt = 0;
+          const progress = createProgressReporter(io, `portal ${portalId}`, 'deals projected');
+          // For the progress line only: without it the backfill goes on, showing no total.
+          const total = await services.hubspot.deals.count(portalId).catch(() => null);
           const { done, stopped } = await backfillPortal(services, portalId, (soFar) => {
             if (interrupt.requested) return false;
-            if (Date.now() - reportedAt >= PROGRESS_EVERY_MS) {
-              reportedAt = Date.now();
-              const perSecond = Math.round((soFar * 1000) / Math.max(1, reportedAt - startedAt));
-              io.err(`portal ${portalId}: ${soFar} deals projected so far (${perSecond}/s)`);
-            }
+            progress.update(soFar, total);
             return true;
-          });
+          }).finally(() => progress.end());
           if (stopped) {
             io.out(
               `portal ${portalId}: interrupted after ${done} deals projected; run backfill again to finish`,
@@ -85,19 +78,3 @@ export const backfillCommand: CliCommand<BackfillDeps> = {
     });
   },
 };
-
-/** First Ctrl-C: stop after the page in hand. A second: exit at once. */
-function listenForCtrlC(): { readonly requested: boolean; stop(): void } {
-  let requested = false;
-  const onSigint = () => {
-    if (requested) process.exit(INTERRUPTED_EXIT_CODE);
-    requested = true;
-  };
-  process.on('SIGINT', onSigint);
-  return {
-    get requested() {
-      return requested;
-    },
-    stop: () => process.off('SIGINT', onSigint),
-  };
-}

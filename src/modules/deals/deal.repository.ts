@@ -81,6 +81,8 @@ export interface DealRepository {
     before: Date,
     page: { after?: StageEntryCursor; limit: number },
   ): Promise<StageEntryPage>;
+  /** How many deals pageDealsEnteredStageBefore walks through (the sweep's progress total). */
+  countDealsEnteredStageBefore(portalId: number, before: Date): Promise<number>;
   /** Whether the portal has any deal projected (the demo refuses a database an earlier run filled). */
   hasDeals(portalId: number): Promise<boolean>;
 }
@@ -275,6 +277,17 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
       if (page.afterDealId !== undefined) query = query.where('deal_id', '>', page.afterDealId);
       const rows = await query.orderBy('deal_id').limit(page.limit).execute();
       return rows.map(toDealRecord);
+    },
+
+    async countDealsEnteredStageBefore(portalId, before) {
+      const row = await db
+        .selectFrom('deals')
+        .select((eb) => eb.fn.countAll<number>().as('count'))
+        .where('portal_id', '=', portalId)
+        .where('stage_entered_at', '<', toEpochMs(before))
+        .where('deleted_at', 'is', null)
+        .executeTakeFirstOrThrow();
+      return Number(row.count);
     },
 
     async pageDealsEnteredStageBefore(portalId, before, page) {

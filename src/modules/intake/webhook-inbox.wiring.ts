@@ -1,3 +1,4 @@
+import { AppError } from '../../platform/errors/app-error';
 import type { Logger } from '../../platform/observability/logger';
 import type { Store } from '../../platform/db';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
@@ -52,10 +53,15 @@ export function createStoreBatch({
     for (const event of dealEvents) if (served.has(event.portalId)) ours += 1;
     const ignored = dealEvents.length - ours;
     if (ignored > 0) dropped.inc({}, ignored);
-    if (ours === 0) return { stored: 0, ignored };
-    // The common case keeps the body as received: no re-serialising on the hot path.
-    const body = elements.every(isOurs) ? text : JSON.stringify(elements.filter(isOurs));
-    await store.journal.append({ body, eventCount: ours, receivedAt: new Date(receivedAt) });
+    if (ours > 0) {
+      // The common case keeps the body as received: no re-serialising on the hot path.
+      const body = elements.every(isOurs) ? text : JSON.stringify(elements.filter(isOurs));
+      await store.journal.append({ body, eventCount: ours, receivedAt: new Date(receivedAt) });
+    }
+    // Checked after the commit: what went into a SQLite file deleted (or replaced) under the service is
+    // gone at the next start, so it is not acknowledged; HubSpot retries the batch after a restart.
+    const lost = store.fileProblem();
+    if (lost) throw new AppError('UNAVAILABLE', lost);
     return { stored: ours, ignored };
   };
 }

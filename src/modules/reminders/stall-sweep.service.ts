@@ -56,6 +56,18 @@ export const SWEEP_PAGE_SIZE = 1000;
 export interface SweepOptions {
   now: Date;
   dryRun?: boolean;
+  /**
+   * Told before a portal's first page of candidate deals and after each page how many were judged of
+   * how many there are (one count query a portal, paid only by a caller that listens); answering false
+   * stops the sweep there, the reminders of the pages judged carried out (the CLI's Ctrl-C).
+   */
+  onPage?: (progress: SweepProgress) => boolean;
+}
+
+export interface SweepProgress {
+  portalId: number;
+  done: number;
+  total: number;
 }
 
 export interface StallSweepService {
@@ -150,16 +162,23 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
    * verdicts in memory, one write-back mark for the deals whose stall verdict changed, one query for the
    * reminders already recorded; only the deals that need a new task cost a read of their checklist.
    */
-  async function sweepPortal(sweep: PortalSweep) {
+  async function sweepPortal(sweep: PortalSweep, onPage: SweepOptions['onPage']) {
     const { portalId, now } = sweep.pass;
     await closeMovedOnReminders(jobDeps, sweep.pass, undefined);
     const cutoff = await findCutoff(portalId, now);
     if (cutoff === null) return;
+    const total = onPage ? await store.deals.countDealsEnteredStageBefore(portalId, cutoff) : 0;
+    let done = 0;
+    const goOn = () => !onPage || onPage({ portalId, done, total: Math.max(total, done) });
     const readPage = (after?: StageEntryCursor) =>
       store.deals.pageDealsEnteredStageBefore(portalId, cutoff, {
         ...(after === undefined ? {} : { after }),
         limit: pageSize,
       });
+    if (!goOn()) {
+      sweep.pass.report.stopped = true;
+      return;
+    }
     let nextPage: Promise<StageEntryPage> | null = readPage();
     while (nextPage !== null) {
       const page: StageEntryPage = await nextPage;
@@ -167,6 +186,11 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
       nextPage = page.next === null ? null : readPage(page.next);
       nextPage?.catch(() => undefined);
       await sweepPage(sweep, page.deals);
+      done += page.deals.length;
+      if (!goOn()) {
+        sweep.pass.report.stopped = true;
+        break;
+      }
     }
     await sweep.outbox.flush();
   }
@@ -345,14 +369,15 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
     };
   }
 
-  async function sweepAll(now: Date, dryRun: boolean): Promise<SweepReport> {
+  async function sweepAll({ now, dryRun = false, onPage }: SweepOptions): Promise<SweepReport> {
     const report = emptySweepReport(now, dryRun);
     for (const portalId of portals.installedPortalIds()) {
+      if (report.stopped) break;
       report.portals += 1;
       const pass = startPortalPass(portalId, now, report);
       const sweep: PortalSweep = { pass, outbox: createReminderOutbox(jobDeps, pass), playbooks: new Map() };
       try {
-        await sweepPortal(sweep);
+        await sweepPortal(sweep, onPage);
       } catch (error) {
         // One portal's trouble (its database rows, its HubSpot) never holds up the others.
         logger.error('stall sweep failed for a portal', { portalId, error });
@@ -363,9 +388,10 @@ export function createStallSweepService(deps: StallSweepDeps): StallSweepService
   }
 
   return {
-    async sweep({ now, dryRun = false }) {
-      if (dryRun) return sweepAll(now, true);
-      const run = await store.withExclusiveLock(SWEEP_LOCK_NAME, () => sweepAll(now, false));
+    async sweep(options) {
+      const { now } = options;
+      if (options.dryRun) return sweepAll(options);
+      const run = await store.withExclusiveLock(SWEEP_LOCK_NAME, () => sweepAll(options));
       sweepsTotal.inc({ outcome: run.acquired ? 'swept' : 'locked-elsewhere' });
       if (!run.acquired) return { ...emptySweepReport(now, false), ran: false };
       logger.info('stall sweep done', {

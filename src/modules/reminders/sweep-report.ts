@@ -30,6 +30,8 @@ export interface SweepRow {
 export interface SweepReport {
   /** False when another instance holds the sweep lock: this run did nothing. */
   ran: boolean;
+  /** True when the caller stopped it between pages (Ctrl-C): the rest is left for the next sweep. */
+  stopped: boolean;
   dryRun: boolean;
   now: string;
   portals: number;
@@ -47,6 +49,7 @@ export interface SweepReport {
 export function emptySweepReport(now: Date, dryRun: boolean): SweepReport {
   return {
     ran: true,
+    stopped: false,
     dryRun,
     now: now.toISOString(),
     portals: 0,

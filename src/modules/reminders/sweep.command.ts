@@ -3,6 +3,8 @@ import type { StallSweepService } from './stall-sweep.service';
 import type { SweepReport } from './sweep-report';
 import { formatTable, parseIsoFlag, type ParsedArgs } from '../../platform/cli/cli-args';
 import type { CliCommand } from '../../platform/cli/cli-command';
+import { createProgressReporter, type ProgressReporter } from '../../platform/cli/progress-reporter';
+import { INTERRUPTED_EXIT_CODE, listenForCtrlC } from '../../platform/cli/ctrl-c';
 
 /** The sweep report as the CLI and the demo print it: a summary line, then one row per reminder. */
 export function formatSweepReport(report: SweepReport): string {
@@ -26,6 +28,8 @@ export function formatSweepReport(report: SweepReport): string {
 /**
  * One stalled-deal sweep by hand, as the service's timer would run it: `--dry-run` says what it would
  * do and creates nothing, `--now` evaluates as of another time (to see what next Monday's sweep sends).
+ * Progress goes to stderr (progress-reporter.ts); Ctrl-C stops after the page in hand, carries out that
+ * page's reminders and prints what was done (reminders have keys: the next sweep sends none twice).
  */
 export const sweepCommand: CliCommand<{ reminders: StallSweepService; clock: Clock }> = {
   name: 'sweep',
@@ -36,12 +40,33 @@ export const sweepCommand: CliCommand<{ reminders: StallSweepService; clock: Clo
     const now = parseIsoFlag(args, 'now');
     return openServices(
       async (services) => {
-        const report = await services.reminders.sweep({
-          now: services.clock.now(),
-          dryRun: args.flags['dry-run'] === true,
-        });
+        const interrupt = listenForCtrlC();
+        const progress = new Map<number, ProgressReporter>();
+        let report: SweepReport;
+        try {
+          report = await services.reminders.sweep({
+            now: services.clock.now(),
+            dryRun: args.flags['dry-run'] === true,
+            onPage: ({ portalId, done, total }) => {
+              let reporter = progress.get(portalId);
+              if (!reporter) {
+                reporter = createProgressReporter(io, `portal ${portalId}`, 'deals judged');
+                progress.set(portalId, reporter);
+              }
+              reporter.update(done, total);
+              return !interrupt.requested;
+            },
+          });
+        } finally {
+          for (const reporter of progress.values()) reporter.end();
+          interrupt.stop();
+        }
         io.out(formatSweepReport(report));
-        return 0;
+        if (!report.stopped) return 0;
+        io.out(
+          `Interrupted after ${report.candidates} candidate deal(s); run sweep again to judge the rest.`,
+        );
+        return INTERRUPTED_EXIT_CODE;
       },
       { now },
     );

@@ -4,6 +4,11 @@ import type { ParsedArgs } from './cli-args';
 export interface CliIo {
   out: (text: string) => void;
   err: (text: string) => void;
+  /**
+   * Set when stderr is a terminal: replaces the line last written this way (progress redrawn in place);
+   * an empty text clears it and ends the line.
+   */
+  redrawErr?: (text: string) => void;
   env: Record<string, string | undefined>;
 }
 

@@ -1,5 +1,5 @@
 import { describeError } from '../errors/app-error';
-import { existsSync, mkdirSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, statfsSync } from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -47,6 +47,11 @@ export interface DatabaseHandle extends StoreLifecycle {
    * this code migrates to (not a database recreated empty under a running service), and it takes writes.
    */
   ping(): Promise<{ ok: boolean; dialect: StoreDialect; error?: string }>;
+  /**
+   * SQLite: why the file at DATABASE_URL's path is no longer the one this process writes (deleted, or
+   * another file moved there), else null; always null on PostgreSQL. A stat: cheap enough per request.
+   */
+  fileProblem(): string | null;
   close(): Promise<void>;
 }
 
@@ -81,7 +86,7 @@ function createFolders(folder: string): void {
   mkdirSync(folder);
 }
 
-function openSqlite(databaseUrl: string): StoreContext {
+function openSqlite(databaseUrl: string): { ctx: StoreContext; fileProblem: () => string | null } {
   const filePath = parseSqlitePath(databaseUrl);
   let database: SqliteDatabase.Database;
   try {
@@ -99,11 +104,53 @@ function openSqlite(databaseUrl: string): StoreContext {
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
-  return {
+  const ctx: StoreContext = {
     db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
     dialect: 'sqlite',
     sqlite: database,
-    sqliteFilePath: filePath === ':memory:' ? undefined : path.resolve(filePath),
+  };
+  if (filePath === ':memory:') return { ctx, fileProblem: () => null };
+  ctx.sqliteFilePath = path.resolve(filePath);
+  return { ctx, fileProblem: watchSqliteFile(ctx.sqliteFilePath, database) };
+}
+
+/**
+ * The SQLite file this process opened, by identity (device and inode). Deleted, or replaced by another
+ * file moved to its path, it still takes every write through the handle this process holds, and all of
+ * it is gone at the next start. So the service stops acknowledging (webhooks 503) and is not ready,
+ * until a restart opens whatever file is at the path then, migrating a new one. Meanwhile, once, it
+ * saves what the unlinked file holds next to the path (SQLite's online backup: asynchronous, pages at
+ * a time), as the one copy an operator may still want.
+ */
+function watchSqliteFile(filePath: string, database: SqliteDatabase.Database): () => string | null {
+  const opened = statSync(filePath);
+  let rescue: string | null = null;
+  const startRescue = () => {
+    const target = `${filePath}.rescued-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    rescue = `what it held is being saved to ${target}`;
+    database.backup(target).then(
+      () => (rescue = `what it held was saved to ${target}`),
+      (error: unknown) => (rescue = `what it held could not be saved to ${target}: ${describeError(error)}`),
+    );
+  };
+  return () => {
+    let what: string;
+    try {
+      const current = statSync(filePath);
+      if (current.ino === opened.ino && current.dev === opened.dev) return null;
+      what = 'was replaced by another file';
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        return `cannot check the SQLite database ${filePath}: ${describeError(error)}`;
+      }
+      what = 'was deleted';
+    }
+    if (rescue === null) startRescue();
+    return (
+      `the SQLite database ${filePath} ${what} while the service had it open: nothing is stored any ` +
+      `more (webhooks are answered 503, HubSpot retries them); ${rescue}; restart the service to open ` +
+      `the file now at that path (a missing one is created and migrated)`
+    );
   };
 }
 
@@ -138,8 +185,9 @@ export async function openDatabase(
   options: { migrations: Readonly<Record<string, Migration>> },
 ): Promise<DatabaseHandle> {
   let ctx: StoreContext;
+  let fileProblem = (): string | null => null;
   if (databaseUrl.startsWith('sqlite:')) {
-    ctx = openSqlite(databaseUrl);
+    ({ ctx, fileProblem } = openSqlite(databaseUrl));
   } else if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
     ctx = { db: openPostgres(databaseUrl), dialect: 'postgres', listen: createPostgresListen(databaseUrl) };
   } else {
@@ -195,7 +243,11 @@ export async function openDatabase(
       }
     },
 
+    fileProblem,
+
     async ping() {
+      const lost = fileProblem();
+      if (lost) return { ok: false, dialect, error: lost };
       try {
         await sql`select 1`.execute(db);
       } catch (error) {

@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import { chunk, HUBSPOT_BATCH_LIMIT, idsInErrors } from './hubspot-batch.util';
-import { batchObjectsSchema, listPageSchema, type crmObjectSchema } from './hubspot-responses.schema';
+import {
+  batchObjectsSchema,
+  listPageSchema,
+  searchPageSchema,
+  type crmObjectSchema,
+} from './hubspot-responses.schema';
 import { parseResponse, type HubSpotTransport } from './hubspot-transport';
 
 export interface PropertyHistoryEntry {
@@ -44,6 +49,8 @@ export interface DealsApi {
   ): Promise<BatchReadDealsResult>;
   /** Every deal id of the portal, a page (up to 100) at a time: what backfill walks. */
   pageIds(portalId: number): AsyncIterable<string[]>;
+  /** How many deals the portal has: one search request (the list pageIds walks gives no total). */
+  count(portalId: number): Promise<number>;
   batchUpdate(portalId: number, updates: readonly DealUpdate[]): Promise<BatchUpdateDealsResult>;
 }
 
@@ -92,6 +99,14 @@ export function createDealsApi(transport: HubSpotTransport): DealsApi {
         if (page.results.length > 0) yield page.results.map((deal) => deal.id);
         after = page.paging?.next?.after;
       } while (after);
+    },
+
+    async count(portalId) {
+      const operation = 'countDeals';
+      const { data } = await transport.call(portalId, operation, { idempotent: true, search: true }, (apis) =>
+        apis.dealsSearch.doSearchWithHttpInfo({ filterGroups: [], properties: ['hs_object_id'], limit: 1 }),
+      );
+      return parseResponse(searchPageSchema, data, operation, portalId).total;
     },
 
     async batchUpdate(portalId, updates) {

@@ -93,6 +93,7 @@ function buildPortalApis(basePath: string, accessToken: string) {
     pipelines: client.crm.pipelines.pipelinesApi,
     dealsBatch: client.crm.deals.batchApi,
     dealsBasic: client.crm.deals.basicApi,
+    dealsSearch: client.crm.deals.searchApi,
     associationsBatch: client.crm.associations.v4.batchApi,
     tasksBatch: client.crm.objects.tasks.batchApi,
     tasksSearch: client.crm.objects.tasks.searchApi,

@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { signRequestV3 } from '../../../webhooks/signature-v3';
+import { SAMPLE_TOKEN, TEST_CLIENT_SECRET, TEST_PUBLIC_BASE_URL } from '../../support/service-harness';
+
+const ROOT = path.resolve(__dirname, '../../..');
+
+export interface NpmStarted {
+  npm: ChildProcess;
+  port: number;
+  output(): string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/**
+ * `npm start` as a supervisor runs it: signals go to npm's own process (not a process group), as a
+ * container runtime or systemd sends them to the main PID.
+ */
+export async function npmStart(databaseUrl: string, hubspotUrl: string, env: Record<string, string> = {}) {
+  const npm = spawn('npm', ['start'], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      PORT: '0',
+      DATABASE_URL: databaseUrl,
+      HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
+      HUBSPOT_ACCESS_TOKEN: SAMPLE_TOKEN,
+      HUBSPOT_API_BASE_URL: hubspotUrl,
+      PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
+      SWEEP_INTERVAL_SECONDS: '0',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+  });
+  let output = '';
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    npm.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      const match = /"message":"SOP Guide listening","port":(\d+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    npm.stdout!.on('data', onData);
+    npm.stderr!.on('data', onData);
+    void exited.then(() => reject(new Error(`npm start exited before listening:\n${output}`)));
+  });
+  return { npm, port, output: () => output, exited } satisfies NpmStarted;
+}
+
+/** After a test: a service it left running is killed (SIGKILL), and waited for. */
+export async function killIfRunning(started: NpmStarted | null): Promise<void> {
+  if (!started || started.npm.exitCode !== null) return;
+  started.npm.kill('SIGKILL');
+  await started.exited;
+}
+
+export function pidOfService(output: string): number {
+  const match = /"message":"SOP Guide listening"[^\n]*"pid":(\d+)/.exec(output);
+  if (!match) throw new Error(`no pid in the start line:\n${output}`);
+  return Number(match[1]);
+}
+
+/** A webhook batch signed as HubSpot signs it (v3), for a raw HTTP client. */
+export function signedBatch(events: unknown[]) {
+  const body = JSON.stringify(events);
+  const signed = signRequestV3({
+    clientSecret: TEST_CLIENT_SECRET,
+    method: 'POST',
+    uri: `${TEST_PUBLIC_BASE_URL}/webhooks/hubspot`,
+    body,
+    timestampMs: Date.now(),
+  });
+  return { body, headers: { ...signed.headers, 'content-type': 'application/json' } };
+}
