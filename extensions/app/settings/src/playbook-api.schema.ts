@@ -21,6 +21,16 @@ export const playbookCheckSchema = z.looseObject({
   rule: z.unknown(),
 });
 
+/** The modes the server knows (its strict schema decides; the page offers these). */
+export const ENFORCEMENT_MODES = ['advisory', 'justify', 'approve', 'revert'] as const;
+export type EnforcementModeName = (typeof ENFORCEMENT_MODES)[number];
+
+export const stepEnforcementSchema = z.looseObject({
+  mode: z.string(),
+  justifyWithinBusinessHours: z.number().optional(),
+  exemptUserIds: z.array(z.string()).optional(),
+});
+
 export const playbookStepSchema = z.looseObject({
   id: z.string(),
   title: z.string(),
@@ -28,6 +38,7 @@ export const playbookStepSchema = z.looseObject({
   stallAfterBusinessDays: z.number().optional(),
   actions: z.array(playbookActionSchema).default([]),
   checks: z.array(playbookCheckSchema).default([]),
+  enforcement: stepEnforcementSchema.optional(),
 });
 
 export const pipelineMappingSchema = z.looseObject({
@@ -111,6 +122,7 @@ export type PlaybookDocument = z.infer<typeof playbookDocumentSchema>;
 export type PlaybookStepDocument = z.infer<typeof playbookStepSchema>;
 export type PlaybookActionDocument = z.infer<typeof playbookActionSchema>;
 export type PlaybookCheckDocument = z.infer<typeof playbookCheckSchema>;
+export type StepEnforcementDocument = z.infer<typeof stepEnforcementSchema>;
 export type PlaybookIssue = z.infer<typeof playbookIssueSchema>;
 export type PlaybookResponse = z.infer<typeof playbookResponseSchema>;
 export type PublishResponse = z.infer<typeof publishResponseSchema>;
