@@ -11,9 +11,11 @@ import type { Store } from '../../platform/db';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { DealStageMove } from '../../platform/module';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
+import type { ActionCompletion } from '../checklist';
 import type { DealRecord, StageChange } from '../deals';
 import type { PlaybookService } from '../playbooks';
 import type { PortalRegistry } from '../portals';
+import type { JudgedStageMove } from './judged-move.repository';
 
 /** The stage entry a move left: its stage, when it began, and what the projection knew of it. */
 export interface LeftStageEntry {
@@ -72,6 +74,17 @@ export function findLeftStageEntry(
   return null;
 }
 
+/** A checklist log entry as the judgement reads it. */
+export function toActionState(entry: ActionCompletion): ActionState {
+  return {
+    actionId: entry.actionId,
+    done: entry.done,
+    by: entry.userId === null ? null : { userId: entry.userId, email: entry.userEmail },
+    at: entry.at,
+    note: entry.note,
+  };
+}
+
 export type DetectionOutcome =
   'recorded' | 'duplicate' | 'sop-met' | 'no-step' | 'exempt' | 'own-move' | 'unknown-entry' | 'no-move';
 
@@ -85,7 +98,7 @@ export interface ExceptionDetectionDeps {
 
 /**
  * Judges every stage move the inbox applies and records one exception per stage entry left with its
- * SOP unmet. Reads only the store and the cached pipelines; idempotent (the key is the entry left), so
+ * SOP unmet, and every move judged (for the enforcement preview). Reads only the store and the cached pipelines; idempotent (the key is the entry left), so
  * a batch retried after a failure, or an event delivered twice, records nothing twice.
  */
 export function createExceptionDetection(deps: ExceptionDetectionDeps) {
@@ -103,18 +116,8 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
   };
 
   /** The checklist log of the entry as action states: the judgement picks each action's latest tick before the move. */
-  const checklistOf = async (
-    portalId: number,
-    dealId: string,
-    stageEnteredAt: Date,
-  ): Promise<ActionState[]> =>
-    (await store.actions.listActionCompletions(portalId, dealId, { stageEnteredAt })).map((entry) => ({
-      actionId: entry.actionId,
-      done: entry.done,
-      by: entry.userId === null ? null : { userId: entry.userId, email: entry.userEmail },
-      at: entry.at,
-      note: entry.note,
-    }));
+  const checklistOf = async (portalId: number, dealId: string, stageEnteredAt: Date) =>
+    (await store.actions.listActionCompletions(portalId, dealId, { stageEnteredAt })).map(toActionState);
 
   async function judgeMove(
     portalId: number,
@@ -122,17 +125,27 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     deal: DealRecord,
     history: readonly StageChange[],
     now: Date,
+    judgedMoves: Map<string, JudgedStageMove>,
   ): Promise<DetectionOutcome> {
-    if (isAppOwnMove(move.changeSource, move.sourceId, move.appId)) return 'own-move';
     const left = findLeftStageEntry(history, move.before, move.occurredAt);
     if (!left) return 'unknown-entry';
     if (left.stageId === move.toStage) return 'no-move';
+    const key = buildExceptionKey(deal.dealId, left.stageId, left.enteredAt);
+    const movedBy = describeMoveSource(move.changeSource, move.sourceId);
+    judgedMoves.set(key, {
+      key,
+      dealId: deal.dealId,
+      fromStage: left.stageId,
+      checklistEnteredAt: left.checklistEnteredAt,
+      toStage: move.toStage,
+      movedAt: move.occurredAt,
+      movedBy,
+    });
     const [{ version, playbook }, stages, actionStates] = await Promise.all([
       playbooks.forPinnedVersion(portalId, left.playbookVersion),
       stagesOf(portalId, deal.pipelineId),
       checklistOf(portalId, deal.dealId, left.checklistEnteredAt),
     ]);
-    const movedBy = describeMoveSource(move.changeSource, move.sourceId);
     const verdict = judgeStageMove({
       playbook,
       deal,
@@ -146,7 +159,7 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     if (!verdict.exception) return verdict.reason;
     const { created } = await store.exceptions.recordException(
       {
-        key: buildExceptionKey(deal.dealId, left.stageId, left.enteredAt),
+        key,
         portalId,
         dealId: deal.dealId,
         fromStage: left.stageId,
@@ -175,12 +188,21 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
 
   return {
     async judgeStageMoves(portalId: number, moves: readonly DealStageMove[], now: Date): Promise<void> {
-      const ordered = [...moves].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+      // The app's own moves (reverts, rejections) are told by the event alone: nothing is read for them.
+      const ordered = moves
+        .filter((move) => {
+          const own = isAppOwnMove(move.changeSource, move.sourceId, move.appId);
+          if (own) judged.inc({ outcome: 'own-move' });
+          return !own;
+        })
+        .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+      if (ordered.length === 0) return;
       const dealIds = [...new Set(ordered.map((move) => move.dealId))];
       const deals = new Map(
         (await store.deals.getDeals(portalId, dealIds)).map((deal) => [deal.dealId, deal]),
       );
       const histories = new Map<string, StageChange[]>();
+      const judgedMoves = new Map<string, JudgedStageMove>();
       for (const move of ordered) {
         const deal = deals.get(move.dealId);
         if (!deal || deal.deletedAt) continue;
@@ -189,8 +211,9 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
           history = await store.stageChanges.listStageChanges(portalId, move.dealId);
           histories.set(move.dealId, history);
         }
-        judged.inc({ outcome: await judgeMove(portalId, move, deal, history, now) });
+        judged.inc({ outcome: await judgeMove(portalId, move, deal, history, now, judgedMoves) });
       }
+      await store.judgedMoves.recordJudgedMoves(portalId, [...judgedMoves.values()]);
     },
   };
 }

@@ -118,6 +118,40 @@ export const playbookPreviewResponseSchema = z.object({
   warnings: z.array(playbookIssueSchema),
 });
 
+/** The windows the enforcement preview looks back over, in days. */
+export const ENFORCEMENT_PREVIEW_DAYS = [30, 90] as const;
+
+const count = z.number().int().nonnegative();
+
+export const stepEnforcementPreviewSchema = z.object({
+  stepId: z.string(),
+  title: z.string(),
+  mode: z.enum(ENFORCEMENT_MODES),
+  moves: count,
+  unmet: count,
+  exempt: count,
+  caught: count,
+  intoClosed: count,
+  ifMode: z.object({
+    advisory: z.object({ recorded: count }),
+    justify: z.object({ reasonsAsked: count }),
+    approve: z.object({ approvalsAsked: count }),
+    revert: z.object({ movedBack: count, approvalsAsked: count }),
+  }),
+});
+
+/** POST /api/v1/playbook/enforcement-preview?days=30|90. */
+export const enforcementPreviewResponseSchema = z.object({
+  evaluatedAt: z.string(),
+  since: z.string(),
+  days: z.number().int().positive(),
+  /** Recorded moves judged (the newest ones, when there were more than the preview reads). */
+  movesJudged: count,
+  /** True when the window held more moves than the preview reads: the figures cover the newest. */
+  truncated: z.boolean(),
+  steps: z.array(stepEnforcementPreviewSchema),
+});
+
 export type PlaybookDocument = z.infer<typeof playbookDocumentSchema>;
 export type PlaybookStepDocument = z.infer<typeof playbookStepSchema>;
 export type PlaybookActionDocument = z.infer<typeof playbookActionSchema>;
@@ -130,3 +164,5 @@ export type VersionMeta = z.infer<typeof versionMetaSchema>;
 export type HubSpotPipelineView = z.infer<typeof hubspotPipelineSchema>;
 export type PlaybookPreview = z.infer<typeof playbookPreviewResponseSchema>;
 export type StageImpactView = z.infer<typeof stageImpactSchema>;
+export type EnforcementPreview = z.infer<typeof enforcementPreviewResponseSchema>;
+export type StepEnforcementPreviewView = z.infer<typeof stepEnforcementPreviewSchema>;

@@ -19,6 +19,7 @@ import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { PlaybookSettings } from './playbook-settings';
 import { FakePlaybookClient, answer, failure } from './testing/fake-playbook-client';
 import {
+  buildEnforcementPreviewAnswer,
   buildPlaybookAnswer,
   buildPreviewAnswer,
   buildPublishAnswer,
@@ -383,6 +384,74 @@ describe('playbook settings page', () => {
       expect(
         renderer.findByTestId(NumberInput, 'step-0-enforcement-justify-hours').props.validationMessage,
       ).toBe('expected a positive whole number');
+    });
+  });
+
+  describe('enforcement preview', () => {
+    it('shows, per step, what each mode would have done with the recent moves, for the draft and window chosen', async () => {
+      const client = editorClient().script('previewEnforcement', answer(buildEnforcementPreviewAnswer(90)));
+      const renderer = await renderLoaded(client);
+
+      triggerWith(renderer.findByTestId(ToggleGroup, 'step-1-enforcement-mode'), 'onChange', 'approve');
+      triggerWith(renderer.findByTestId(Select, 'enforcement-preview-days'), 'onChange', 90);
+      renderer.findByTestId(Button, 'enforcement-preview').trigger('onClick');
+
+      await renderer.waitFor(() =>
+        expect(renderer.maybeFindByTestId(Table, 'enforcement-preview-table')).not.toBeNull(),
+      );
+      expect(client.enforcementPreviewed).toHaveLength(1);
+      expect(client.enforcementPreviewed[0]!.days).toBe(90);
+      // The draft, unsaved, is what is judged.
+      expect(
+        (client.enforcementPreviewed[0]!.document.steps as Array<Record<string, unknown>>)[1],
+      ).toMatchObject({ enforcement: { mode: 'approve' } });
+      expect(client.published).toEqual([]);
+      expect(renderer.findByTestId(Text, 'enforcement-preview-summary').text).toBe(
+        '9 stage moves recorded in the last 90 days, judged against this draft.',
+      );
+      expect(rowsOf(renderer, 'enforcement-preview-table')).toEqual([
+        [
+          'Qualification and needs assessment',
+          '6',
+          '4',
+          '1',
+          '3 recorded',
+          '3 reasons asked (chosen)',
+          '3 approvals asked',
+          '3 moved back',
+        ],
+        [
+          'Presentation',
+          '3',
+          '2',
+          '0',
+          '2 recorded',
+          '2 reasons asked',
+          '2 approvals asked (chosen)',
+          '1 moved back, 1 approvals asked (into a closed stage)',
+        ],
+      ]);
+    });
+
+    it("shows the server's refusal of the draft next to its fields", async () => {
+      const client = editorClient().script(
+        'previewEnforcement',
+        failure('Invalid playbook', 'INVALID_PLAYBOOK', [
+          { path: 'steps.0.enforcement.exemptUserIds.0', message: 'expected a HubSpot user id (digits)' },
+        ]),
+      );
+      const renderer = await renderLoaded(client);
+
+      triggerWith(renderer.findByTestId(Input, 'step-0-enforcement-exempt'), 'onChange', 'ops');
+      renderer.findByTestId(Button, 'enforcement-preview').trigger('onClick');
+
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props.validationMessage).toBe(
+          '0: expected a HubSpot user id (digits)',
+        ),
+      );
+      expect(client.enforcementPreviewed[0]!.days).toBe(30);
+      expect(renderer.maybeFindByTestId(Table, 'enforcement-preview-table')).toBeNull();
     });
   });
 
