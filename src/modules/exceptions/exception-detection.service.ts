@@ -98,8 +98,9 @@ export interface ExceptionDetectionDeps {
 
 /**
  * Judges every stage move the inbox applies and records one exception per stage entry left with its
- * SOP unmet, and every move judged (for the enforcement preview). Reads only the store and the cached pipelines; idempotent (the key is the entry left), so
- * a batch retried after a failure, or an event delivered twice, records nothing twice.
+ * SOP unmet, and every move judged (for the enforcement preview). Reads only the store and the cached
+ * pipelines; idempotent (the key is the entry left), so a batch retried after a failure, or an event
+ * delivered twice, records nothing twice.
  */
 export function createExceptionDetection(deps: ExceptionDetectionDeps) {
   const { store, hubspot, playbooks, portals } = deps;
