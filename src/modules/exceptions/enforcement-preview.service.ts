@@ -2,7 +2,7 @@ import { previewEnforcement, type Playbook, type RecordedStageMove } from '../..
 import type { Store } from '../../platform/db';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { EnforcementPreview } from '../../../extensions/app/settings/src/playbook-api.schema';
-import { toActionState } from './exception-detection.service';
+import { groupByDeal, listEntryChecklist } from './exception-detection.service';
 
 /** The preview reads at most this many of the window's moves (the newest); it says when there were more. */
 export const MAX_PREVIEWED_MOVES = 5_000;
@@ -18,13 +18,24 @@ const DAY_MS = 24 * 60 * 60_000;
 export function createEnforcementPreview(deps: { store: Store; hubspot: Pick<HubSpotApis, 'pipelines'> }) {
   const { store, hubspot } = deps;
 
-  const readDeals = async (portalId: number, dealIds: string[]) => {
-    const deals = [];
+  /** `read` over the ids a slice at a time: a preview may span thousands of deals. */
+  const readInSlices = async <T>(
+    dealIds: string[],
+    read: (slice: string[]) => Promise<T[]>,
+  ): Promise<T[]> => {
+    const all: T[] = [];
+    // Sequential on purpose: a SQLite store has one connection.
     for (let index = 0; index < dealIds.length; index += DEALS_PER_READ) {
-      deals.push(...(await store.deals.getDeals(portalId, dealIds.slice(index, index + DEALS_PER_READ))));
+      all.push(...(await read(dealIds.slice(index, index + DEALS_PER_READ))));
     }
+    return all;
+  };
+  const readDeals = async (portalId: number, dealIds: string[]) => {
+    const deals = await readInSlices(dealIds, (slice) => store.deals.getDeals(portalId, slice));
     return new Map(deals.filter((deal) => !deal.deletedAt).map((deal) => [deal.dealId, deal]));
   };
+  const readChecklists = (portalId: number, dealIds: string[]) =>
+    readInSlices(dealIds, (slice) => store.actions.listActionCompletions(portalId, slice));
 
   return {
     async preview(
@@ -41,24 +52,17 @@ export function createEnforcementPreview(deps: { store: Store; hubspot: Pick<Hub
         readDeals(portalId, dealIds),
         hubspot.pipelines.getAll(portalId),
       ]);
-      // Sequential on purpose: a SQLite store has one connection; one read per deal, not per move.
-      const checklists = new Map<string, Awaited<ReturnType<typeof store.actions.listActionCompletions>>>();
-      for (const dealId of deals.keys()) {
-        checklists.set(dealId, await store.actions.listActionCompletions(portalId, dealId));
-      }
+      const checklists = groupByDeal(await readChecklists(portalId, [...deals.keys()]));
       const moves: RecordedStageMove[] = judged.flatMap((move) => {
         const deal = deals.get(move.dealId);
         if (!deal) return [];
-        const entryMs = move.checklistEnteredAt.getTime();
         return [
           {
             deal,
             fromStage: move.fromStage,
             toStage: move.toStage,
             stages: pipelines.find((pipeline) => pipeline.id === deal.pipelineId)?.stages ?? [],
-            actionStates: (checklists.get(move.dealId) ?? [])
-              .filter((entry) => entry.stageEnteredAt.getTime() === entryMs)
-              .map(toActionState),
+            actionStates: listEntryChecklist(checklists.get(move.dealId) ?? [], move.checklistEnteredAt),
             movedAt: move.movedAt,
             movedBy: move.movedBy,
           },

@@ -13,7 +13,7 @@ import type { DealStageMove } from '../../platform/module';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { ActionCompletion } from '../checklist';
 import type { DealRecord, StageChange } from '../deals';
-import type { PlaybookService } from '../playbooks';
+import type { PlaybookService, VersionedPlaybook } from '../playbooks';
 import type { PortalRegistry } from '../portals';
 import type { JudgedStageMove } from './judged-move.repository';
 
@@ -75,7 +75,7 @@ export function findLeftStageEntry(
 }
 
 /** A checklist log entry as the judgement reads it. */
-export function toActionState(entry: ActionCompletion): ActionState {
+function toActionState(entry: ActionCompletion): ActionState {
   return {
     actionId: entry.actionId,
     done: entry.done,
@@ -83,6 +83,23 @@ export function toActionState(entry: ActionCompletion): ActionState {
     at: entry.at,
     note: entry.note,
   };
+}
+
+/** Records of several deals, each deal's in the order read (oldest first). */
+export function groupByDeal<T extends { dealId: string }>(records: readonly T[]): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const record of records) {
+    const list = grouped.get(record.dealId);
+    if (list) list.push(record);
+    else grouped.set(record.dealId, [record]);
+  }
+  return grouped;
+}
+
+/** One stage entry's checklist, as action states, from the deal's whole log. */
+export function listEntryChecklist(log: readonly ActionCompletion[], stageEnteredAt: Date): ActionState[] {
+  const entryMs = stageEnteredAt.getTime();
+  return log.filter((entry) => entry.stageEnteredAt.getTime() === entryMs).map(toActionState);
 }
 
 export type DetectionOutcome =
@@ -116,17 +133,15 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     return pipeline?.stages ?? [];
   };
 
-  /** The checklist log of the entry as action states: the judgement picks each action's latest tick before the move. */
-  const checklistOf = async (portalId: number, dealId: string, stageEnteredAt: Date) =>
-    (await store.actions.listActionCompletions(portalId, dealId, { stageEnteredAt })).map(toActionState);
-
   async function judgeMove(
     portalId: number,
     move: DealStageMove,
     deal: DealRecord,
     history: readonly StageChange[],
+    checklist: readonly ActionCompletion[],
     now: Date,
     judgedMoves: Map<string, JudgedStageMove>,
+    playbookOf: (pinnedVersion: number | null) => Promise<VersionedPlaybook>,
   ): Promise<DetectionOutcome> {
     const left = findLeftStageEntry(history, move.before, move.occurredAt);
     if (!left) return 'unknown-entry';
@@ -142,11 +157,12 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
       movedAt: move.occurredAt,
       movedBy,
     });
-    const [{ version, playbook }, stages, actionStates] = await Promise.all([
-      playbooks.forPinnedVersion(portalId, left.playbookVersion),
+    const [{ version, playbook }, stages] = await Promise.all([
+      playbookOf(left.playbookVersion),
       stagesOf(portalId, deal.pipelineId),
-      checklistOf(portalId, deal.dealId, left.checklistEnteredAt),
     ]);
+    // The entry's checklist; the judgement picks each action's latest tick before the move.
+    const actionStates = listEntryChecklist(checklist, left.checklistEnteredAt);
     const verdict = judgeStageMove({
       playbook,
       deal,
@@ -199,20 +215,31 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
         .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
       if (ordered.length === 0) return;
       const dealIds = [...new Set(ordered.map((move) => move.dealId))];
+      // Three reads for the whole batch, sequential on purpose (a SQLite store has one connection).
       const deals = new Map(
         (await store.deals.getDeals(portalId, dealIds)).map((deal) => [deal.dealId, deal]),
       );
-      const histories = new Map<string, StageChange[]>();
+      const histories = groupByDeal(await store.stageChanges.listStageChanges(portalId, dealIds));
+      const checklists = groupByDeal(await store.actions.listActionCompletions(portalId, dealIds));
       const judgedMoves = new Map<string, JudgedStageMove>();
+      // Once per pinned version a batch: an unpinned entry follows the current version, a read each time.
+      const playbooksOfBatch = new Map<number | null, Promise<VersionedPlaybook>>();
+      const playbookOf = (pinnedVersion: number | null) => {
+        let found = playbooksOfBatch.get(pinnedVersion);
+        if (!found) {
+          found = playbooks.forPinnedVersion(portalId, pinnedVersion);
+          playbooksOfBatch.set(pinnedVersion, found);
+        }
+        return found;
+      };
       for (const move of ordered) {
         const deal = deals.get(move.dealId);
         if (!deal || deal.deletedAt) continue;
-        let history = histories.get(move.dealId);
-        if (!history) {
-          history = await store.stageChanges.listStageChanges(portalId, move.dealId);
-          histories.set(move.dealId, history);
-        }
-        judged.inc({ outcome: await judgeMove(portalId, move, deal, history, now, judgedMoves) });
+        const history = histories.get(move.dealId) ?? [];
+        const checklist = checklists.get(move.dealId) ?? [];
+        judged.inc({
+          outcome: await judgeMove(portalId, move, deal, history, checklist, now, judgedMoves, playbookOf),
+        });
       }
       await store.judgedMoves.recordJudgedMoves(portalId, [...judgedMoves.values()]);
     },
