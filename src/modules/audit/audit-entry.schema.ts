@@ -47,13 +47,18 @@ export const snoozeAuditEntrySchema = z.object({
   stageEnteredAt: isoDateTime.nullable(),
 });
 
-/** A deal moved on with its SOP unmet (DESIGN.md §7); who moved it is HubSpot's source and user. */
-export const exceptionAuditEntrySchema = z.object({
-  type: z.literal('exception'),
+/** What every entry about an exception carries: which exception, of which deal, and when. */
+const exceptionEntryFields = {
   id: z.string(),
   at: isoDateTime,
   dealId: z.string(),
   exceptionId: z.string(),
+};
+
+/** A deal moved on with its SOP unmet (DESIGN.md §7); who moved it is HubSpot's source and user. */
+export const exceptionAuditEntrySchema = z.object({
+  type: z.literal('exception'),
+  ...exceptionEntryFields,
   fromStage: z.string(),
   toStage: z.string(),
   stepId: z.string(),
@@ -66,10 +71,7 @@ export const exceptionAuditEntrySchema = z.object({
 
 export const exceptionJustificationAuditEntrySchema = z.object({
   type: z.literal('exception-justification'),
-  id: z.string(),
-  at: isoDateTime,
-  dealId: z.string(),
-  exceptionId: z.string(),
+  ...exceptionEntryFields,
   reason: z.string(),
   userId: z.string(),
   userEmail: z.string().nullable(),
@@ -77,10 +79,7 @@ export const exceptionJustificationAuditEntrySchema = z.object({
 
 export const exceptionDecisionAuditEntrySchema = z.object({
   type: z.literal('exception-decision'),
-  id: z.string(),
-  at: isoDateTime,
-  dealId: z.string(),
-  exceptionId: z.string(),
+  ...exceptionEntryFields,
   decision: z.enum(['approve', 'reject']),
   note: z.string().nullable(),
   userId: z.string(),
@@ -90,10 +89,7 @@ export const exceptionDecisionAuditEntrySchema = z.object({
 /** The app moved the deal back through HubSpot's API: at once (`revert`) or on a manager's rejection. */
 export const exceptionMoveBackAuditEntrySchema = z.object({
   type: z.literal('exception-move-back'),
-  id: z.string(),
-  at: isoDateTime,
-  dealId: z.string(),
-  exceptionId: z.string(),
+  ...exceptionEntryFields,
   fromStage: z.string(),
   toStage: z.string(),
   reason: z.enum(['revert', 'rejected']),
