@@ -82,6 +82,7 @@ const sumStats = (all: ProcessingStats[]): ProcessingStats => ({
   dropped: all.reduce((sum, stats) => sum + stats.dropped, 0),
   retried: all.reduce((sum, stats) => sum + stats.retried, 0),
   parked: all.reduce((sum, stats) => sum + stats.parked, 0),
+  cpuMs: all.reduce((sum, stats) => sum + stats.cpuMs, 0),
 });
 const statsOf = async (servers: IntakeServer[]) =>
   sumStats(await Promise.all(servers.map((s) => s.ask('stats'))));

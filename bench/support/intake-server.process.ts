@@ -21,6 +21,13 @@ export interface ProcessingStats {
   dropped: number;
   retried: number;
   parked: number;
+  /** CPU time this process used so far (user + system), in ms: what processing cost, waits excluded. */
+  cpuMs: number;
+}
+
+function cpuMsSoFar(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
 }
 
 async function startBareServer() {
@@ -36,7 +43,13 @@ async function startBareServer() {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    stats: async (): Promise<ProcessingStats> => ({ applied: 0, dropped: 0, retried: 0, parked: 0 }),
+    stats: async (): Promise<ProcessingStats> => ({
+      applied: 0,
+      dropped: 0,
+      retried: 0,
+      parked: 0,
+      cpuMs: cpuMsSoFar(),
+    }),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -71,6 +84,7 @@ async function startNpmStartService(databaseUrl: string, hubspotUrl: string, pro
       dropped: events.get({ outcome: 'dropped' }),
       retried: events.get({ outcome: 'retried' }),
       parked: events.get({ outcome: 'parked' }),
+      cpuMs: cpuMsSoFar(),
     }),
     close: () => running.stop(),
   };

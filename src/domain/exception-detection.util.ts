@@ -112,6 +112,39 @@ export type StageMoveVerdict =
  * takes a deal out of a closed stage on its own: such a move waits for a manager (`approve`).
  */
 export function judgeStageMove(input: JudgeStageMoveInput): StageMoveVerdict {
+  const judged = listUnmetSteps(input);
+  if (judged.outcome !== 'unmet') return { exception: false, reason: judged.outcome };
+  const { governing, unmet, left } = judged;
+  const enforcement = governing.step.enforcement;
+  const userId = input.movedBy.userId;
+  if (userId !== null && enforcement?.exemptUserIds?.includes(userId))
+    return { exception: false, reason: 'exempt' };
+
+  const mode = modeOf(governing.step);
+  return {
+    exception: true,
+    stepId: (left ?? governing.step).id,
+    mode: mode === 'revert' && isMoveIntoClosedStage(input) ? 'approve' : mode,
+    openItems: unmet.flatMap(({ openItems }) => openItems),
+    justifyWithinBusinessHours:
+      enforcement?.justifyWithinBusinessHours ?? DEFAULT_JUSTIFY_WITHIN_BUSINESS_HOURS,
+  };
+}
+
+interface UnmetStep {
+  step: PlaybookStep;
+  openItems: OpenItem[];
+}
+
+type UnmetSteps =
+  | { outcome: 'no-step' | 'sop-met'; left: PlaybookStep | null }
+  | { outcome: 'unmet'; left: PlaybookStep | null; unmet: UnmetStep[]; governing: UnmetStep };
+
+/**
+ * The steps a move left unmet: the step left and every step skipped (stages mapped to the destination's
+ * own step are not skipped steps), and among them the one whose mode governs (the strictest).
+ */
+export function listUnmetSteps(input: JudgeStageMoveInput): UnmetSteps {
   const { playbook, deal, fromStage, toStage } = input;
   const destination = resolveStepForStage(playbook, deal.pipelineId, toStage).step;
   const left = resolveStepForStage(playbook, deal.pipelineId, fromStage).step;
@@ -124,34 +157,24 @@ export function judgeStageMove(input: JudgeStageMoveInput): StageMoveVerdict {
   for (const stageId of listSkippedStages(input.stages, fromStage, toStage)) {
     consider(resolveStepForStage(playbook, deal.pipelineId, stageId).step);
   }
-  if (judged.length === 0) return { exception: false, reason: 'no-step' };
+  if (judged.length === 0) return { outcome: 'no-step', left };
 
   const unmet = judged
     .map((step) => ({ step, openItems: listOpenItems(step, input) }))
     .filter(({ openItems }) => openItems.length > 0);
-  if (unmet.length === 0) return { exception: false, reason: 'sop-met' };
-
+  if (unmet.length === 0) return { outcome: 'sop-met', left };
   const governing = unmet.reduce((strictest, candidate) =>
     MODE_STRICTNESS[modeOf(candidate.step)] > MODE_STRICTNESS[modeOf(strictest.step)] ? candidate : strictest,
   );
-  const enforcement = governing.step.enforcement;
-  const userId = input.movedBy.userId;
-  if (userId !== null && enforcement?.exemptUserIds?.includes(userId))
-    return { exception: false, reason: 'exempt' };
-
-  const mode = modeOf(governing.step);
-  const toClosed = input.stages.find((stage) => stage.id === toStage)?.isClosed ?? false;
-  return {
-    exception: true,
-    stepId: (left ?? governing.step).id,
-    mode: mode === 'revert' && toClosed ? 'approve' : mode,
-    openItems: unmet.flatMap(({ openItems }) => openItems),
-    justifyWithinBusinessHours:
-      enforcement?.justifyWithinBusinessHours ?? DEFAULT_JUSTIFY_WITHIN_BUSINESS_HOURS,
-  };
+  return { outcome: 'unmet', left, unmet, governing };
 }
 
-function modeOf(step: PlaybookStep): EnforcementMode {
+/** A move into closed won or lost: `revert` never takes a deal out of one on its own. */
+export function isMoveIntoClosedStage(input: Pick<JudgeStageMoveInput, 'stages' | 'toStage'>): boolean {
+  return input.stages.find((stage) => stage.id === input.toStage)?.isClosed ?? false;
+}
+
+export function modeOf(step: PlaybookStep): EnforcementMode {
   return step.enforcement?.mode ?? 'advisory';
 }
 

@@ -164,3 +164,5 @@ export type {
   PipelineStageOrder,
   StageMoveVerdict,
 } from './exception-detection.util';
+export { previewEnforcement } from './enforcement-preview.util';
+export type { RecordedStageMove, StepEnforcementPreview } from './enforcement-preview.util';

@@ -15,6 +15,10 @@ export const AUDIT_CSV_COLUMNS = [
   'user_email',
   'note',
   'snoozed_until',
+  'exception_id',
+  'mode',
+  'open_items',
+  'decision',
 ] as const;
 
 type AuditCsvColumn = (typeof AUDIT_CSV_COLUMNS)[number];
@@ -52,6 +56,45 @@ function toColumns(entry: AuditEntry): Partial<Record<AuditCsvColumn, string | n
         user_email: entry.userEmail,
         note: entry.reason,
         snoozed_until: entry.until,
+      };
+    case 'exception':
+      return {
+        ...common,
+        from_stage: entry.fromStage,
+        to_stage: entry.toStage,
+        source: entry.source,
+        step_id: entry.stepId,
+        user_id: entry.userId,
+        exception_id: entry.exceptionId,
+        mode: entry.mode,
+        open_items: entry.openItems.join('; '),
+      };
+    case 'exception-justification':
+      return {
+        ...common,
+        user_id: entry.userId,
+        user_email: entry.userEmail,
+        note: entry.reason,
+        exception_id: entry.exceptionId,
+      };
+    case 'exception-decision':
+      return {
+        ...common,
+        user_id: entry.userId,
+        user_email: entry.userEmail,
+        note: entry.note,
+        exception_id: entry.exceptionId,
+        decision: entry.decision,
+      };
+    case 'exception-move-back':
+      return {
+        ...common,
+        from_stage: entry.fromStage,
+        to_stage: entry.toStage,
+        source: entry.source,
+        note:
+          entry.reason === 'revert' ? 'moved back at once (revert)' : "moved back on a manager's rejection",
+        exception_id: entry.exceptionId,
       };
   }
 }

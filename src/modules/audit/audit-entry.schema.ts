@@ -47,10 +47,65 @@ export const snoozeAuditEntrySchema = z.object({
   stageEnteredAt: isoDateTime.nullable(),
 });
 
+/** What every entry about an exception carries: which exception, of which deal, and when. */
+const exceptionEntryFields = {
+  id: z.string(),
+  at: isoDateTime,
+  dealId: z.string(),
+  exceptionId: z.string(),
+};
+
+/** A deal moved on with its SOP unmet (DESIGN.md §7); who moved it is HubSpot's source and user. */
+export const exceptionAuditEntrySchema = z.object({
+  type: z.literal('exception'),
+  ...exceptionEntryFields,
+  fromStage: z.string(),
+  toStage: z.string(),
+  stepId: z.string(),
+  mode: z.enum(['advisory', 'justify', 'approve', 'revert']),
+  /** The titles of the required actions open and checks failing at the move. */
+  openItems: z.array(z.string()),
+  source: z.string(),
+  userId: z.string().nullable(),
+});
+
+export const exceptionJustificationAuditEntrySchema = z.object({
+  type: z.literal('exception-justification'),
+  ...exceptionEntryFields,
+  reason: z.string(),
+  userId: z.string(),
+  userEmail: z.string().nullable(),
+});
+
+export const exceptionDecisionAuditEntrySchema = z.object({
+  type: z.literal('exception-decision'),
+  ...exceptionEntryFields,
+  decision: z.enum(['approve', 'reject']),
+  note: z.string().nullable(),
+  userId: z.string(),
+  userEmail: z.string().nullable(),
+});
+
+/** The app moved the deal back through HubSpot's API: at once (`revert`) or on a manager's rejection. */
+export const exceptionMoveBackAuditEntrySchema = z.object({
+  type: z.literal('exception-move-back'),
+  ...exceptionEntryFields,
+  fromStage: z.string(),
+  toStage: z.string(),
+  reason: z.enum(['revert', 'rejected']),
+  /** Always the app itself; the manager behind a rejection is in the decision entry. */
+  source: z.literal('SOP Guide'),
+  userId: z.null(),
+});
+
 export const auditEntrySchema = z.discriminatedUnion('type', [
   stageChangeAuditEntrySchema,
   actionAuditEntrySchema,
   snoozeAuditEntrySchema,
+  exceptionAuditEntrySchema,
+  exceptionJustificationAuditEntrySchema,
+  exceptionDecisionAuditEntrySchema,
+  exceptionMoveBackAuditEntrySchema,
 ]);
 
 export const dealAuditResponseSchema = z.object({

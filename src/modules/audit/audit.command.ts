@@ -6,12 +6,13 @@ import type { CliCommand } from '../../platform/cli/cli-command';
 
 /**
  * `sop-guide audit --portal <id> [--since <date>]`: the audit trail of every deal of a portal as CSV on
- * stdout (stage changes, checklist ticks and unticks, snoozes), oldest first, for compliance reviews.
+ * stdout (stage changes, checklist ticks and unticks, snoozes, exceptions with their reasons, decisions
+ * and moves back), oldest first, for compliance reviews.
  */
 export const auditCommand: CliCommand<{ audit: DealAuditService }> = {
   name: 'audit',
   usage: 'sop-guide audit --portal <id> [--since <date>]',
-  summary: "export a portal's audit trail (stage changes, checklist ticks, snoozes) as CSV",
+  summary: "export a portal's audit trail (stage changes, checklist ticks, snoozes, exceptions) as CSV",
   flags: { portal: 'string', since: 'string' },
   async run(args, io, openServices) {
     const portal = stringFlag(args, 'portal');

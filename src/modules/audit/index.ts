@@ -15,7 +15,7 @@ declare module '../../platform/db/store' {
   }
 }
 
-/** Every stage change, checklist tick and snooze of a deal, for the card and compliance exports. */
+/** Every stage change, checklist tick, snooze and exception of a deal, for the card and compliance exports. */
 export const auditModule = defineModule({
   name: 'audit',
   repositories: (ctx) => ({ auditTrail: createAuditTrailRepository(ctx) }),

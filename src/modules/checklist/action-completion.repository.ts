@@ -31,12 +31,11 @@ export interface ActionCompletionRepository {
     dealId: string,
     filter?: ActionCompletionFilter,
   ): Promise<ScopedActionState[]>;
-  /** The deal's log itself, oldest first: what was ticked before a given moment (exception detection). */
-  listActionCompletions(
-    portalId: number,
-    dealId: string,
-    filter?: ActionCompletionFilter,
-  ): Promise<ActionCompletion[]>;
+  /**
+   * The deals' logs themselves, oldest first: what was ticked before a given moment (exception
+   * detection, for a whole batch's deals in one query).
+   */
+  listActionCompletions(portalId: number, dealIds: readonly string[]): Promise<ActionCompletion[]>;
 }
 
 export function toActionCompletion(row: ActionCompletionsTable): ActionCompletion {
@@ -95,6 +94,17 @@ export function createActionCompletionRepository(ctx: StoreContext): ActionCompl
     async listActionStates(portalId, dealId, filter) {
       return foldActionCompletions(await listLog(portalId, dealId, filter));
     },
-    listActionCompletions: listLog,
+    async listActionCompletions(portalId, dealIds) {
+      if (dealIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('action_completions')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('deal_id', 'in', dealIds)
+        .orderBy('at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toActionCompletion);
+    },
   };
 }

@@ -29,8 +29,8 @@ export interface RecordStageChangeInput {
 
 export interface StageChangeRepository {
   recordStageChange(input: RecordStageChangeInput, options?: { now?: Date }): Promise<{ recorded: boolean }>;
-  /** A deal's stage history, oldest first: which stage entry a move left (exception detection). */
-  listStageChanges(portalId: number, dealId: string, options?: { since?: Date }): Promise<StageChange[]>;
+  /** The deals' stage history, oldest first: which stage entry a move left (exception detection). */
+  listStageChanges(portalId: number, dealIds: readonly string[]): Promise<StageChange[]>;
 }
 
 export function toStageChange(row: StageChangesTable): StageChange {
@@ -71,14 +71,17 @@ export function createStageChangeRepository(ctx: StoreContext): StageChangeRepos
         .executeTakeFirst();
       return { recorded: inserted !== undefined };
     },
-    async listStageChanges(portalId, dealId, options = {}) {
-      let query = db
+    async listStageChanges(portalId, dealIds) {
+      if (dealIds.length === 0) return [];
+      // One query for a whole batch's deals: detection runs inside the inbox batch.
+      const rows = await db
         .selectFrom('stage_changes')
         .selectAll()
         .where('portal_id', '=', portalId)
-        .where('deal_id', '=', dealId);
-      if (options.since) query = query.where('occurred_at', '>=', toEpochMs(options.since));
-      const rows = await query.orderBy('occurred_at').orderBy('id').execute();
+        .where('deal_id', 'in', dealIds)
+        .orderBy('occurred_at')
+        .orderBy('id')
+        .execute();
       return rows.map(toStageChange);
     },
   };

@@ -11,9 +11,11 @@ import type { Store } from '../../platform/db';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { DealStageMove } from '../../platform/module';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
+import type { ActionCompletion } from '../checklist';
 import type { DealRecord, StageChange } from '../deals';
-import type { PlaybookService } from '../playbooks';
+import type { PlaybookService, VersionedPlaybook } from '../playbooks';
 import type { PortalRegistry } from '../portals';
+import type { JudgedStageMove } from './judged-move.repository';
 
 /** The stage entry a move left: its stage, when it began, and what the projection knew of it. */
 export interface LeftStageEntry {
@@ -72,6 +74,34 @@ export function findLeftStageEntry(
   return null;
 }
 
+/** A checklist log entry as the judgement reads it. */
+function toActionState(entry: ActionCompletion): ActionState {
+  return {
+    actionId: entry.actionId,
+    done: entry.done,
+    by: entry.userId === null ? null : { userId: entry.userId, email: entry.userEmail },
+    at: entry.at,
+    note: entry.note,
+  };
+}
+
+/** Records of several deals, each deal's in the order read (oldest first). */
+export function groupByDeal<T extends { dealId: string }>(records: readonly T[]): Map<string, T[]> {
+  const grouped = new Map<string, T[]>();
+  for (const record of records) {
+    const list = grouped.get(record.dealId);
+    if (list) list.push(record);
+    else grouped.set(record.dealId, [record]);
+  }
+  return grouped;
+}
+
+/** One stage entry's checklist, as action states, from the deal's whole log. */
+export function listEntryChecklist(log: readonly ActionCompletion[], stageEnteredAt: Date): ActionState[] {
+  const entryMs = stageEnteredAt.getTime();
+  return log.filter((entry) => entry.stageEnteredAt.getTime() === entryMs).map(toActionState);
+}
+
 export type DetectionOutcome =
   'recorded' | 'duplicate' | 'sop-met' | 'no-step' | 'exempt' | 'own-move' | 'unknown-entry' | 'no-move';
 
@@ -85,8 +115,9 @@ export interface ExceptionDetectionDeps {
 
 /**
  * Judges every stage move the inbox applies and records one exception per stage entry left with its
- * SOP unmet. Reads only the store and the cached pipelines; idempotent (the key is the entry left), so
- * a batch retried after a failure, or an event delivered twice, records nothing twice.
+ * SOP unmet, and every move judged (for the enforcement preview). Reads only the store and the cached
+ * pipelines; idempotent (the key is the entry left), so a batch retried after a failure, or an event
+ * delivered twice, records nothing twice.
  */
 export function createExceptionDetection(deps: ExceptionDetectionDeps) {
   const { store, hubspot, playbooks, portals } = deps;
@@ -102,37 +133,36 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     return pipeline?.stages ?? [];
   };
 
-  /** The checklist log of the entry as action states: the judgement picks each action's latest tick before the move. */
-  const checklistOf = async (
-    portalId: number,
-    dealId: string,
-    stageEnteredAt: Date,
-  ): Promise<ActionState[]> =>
-    (await store.actions.listActionCompletions(portalId, dealId, { stageEnteredAt })).map((entry) => ({
-      actionId: entry.actionId,
-      done: entry.done,
-      by: entry.userId === null ? null : { userId: entry.userId, email: entry.userEmail },
-      at: entry.at,
-      note: entry.note,
-    }));
-
   async function judgeMove(
     portalId: number,
     move: DealStageMove,
     deal: DealRecord,
     history: readonly StageChange[],
+    checklist: readonly ActionCompletion[],
     now: Date,
+    judgedMoves: Map<string, JudgedStageMove>,
+    playbookOf: (pinnedVersion: number | null) => Promise<VersionedPlaybook>,
   ): Promise<DetectionOutcome> {
-    if (isAppOwnMove(move.changeSource, move.sourceId, move.appId)) return 'own-move';
     const left = findLeftStageEntry(history, move.before, move.occurredAt);
     if (!left) return 'unknown-entry';
     if (left.stageId === move.toStage) return 'no-move';
-    const [{ version, playbook }, stages, actionStates] = await Promise.all([
-      playbooks.forPinnedVersion(portalId, left.playbookVersion),
-      stagesOf(portalId, deal.pipelineId),
-      checklistOf(portalId, deal.dealId, left.checklistEnteredAt),
-    ]);
+    const key = buildExceptionKey(deal.dealId, left.stageId, left.enteredAt);
     const movedBy = describeMoveSource(move.changeSource, move.sourceId);
+    judgedMoves.set(key, {
+      key,
+      dealId: deal.dealId,
+      fromStage: left.stageId,
+      checklistEnteredAt: left.checklistEnteredAt,
+      toStage: move.toStage,
+      movedAt: move.occurredAt,
+      movedBy,
+    });
+    const [{ version, playbook }, stages] = await Promise.all([
+      playbookOf(left.playbookVersion),
+      stagesOf(portalId, deal.pipelineId),
+    ]);
+    // The entry's checklist; the judgement picks each action's latest tick before the move.
+    const actionStates = listEntryChecklist(checklist, left.checklistEnteredAt);
     const verdict = judgeStageMove({
       playbook,
       deal,
@@ -146,7 +176,7 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     if (!verdict.exception) return verdict.reason;
     const { created } = await store.exceptions.recordException(
       {
-        key: buildExceptionKey(deal.dealId, left.stageId, left.enteredAt),
+        key,
         portalId,
         dealId: deal.dealId,
         fromStage: left.stageId,
@@ -175,22 +205,43 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
 
   return {
     async judgeStageMoves(portalId: number, moves: readonly DealStageMove[], now: Date): Promise<void> {
-      const ordered = [...moves].sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+      // The app's own moves (reverts, rejections) are told by the event alone: nothing is read for them.
+      const ordered = moves
+        .filter((move) => {
+          const own = isAppOwnMove(move.changeSource, move.sourceId, move.appId);
+          if (own) judged.inc({ outcome: 'own-move' });
+          return !own;
+        })
+        .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+      if (ordered.length === 0) return;
       const dealIds = [...new Set(ordered.map((move) => move.dealId))];
+      // Three reads for the whole batch, sequential on purpose (a SQLite store has one connection).
       const deals = new Map(
         (await store.deals.getDeals(portalId, dealIds)).map((deal) => [deal.dealId, deal]),
       );
-      const histories = new Map<string, StageChange[]>();
+      const histories = groupByDeal(await store.stageChanges.listStageChanges(portalId, dealIds));
+      const checklists = groupByDeal(await store.actions.listActionCompletions(portalId, dealIds));
+      const judgedMoves = new Map<string, JudgedStageMove>();
+      // Once per pinned version a batch: an unpinned entry follows the current version, a read each time.
+      const playbooksOfBatch = new Map<number | null, Promise<VersionedPlaybook>>();
+      const playbookOf = (pinnedVersion: number | null) => {
+        let found = playbooksOfBatch.get(pinnedVersion);
+        if (!found) {
+          found = playbooks.forPinnedVersion(portalId, pinnedVersion);
+          playbooksOfBatch.set(pinnedVersion, found);
+        }
+        return found;
+      };
       for (const move of ordered) {
         const deal = deals.get(move.dealId);
         if (!deal || deal.deletedAt) continue;
-        let history = histories.get(move.dealId);
-        if (!history) {
-          history = await store.stageChanges.listStageChanges(portalId, move.dealId);
-          histories.set(move.dealId, history);
-        }
-        judged.inc({ outcome: await judgeMove(portalId, move, deal, history, now) });
+        const history = histories.get(move.dealId) ?? [];
+        const checklist = checklists.get(move.dealId) ?? [];
+        judged.inc({
+          outcome: await judgeMove(portalId, move, deal, history, checklist, now, judgedMoves, playbookOf),
+        });
       }
+      await store.judgedMoves.recordJudgedMoves(portalId, [...judgedMoves.values()]);
     },
   };
 }

@@ -76,7 +76,21 @@ export interface ExceptionFilter {
   limit: number;
 }
 
+/** An exception with when the app moved its deal back (a revert, a rejection), for the audit trail. */
+export interface ExceptionHistory {
+  exception: DealException;
+  movedBackAt: Date | null;
+}
+
 export interface ExceptionRepository {
+  /**
+   * Exceptions of one deal (or the whole portal) with anything recorded at or after `since`, oldest
+   * move first.
+   */
+  listExceptionHistory(
+    portalId: number,
+    filter: { dealId?: string; since?: Date },
+  ): Promise<ExceptionHistory[]>;
   /** Inserts the exception unless its key (the stage entry left) already has one. */
   recordException(input: NewDealException, now: Date): Promise<{ created: boolean }>;
   /** The deal's exceptions, newest move first. */
@@ -158,6 +172,37 @@ export function createExceptionRepository(ctx: StoreContext): ExceptionRepositor
       );
 
   return {
+    async listExceptionHistory(portalId, filter) {
+      let query = db
+        .selectFrom('deal_exceptions')
+        .leftJoin('exception_outbox', (join) =>
+          join
+            .onRef('exception_outbox.exception_id', '=', 'deal_exceptions.id')
+            .on('exception_outbox.kind', '=', MOVE_BACK)
+            .on('exception_outbox.status', '=', 'sent'),
+        )
+        .selectAll('deal_exceptions')
+        .select('exception_outbox.updated_at as moved_back_at')
+        .where('deal_exceptions.portal_id', '=', portalId);
+      if (filter.dealId !== undefined) query = query.where('deal_exceptions.deal_id', '=', filter.dealId);
+      if (filter.since) {
+        const sinceMs = toEpochMs(filter.since);
+        // A justification or decision updates the row; a move back is the outbox's.
+        query = query.where((eb) =>
+          eb.or([
+            eb('deal_exceptions.updated_at', '>=', sinceMs),
+            eb('deal_exceptions.moved_at', '>=', sinceMs),
+            eb('exception_outbox.updated_at', '>=', sinceMs),
+          ]),
+        );
+      }
+      const rows = await query.orderBy('deal_exceptions.moved_at').orderBy('deal_exceptions.id').execute();
+      return rows.map(({ moved_back_at, ...row }) => ({
+        exception: toDealException(row),
+        movedBackAt: moved_back_at === null ? null : new Date(Number(moved_back_at)),
+      }));
+    },
+
     async recordException(input, now) {
       const inserted = await db
         .insertInto('deal_exceptions')

@@ -7,7 +7,15 @@ import {
   exceptionJustificationBodySchema,
   exceptionListResponseSchema,
 } from '../../../extensions/app/cards/src/guidance-response.schema';
+import {
+  ENFORCEMENT_PREVIEW_DAYS,
+  enforcementPreviewResponseSchema,
+} from '../../../extensions/app/settings/src/playbook-api.schema';
 import type { Clock } from '../../platform/clock';
+import type { ManagerAccess } from '../access';
+import { readPlaybookBody, type PlaybookPublishingService } from '../playbooks';
+import type { PortalRegistry } from '../portals';
+import type { EnforcementPreviewService } from './enforcement-preview.service';
 import { AppError } from '../../platform/errors/app-error';
 import { parseBody, readCardRequestContext } from '../../platform/http/card-request-context';
 import type { ExceptionDecisions } from './exception-decision.service';
@@ -23,6 +31,14 @@ const exceptionListQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(MAX_EXCEPTION_PAGE_SIZE).optional(),
 });
 
+const enforcementPreviewQuerySchema = z.object({
+  days: z
+    .enum(ENFORCEMENT_PREVIEW_DAYS.map(String) as [string, ...string[]], {
+      error: `expected one of ${ENFORCEMENT_PREVIEW_DAYS.join(', ')}`,
+    })
+    .default('30'),
+});
+
 const EXCEPTION_ID_PATTERN = /^[a-z0-9]{1,64}$/;
 
 function readExceptionId(value: unknown): string {
@@ -31,38 +47,50 @@ function readExceptionId(value: unknown): string {
   return id;
 }
 
+/** The query, or a 400 naming each bad parameter. */
+function parseQuery<T>(schema: z.ZodType<T>, query: unknown): T {
+  const parsed = schema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((issue) => ({
+    path: issue.path.join('.'),
+    message: issue.message,
+  }));
+  throw new AppError(
+    'BAD_REQUEST',
+    `Invalid query: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+    { issues },
+  );
+}
+
 /**
  * GET /api/v1/exceptions?status=&ownerId=&since=&cursor=&limit= and
  * POST /api/v1/exceptions/:id/justification {reason} and
- * POST /api/v1/exceptions/:id/decision {decision, note?} — DESIGN.md §7.
+ * POST /api/v1/exceptions/:id/decision {decision, note?} — DESIGN.md §7; and, for the settings page,
+ * POST /api/v1/playbook/enforcement-preview?days=30|90 with a candidate playbook (managers).
  */
 export function createExceptionsRouter({
   exceptionQueries,
   exceptionJustification,
   exceptionDecisions,
+  enforcementPreview,
+  playbookPublishing,
+  managerAccess,
+  portals,
   clock,
 }: {
   exceptionQueries: ExceptionQueries;
   exceptionJustification: ExceptionJustification;
   exceptionDecisions: ExceptionDecisions;
+  enforcementPreview: EnforcementPreviewService;
+  playbookPublishing: Pick<PlaybookPublishingService, 'validate'>;
+  managerAccess: Pick<ManagerAccess, 'requireManager'>;
+  portals: Pick<PortalRegistry, 'isInstalled'>;
   clock: Clock;
 }): Router {
   const router = Router();
   router.get('/exceptions', async (req, res) => {
     const { portalId, userId } = readCardRequestContext(req);
-    const parsed = exceptionListQuerySchema.safeParse(req.query);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => ({
-        path: issue.path.join('.'),
-        message: issue.message,
-      }));
-      throw new AppError(
-        'BAD_REQUEST',
-        `Invalid query: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
-        { issues },
-      );
-    }
-    const { since, ...rest } = parsed.data;
+    const { since, ...rest } = parseQuery(exceptionListQuerySchema, req.query);
     const body = await exceptionQueries.listExceptions(
       portalId,
       userId,
@@ -97,6 +125,16 @@ export function createExceptionsRouter({
       now: clock.now(),
     });
     res.json(dealExceptionSchema.parse(exception));
+  });
+  router.post('/playbook/enforcement-preview', async (req, res) => {
+    const { portalId, userId } = readCardRequestContext(req);
+    if (!portals.isInstalled(portalId))
+      throw new AppError('NOT_FOUND', 'SOP Guide is not installed in this portal');
+    await managerAccess.requireManager(portalId, userId);
+    const { days } = parseQuery(enforcementPreviewQuerySchema, req.query);
+    const candidate = playbookPublishing.validate(readPlaybookBody(req.body).document);
+    const preview = await enforcementPreview.preview(portalId, candidate, Number(days), clock.now());
+    res.json(enforcementPreviewResponseSchema.parse(preview));
   });
   return router;
 }

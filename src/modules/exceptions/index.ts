@@ -12,12 +12,19 @@ import {
 import { createExceptionQueries } from './exception-query.service';
 import { createOwnerLookup } from './owner-lookup';
 import { createExceptionRepository, type ExceptionRepository } from './exception.repository';
+import { judgedStageMovesMigration } from './0013-judged-stage-moves.migration';
+import {
+  createJudgedMoveRepository,
+  type JudgedMoveRepository,
+  type JudgedStageMovesTable,
+} from './judged-move.repository';
 import {
   dealExceptionsMigration,
   type DealExceptionsTable,
   type ExceptionOutboxTable,
 } from './exception.table';
 import { createExceptionsRouter } from './exceptions.route';
+import { createEnforcementPreview } from './enforcement-preview.service';
 import { exceptionsCommand } from './exceptions.command';
 
 export type { ExceptionQueries } from './exception-query.service';
@@ -25,6 +32,7 @@ export { countOpenExceptions } from './exception-view';
 export {
   EXCEPTION_STATUSES,
   type DealException,
+  type ExceptionHistory,
   type ExceptionRepository,
   type ExceptionStatus,
 } from './exception.repository';
@@ -39,6 +47,7 @@ declare module '../../platform/db/store' {
   interface StoreRepositories {
     exceptions: ExceptionRepository;
     exceptionOutbox: ExceptionOutboxRepository;
+    judgedMoves: JudgedMoveRepository;
   }
 }
 
@@ -46,6 +55,7 @@ declare module '../../platform/db/database.types' {
   interface Database {
     deal_exceptions: DealExceptionsTable;
     exception_outbox: ExceptionOutboxTable;
+    judged_stage_moves: JudgedStageMovesTable;
   }
 }
 
@@ -56,15 +66,20 @@ declare module '../../platform/db/database.types' {
  */
 export const exceptionsModule = defineModule({
   name: 'exceptions',
-  migrations: { '0007-deal-exceptions': dealExceptionsMigration },
+  migrations: {
+    '0007-deal-exceptions': dealExceptionsMigration,
+    '0013-judged-stage-moves': judgedStageMovesMigration,
+  },
   repositories: (ctx) => ({
     exceptions: createExceptionRepository(ctx),
     exceptionOutbox: createExceptionOutboxRepository(ctx),
+    judgedMoves: createJudgedMoveRepository(ctx),
   }),
   create: (
     deps: ExceptionDetectionDeps &
       Omit<Parameters<typeof createExceptionQueries>[0], 'owners'> &
-      Omit<Parameters<typeof createExceptionResponses>[0], 'owners'> & {
+      Omit<Parameters<typeof createExceptionResponses>[0], 'owners'> &
+      Pick<Parameters<typeof createExceptionsRouter>[0], 'playbookPublishing' | 'portals'> & {
         clock: Clock;
         installations: readonly Installation[];
         hubspot: Parameters<typeof createOwnerLookup>[0];
@@ -78,6 +93,7 @@ export const exceptionsModule = defineModule({
       exceptionJustification: createExceptionJustification({ ...deps, owners }),
       exceptionResponses,
       exceptionDecisions: createExceptionDecisions({ ...deps, exceptionResponses }),
+      enforcementPreview: createEnforcementPreview(deps),
     };
   },
   routes: createExceptionsRouter,

@@ -16,6 +16,7 @@ export type { PlaybookPublishingService } from './playbook-publishing.service';
 export type { PlaybookService, VersionedPlaybook } from './playbook.service';
 export type { PlaybookRepository, PlaybookVersion, SavePlaybookOptions } from './playbook.repository';
 export { listUnknownPipelineStages } from './pipeline-warnings.util';
+export { readPlaybookBody } from './playbook.route';
 
 declare module '../../platform/db/store' {
   interface StoreRepositories {

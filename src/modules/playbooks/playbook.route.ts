@@ -47,7 +47,8 @@ const documentBodySchema = z.record(z.string(), z.unknown(), {
   error: 'expected the playbook document as a JSON object',
 });
 
-function readPlaybookBody(body: unknown) {
+/** A PUT or preview body: the document (read-only answer fields dropped) and the publish options. */
+export function readPlaybookBody(body: unknown) {
   const { note, applyToDealsInProgress, ...rest } = parseBody(documentBodySchema, body ?? null);
   const options = parseBody(publishOptionsSchema, { note, applyToDealsInProgress });
   const document = Object.fromEntries(Object.entries(rest).filter(([key]) => !READ_ONLY_FIELDS.has(key)));

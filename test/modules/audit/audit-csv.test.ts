@@ -27,7 +27,7 @@ describe('audit CSV cells', () => {
       toStage: 'qualifiedtobuy',
       source: 'CRM',
     });
-    expect(row).toBe('2026-11-26T15:00:00.000Z,stage-change,42,,qualifiedtobuy,CRM,,,,,,,');
+    expect(row).toBe('2026-11-26T15:00:00.000Z,stage-change,42,,qualifiedtobuy,CRM,,,,,,,,,,,');
   });
 });
 

@@ -52,7 +52,7 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
     await moveDeal(dealId, 'decisionmakerboughtin', minutesAfter(start, 15));
   }
 
-  it('lists stage changes, ticks, unticks and snoozes in the order they happened', async () => {
+  it('lists stage changes, ticks, unticks and snoozes, newest first', async () => {
     const dealId = t.sample.deals.stalledQualified;
     await playDealHistory(dealId, 'Agenda was for the wrong team');
 
@@ -62,13 +62,16 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
     expect(
       response.body.entries.map((entry: { type: string; at: string }) => [entry.type, entry.at]),
     ).toEqual([
-      ['stage-change', minutesAfter(start, -30).toISOString()],
-      ['action', start.toISOString()],
-      ['snooze', minutesAfter(start, 5).toISOString()],
-      ['action', minutesAfter(start, 10).toISOString()],
+      // Each move left its step's required actions open: the default playbook records an advisory exception.
+      ['exception', minutesAfter(start, 15).toISOString()],
       ['stage-change', minutesAfter(start, 15).toISOString()],
+      ['action', minutesAfter(start, 10).toISOString()],
+      ['snooze', minutesAfter(start, 5).toISOString()],
+      ['action', start.toISOString()],
+      ['exception', minutesAfter(start, -30).toISOString()],
+      ['stage-change', minutesAfter(start, -30).toISOString()],
     ]);
-    const [movedIn, ticked, snoozed, unticked, movedOn] = response.body.entries;
+    const [, movedOn, unticked, snoozed, ticked, , movedIn] = response.body.entries;
     expect(movedIn).toMatchObject({
       fromStage: 'qualifiedtobuy',
       toStage: 'presentationscheduled',
@@ -130,8 +133,8 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
         entry.toStage,
       ]),
     ).toEqual([
-      [firstAt.toISOString(), 'qualifiedtobuy', 'presentationscheduled'],
       [secondAt.toISOString(), 'presentationscheduled', 'decisionmakerboughtin'],
+      [firstAt.toISOString(), 'qualifiedtobuy', 'presentationscheduled'],
     ]);
   });
 
@@ -169,23 +172,33 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
       'user_email',
       'note',
       'snoozed_until',
+      'exception_id',
+      'mode',
+      'open_items',
+      'decision',
     ]);
     const column = (row: string[], name: string) => row[header!.indexOf(name)];
     expect(rows.map((row) => [column(row, 'type'), column(row, 'deal_id')])).toEqual([
       ['stage-change', t.sample.deals.stalledQualified],
+      ['exception', t.sample.deals.stalledQualified],
       ['action', t.sample.deals.stalledQualified],
       ['snooze', t.sample.deals.stalledQualified],
       ['action', t.sample.deals.stalledQualified],
       ['stage-change', t.sample.deals.stalledQualified],
+      ['exception', t.sample.deals.stalledQualified],
       ['action', t.sample.deals.freshAppointment],
     ]);
     expect(rows.every((row) => row.length === header!.length)).toBe(true);
-    expect(column(rows[3]!, 'note')).toBe(awkwardNote);
-    expect(column(rows[3]!, 'done')).toBe('undone');
-    expect(column(rows[3]!, 'user_email')).toBe('sam@example.com');
-    expect(column(rows[2]!, 'user_email')).toBe('rep@example.com');
+    expect(column(rows[4]!, 'note')).toBe(awkwardNote);
+    expect(column(rows[4]!, 'done')).toBe('undone');
+    expect(column(rows[4]!, 'user_email')).toBe('sam@example.com');
+    expect(column(rows[3]!, 'user_email')).toBe('rep@example.com');
+    expect([column(rows[1]!, 'mode'), column(rows[1]!, 'to_stage')]).toEqual([
+      'advisory',
+      'presentationscheduled',
+    ]);
     // A spreadsheet must show the note, not run it.
-    expect(column(rows[5]!, 'note')).toBe(`'=HYPERLINK("http://evil.example")`);
+    expect(column(rows[7]!, 'note')).toBe(`'=HYPERLINK("http://evil.example")`);
 
     const since: string[] = [];
     const sinceIo = { ...io, out: (text: string) => since.push(text) };
@@ -199,7 +212,7 @@ describe.each(DATABASES)("a deal's audit trail (%s)", (database) => {
       parseCsv(`${since.join('\n')}\n`)
         .slice(1)
         .map((row) => row[1]),
-    ).toEqual(['action', 'stage-change', 'action']);
+    ).toEqual(['action', 'stage-change', 'exception', 'action']);
   });
 
   it('refuses an export without a valid portal id', async () => {

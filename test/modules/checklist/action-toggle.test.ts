@@ -65,7 +65,16 @@ describe.each(DATABASES)('ticking checklist actions on a deal (%s)', (database) 
 
     const audit = await t.cardRequest('GET', `/api/v1/deals/${dealId}/audit`);
     const toggles = audit.body.entries.filter((entry: { type: string }) => entry.type === 'action');
+    // Newest first.
     expect(toggles).toEqual([
+      expect.objectContaining({
+        actionId: 'discovery-call',
+        done: false,
+        userId: '202',
+        userEmail: 'sam@example.com',
+        note: 'Ticked by mistake',
+        at: minutesAfter(tickedAt, 5).toISOString(),
+      }),
       expect.objectContaining({
         actionId: 'discovery-call',
         stepId: 'qualification',
@@ -74,14 +83,6 @@ describe.each(DATABASES)('ticking checklist actions on a deal (%s)', (database) 
         userEmail: 'rep@example.com',
         note: null,
         at: tickedAt.toISOString(),
-      }),
-      expect.objectContaining({
-        actionId: 'discovery-call',
-        done: false,
-        userId: '202',
-        userEmail: 'sam@example.com',
-        note: 'Ticked by mistake',
-        at: minutesAfter(tickedAt, 5).toISOString(),
       }),
     ]);
   });

@@ -21,6 +21,16 @@ export const playbookCheckSchema = z.looseObject({
   rule: z.unknown(),
 });
 
+/** The modes the server knows (its strict schema decides; the page offers these). */
+export const ENFORCEMENT_MODES = ['advisory', 'justify', 'approve', 'revert'] as const;
+export type EnforcementModeName = (typeof ENFORCEMENT_MODES)[number];
+
+export const stepEnforcementSchema = z.looseObject({
+  mode: z.string(),
+  justifyWithinBusinessHours: z.number().optional(),
+  exemptUserIds: z.array(z.string()).optional(),
+});
+
 export const playbookStepSchema = z.looseObject({
   id: z.string(),
   title: z.string(),
@@ -28,6 +38,7 @@ export const playbookStepSchema = z.looseObject({
   stallAfterBusinessDays: z.number().optional(),
   actions: z.array(playbookActionSchema).default([]),
   checks: z.array(playbookCheckSchema).default([]),
+  enforcement: stepEnforcementSchema.optional(),
 });
 
 export const pipelineMappingSchema = z.looseObject({
@@ -107,10 +118,45 @@ export const playbookPreviewResponseSchema = z.object({
   warnings: z.array(playbookIssueSchema),
 });
 
+/** The windows the enforcement preview looks back over, in days. */
+export const ENFORCEMENT_PREVIEW_DAYS = [30, 90] as const;
+
+const count = z.number().int().nonnegative();
+
+export const stepEnforcementPreviewSchema = z.object({
+  stepId: z.string(),
+  title: z.string(),
+  mode: z.enum(ENFORCEMENT_MODES),
+  moves: count,
+  unmet: count,
+  exempt: count,
+  caught: count,
+  intoClosed: count,
+  ifMode: z.object({
+    advisory: z.object({ recorded: count }),
+    justify: z.object({ reasonsAsked: count }),
+    approve: z.object({ approvalsAsked: count }),
+    revert: z.object({ movedBack: count, approvalsAsked: count }),
+  }),
+});
+
+/** POST /api/v1/playbook/enforcement-preview?days=30|90. */
+export const enforcementPreviewResponseSchema = z.object({
+  evaluatedAt: z.string(),
+  since: z.string(),
+  days: z.number().int().positive(),
+  /** Recorded moves judged (the newest ones, when there were more than the preview reads). */
+  movesJudged: count,
+  /** True when the window held more moves than the preview reads: the figures cover the newest. */
+  truncated: z.boolean(),
+  steps: z.array(stepEnforcementPreviewSchema),
+});
+
 export type PlaybookDocument = z.infer<typeof playbookDocumentSchema>;
 export type PlaybookStepDocument = z.infer<typeof playbookStepSchema>;
 export type PlaybookActionDocument = z.infer<typeof playbookActionSchema>;
 export type PlaybookCheckDocument = z.infer<typeof playbookCheckSchema>;
+export type StepEnforcementDocument = z.infer<typeof stepEnforcementSchema>;
 export type PlaybookIssue = z.infer<typeof playbookIssueSchema>;
 export type PlaybookResponse = z.infer<typeof playbookResponseSchema>;
 export type PublishResponse = z.infer<typeof publishResponseSchema>;
@@ -118,3 +164,5 @@ export type VersionMeta = z.infer<typeof versionMetaSchema>;
 export type HubSpotPipelineView = z.infer<typeof hubspotPipelineSchema>;
 export type PlaybookPreview = z.infer<typeof playbookPreviewResponseSchema>;
 export type StageImpactView = z.infer<typeof stageImpactSchema>;
+export type EnforcementPreview = z.infer<typeof enforcementPreviewResponseSchema>;
+export type StepEnforcementPreviewView = z.infer<typeof stepEnforcementPreviewSchema>;

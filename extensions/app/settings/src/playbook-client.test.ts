@@ -95,4 +95,21 @@ describe('playbook client', () => {
       `${BACKEND_ORIGIN}/api/v1/playbook/versions`,
     ]);
   });
+
+  it('asks for the enforcement preview of a draft over the window chosen', async () => {
+    const calls: Array<{ url: string; options?: HubSpotFetchOptions }> = [];
+    const fetch: HubSpotFetch = async (url, options) => {
+      calls.push({ url, options });
+      return new Response('{"steps":[]}', { status: 200 });
+    };
+
+    await createPlaybookClient(fetch).previewEnforcement({ name: 'SOP', steps: [] }, 90);
+
+    expect(calls).toEqual([
+      {
+        url: `${BACKEND_ORIGIN}/api/v1/playbook/enforcement-preview?days=90`,
+        options: { method: 'POST', body: { name: 'SOP', steps: [] } },
+      },
+    ]);
+  });
 });

@@ -31,6 +31,8 @@ export interface PlaybookClient {
   /** PUT /api/v1/playbook: the document with the publish options as top-level fields. */
   publishPlaybook(document: Record<string, unknown>, options: PublishOptions): Promise<unknown>;
   previewPlaybook(document: Record<string, unknown>): Promise<unknown>;
+  /** POST /api/v1/playbook/enforcement-preview?days=: what each mode would have done with recent moves. */
+  previewEnforcement(document: Record<string, unknown>, days: number): Promise<unknown>;
   listVersions(): Promise<unknown>;
   restoreVersion(version: number, options: PublishOptions): Promise<unknown>;
 }
@@ -80,6 +82,8 @@ export function createPlaybookClient(fetchFromHubSpot: HubSpotFetch): PlaybookCl
     getPlaybook: () => request('GET', '/api/v1/playbook'),
     publishPlaybook: (document, options) => request('PUT', '/api/v1/playbook', { ...document, ...options }),
     previewPlaybook: (document) => request('POST', '/api/v1/playbook/preview', document),
+    previewEnforcement: (document, days) =>
+      request('POST', `/api/v1/playbook/enforcement-preview?days=${days}`, document),
     listVersions: () => request('GET', '/api/v1/playbook/versions'),
     restoreVersion: (version, options) =>
       request('POST', `/api/v1/playbook/versions/${version}/restore`, { ...options }),

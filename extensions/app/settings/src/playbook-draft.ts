@@ -5,7 +5,7 @@
  * and the page needs no validation of its own.
  */
 import YAML from 'yaml';
-import type { PlaybookDocument, PlaybookIssue } from './playbook-api.schema';
+import type { PlaybookDocument, PlaybookIssue, StepEnforcementDocument } from './playbook-api.schema';
 
 // Unknown keys are kept (the index signatures) so that fields the page does not edit survive a
 // load-edit-publish round trip.
@@ -24,6 +24,15 @@ export interface DraftCheck {
   ruleText: string;
 }
 
+/** What happens when a deal leaves the step with its SOP unmet (DESIGN.md §7). */
+export interface DraftEnforcement {
+  [key: string]: unknown;
+  mode: string;
+  justifyWithinBusinessHours?: number;
+  /** The exempt HubSpot user ids as the manager types them (commas or spaces between ids). */
+  exemptUserIdsText: string;
+}
+
 export interface DraftStep {
   [key: string]: unknown;
   id: string;
@@ -32,6 +41,8 @@ export interface DraftStep {
   stallAfterBusinessDays?: number;
   actions: DraftAction[];
   checks: DraftCheck[];
+  /** Absent: the step is advisory and the document carries no enforcement. */
+  enforcement?: DraftEnforcement;
 }
 
 export interface PlaybookDraft {
@@ -60,21 +71,33 @@ export function toDraft(answer: PlaybookDocument): PlaybookDraft {
   const { steps, ...rest } = document as PlaybookDocument;
   return {
     ...rest,
-    steps: steps.map((step) => ({
+    steps: steps.map(({ enforcement, ...step }) => ({
       ...step,
       checks: step.checks.map(({ rule, ...check }) => ({ ...check, ruleText: JSON.stringify(rule) ?? '' })),
+      ...(enforcement ? { enforcement: toDraftEnforcement(enforcement) } : {}),
     })),
   };
+}
+
+function toDraftEnforcement({ exemptUserIds, ...enforcement }: StepEnforcementDocument): DraftEnforcement {
+  return { ...enforcement, exemptUserIdsText: (exemptUserIds ?? []).join(', ') };
 }
 
 export function toDocument(draft: PlaybookDraft): Record<string, unknown> {
   return {
     ...draft,
-    steps: draft.steps.map((step) => ({
+    steps: draft.steps.map(({ enforcement, ...step }) => ({
       ...step,
       checks: step.checks.map(({ ruleText, ...check }) => ({ ...check, rule: parseRuleText(ruleText) })),
+      ...(enforcement ? { enforcement: toEnforcementDocument(enforcement) } : {}),
     })),
   };
+}
+
+/** Ids go as typed (a bad one is the server's to name by its path); none typed sends no list. */
+function toEnforcementDocument({ exemptUserIdsText, ...enforcement }: DraftEnforcement) {
+  const exemptUserIds = exemptUserIdsText.split(/[\s,]+/).filter((id) => id !== '');
+  return { ...enforcement, ...(exemptUserIds.length > 0 ? { exemptUserIds } : {}) };
 }
 
 function parseRuleText(text: string): unknown {
@@ -120,6 +143,29 @@ export function setStallThreshold(draft: PlaybookDraft, stepIndex: number, days:
       if (index !== stepIndex) return step;
       const { stallAfterBusinessDays: _cleared, ...rest } = step;
       return days === undefined ? rest : { ...rest, stallAfterBusinessDays: days };
+    }),
+  };
+}
+
+/**
+ * Changes the step's enforcement; a step without one starts as advisory. The justify deadline is
+ * cleared (undefined) to fall back on the server's default.
+ */
+export function updateEnforcement(
+  draft: PlaybookDraft,
+  stepIndex: number,
+  patch: Partial<DraftEnforcement>,
+): PlaybookDraft {
+  return {
+    ...draft,
+    steps: draft.steps.map((step, index): DraftStep => {
+      if (index !== stepIndex) return step;
+      const merged: DraftEnforcement = {
+        ...(step.enforcement ?? { mode: 'advisory', exemptUserIdsText: '' }),
+        ...patch,
+      };
+      if (merged.justifyWithinBusinessHours === undefined) delete merged.justifyWithinBusinessHours;
+      return { ...step, enforcement: merged };
     }),
   };
 }

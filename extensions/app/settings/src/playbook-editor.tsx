@@ -4,10 +4,14 @@
  * its path-named errors are shown next to the fields they name.
  */
 import { useState } from 'react';
-import { Alert, Button, Divider, Flex, Heading, Input, Text, Toggle } from '@hubspot/ui-extensions';
+import { Alert, Button, Divider, Flex, Heading, Input, Select, Text, Toggle } from '@hubspot/ui-extensions';
+import { EnforcementPreviewTable } from './enforcement-preview-table';
 import { ImpactPreviewTable } from './impact-preview-table';
 import {
+  ENFORCEMENT_PREVIEW_DAYS,
+  enforcementPreviewResponseSchema,
   playbookPreviewResponseSchema,
+  type EnforcementPreview,
   publishResponseSchema,
   type PlaybookIssue,
   type PlaybookPreview,
@@ -20,7 +24,7 @@ import { listPipelineOptions, StageMappingEditor } from './stage-mapping-editor'
 import { StepEditor } from './step-editor';
 import { VersionHistory } from './version-history';
 
-type Busy = 'publish' | 'preview' | 'restore' | null;
+type Busy = 'publish' | 'preview' | 'enforcement-preview' | 'restore' | null;
 
 interface Notice {
   variant: 'success' | 'danger' | 'warning';
@@ -57,6 +61,8 @@ export function PlaybookEditor({ answer, client }: PlaybookEditorProps) {
   const [busy, setBusy] = useState<Busy>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
   const [preview, setPreview] = useState<PlaybookPreview | null>(null);
+  const [enforcementPreview, setEnforcementPreview] = useState<EnforcementPreview | null>(null);
+  const [previewDays, setPreviewDays] = useState<number>(ENFORCEMENT_PREVIEW_DAYS[0]);
   const [note, setNote] = useState('');
   const [applyToDealsInProgress, setApplyToDealsInProgress] = useState(false);
 
@@ -81,6 +87,7 @@ export function PlaybookEditor({ answer, client }: PlaybookEditorProps) {
     setInfo({ version: saved.version, createdAt: saved.createdAt, author: saved.author });
     setIssues([]);
     setPreview(null);
+    setEnforcementPreview(null);
     setNote('');
     setNotice({
       variant: saved.warnings.length > 0 ? 'warning' : 'success',
@@ -135,6 +142,20 @@ export function PlaybookEditor({ answer, client }: PlaybookEditorProps) {
       } catch (error) {
         setPreview(null);
         showFailure('The impact could not be previewed', error);
+      }
+    });
+
+  const runEnforcementPreview = () =>
+    run('enforcement-preview', async () => {
+      try {
+        const answered = enforcementPreviewResponseSchema.parse(
+          await client.previewEnforcement(toDocument(draft), previewDays),
+        );
+        setIssues([]);
+        setEnforcementPreview(answered);
+      } catch (error) {
+        setEnforcementPreview(null);
+        showFailure('The enforcement could not be previewed', error);
       }
     });
 
@@ -217,6 +238,27 @@ export function PlaybookEditor({ answer, client }: PlaybookEditorProps) {
             {busy === 'preview' ? 'Previewing...' : 'Preview impact on open deals'}
           </Button>
           {preview ? <ImpactPreviewTable preview={preview} /> : null}
+          <Flex direction="row" gap="sm" align="end">
+            <Select
+              testId="enforcement-preview-days"
+              label="Recent moves over"
+              name="enforcementPreviewDays"
+              value={previewDays}
+              options={ENFORCEMENT_PREVIEW_DAYS.map((days) => ({
+                label: `the last ${days} days`,
+                value: days,
+              }))}
+              onChange={(value) => setPreviewDays(Number(value))}
+            />
+            <Button
+              testId="enforcement-preview"
+              disabled={busy !== null}
+              onClick={() => void runEnforcementPreview()}
+            >
+              {busy === 'enforcement-preview' ? 'Previewing...' : 'Preview enforcement on recent moves'}
+            </Button>
+          </Flex>
+          {enforcementPreview ? <EnforcementPreviewTable preview={enforcementPreview} /> : null}
           <Input
             testId="publish-note"
             label="Note for this version"

@@ -13,11 +13,13 @@ import {
   Text,
   TextArea,
   Toggle,
+  ToggleGroup,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { PlaybookSettings } from './playbook-settings';
 import { FakePlaybookClient, answer, failure } from './testing/fake-playbook-client';
 import {
+  buildEnforcementPreviewAnswer,
   buildPlaybookAnswer,
   buildPreviewAnswer,
   buildPublishAnswer,
@@ -283,6 +285,176 @@ describe('playbook settings page', () => {
     });
   });
 
+  describe('enforcement', () => {
+    /** The playbook with its first step under manager approval, two users exempt. */
+    const withApproval = () => {
+      const [first, ...others] = buildPlaybookAnswer().steps;
+      return buildPlaybookAnswer({
+        steps: [{ ...first, enforcement: { mode: 'approve', exemptUserIds: ['101', '202'] } }, ...others],
+      });
+    };
+
+    it("shows each step's mode with a plain explanation of every mode, advisory when the step sets none", async () => {
+      const renderer = await renderLoaded(editorClient(withApproval()));
+
+      const approval = renderer.findByTestId(ToggleGroup, 'step-0-enforcement-mode');
+      expect(approval.props.value).toBe('approve');
+      expect(approval.props.name).toBe('steps.0.enforcement.mode');
+      const options = approval.props.options as Array<{ value: string; label: string; description: string }>;
+      expect(options.map((option) => option.value)).toEqual(['advisory', 'justify', 'approve', 'revert']);
+      expect(options.find((option) => option.value === 'approve')!.description).toContain(
+        'A rejection moves the deal back',
+      );
+      expect(options.find((option) => option.value === 'revert')!.description).toContain('moved back');
+      expect(options.every((option) => option.description.length > 40)).toBe(true);
+      expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props.value).toBe('101, 202');
+      // The justify deadline is only asked for under justify.
+      expect(renderer.maybeFindByTestId(NumberInput, 'step-0-enforcement-justify-hours')).toBeNull();
+      expect(renderer.findByTestId(ToggleGroup, 'step-1-enforcement-mode').props.value).toBe('advisory');
+    });
+
+    it('publishes the chosen mode, the justify deadline and the exempt users through the playbook PUT', async () => {
+      const client = editorClient(withApproval()).script('publishPlaybook', answer(buildPublishAnswer(4)));
+      const renderer = await renderLoaded(client);
+
+      triggerWith(renderer.findByTestId(ToggleGroup, 'step-0-enforcement-mode'), 'onChange', 'justify');
+      triggerWith(renderer.findByTestId(NumberInput, 'step-0-enforcement-justify-hours'), 'onChange', 16);
+      triggerWith(renderer.findByTestId(Input, 'step-0-enforcement-exempt'), 'onChange', '101,  303 ,');
+      triggerWith(renderer.findByTestId(ToggleGroup, 'step-1-enforcement-mode'), 'onChange', 'revert');
+      renderer.findByTestId(Button, 'publish').trigger('onClick');
+
+      await renderer.waitFor(() => expect(client.published).toHaveLength(1));
+      const steps = client.published[0]!.document.steps as Array<Record<string, unknown>>;
+      expect(steps[0]!.enforcement).toEqual({
+        mode: 'justify',
+        justifyWithinBusinessHours: 16,
+        exemptUserIds: ['101', '303'],
+      });
+      expect(steps[1]!.enforcement).toEqual({ mode: 'revert' });
+    });
+
+    it('leaves a step nobody touched without enforcement, and clears the deadline back to the default', async () => {
+      const client = editorClient().script('publishPlaybook', answer(buildPublishAnswer(4)));
+      const renderer = await renderLoaded(client);
+
+      triggerWith(renderer.findByTestId(ToggleGroup, 'step-0-enforcement-mode'), 'onChange', 'justify');
+      triggerWith(renderer.findByTestId(NumberInput, 'step-0-enforcement-justify-hours'), 'onChange', 4);
+      triggerWith(
+        renderer.findByTestId(NumberInput, 'step-0-enforcement-justify-hours'),
+        'onChange',
+        Number.NaN,
+      );
+      renderer.findByTestId(Button, 'publish').trigger('onClick');
+
+      await renderer.waitFor(() => expect(client.published).toHaveLength(1));
+      const steps = client.published[0]!.document.steps as Array<Record<string, unknown>>;
+      expect(steps[0]!.enforcement).toEqual({ mode: 'justify' });
+      expect(steps[1]).not.toHaveProperty('enforcement');
+    });
+
+    it("shows the server's errors on enforcement next to the field whose path they name", async () => {
+      const issues = [
+        { path: 'steps.0.enforcement.exemptUserIds.1', message: 'expected a HubSpot user id (digits)' },
+        {
+          path: 'steps.0.enforcement.justifyWithinBusinessHours',
+          message: 'expected a positive whole number',
+        },
+      ];
+      const client = editorClient().script(
+        'publishPlaybook',
+        failure('Invalid playbook', 'INVALID_PLAYBOOK', issues),
+      );
+      const renderer = await renderLoaded(client);
+
+      triggerWith(renderer.findByTestId(ToggleGroup, 'step-0-enforcement-mode'), 'onChange', 'justify');
+      triggerWith(renderer.findByTestId(Input, 'step-0-enforcement-exempt'), 'onChange', '101, jo');
+      renderer.findByTestId(Button, 'publish').trigger('onClick');
+
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props).toMatchObject({
+          error: true,
+          validationMessage: '1: expected a HubSpot user id (digits)',
+        }),
+      );
+      expect(client.published[0]!.document.steps).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ enforcement: { mode: 'justify', exemptUserIds: ['101', 'jo'] } }),
+        ]),
+      );
+      expect(
+        renderer.findByTestId(NumberInput, 'step-0-enforcement-justify-hours').props.validationMessage,
+      ).toBe('expected a positive whole number');
+    });
+  });
+
+  describe('enforcement preview', () => {
+    it('shows, per step, what each mode would have done with the recent moves, for the draft and window chosen', async () => {
+      const client = editorClient().script('previewEnforcement', answer(buildEnforcementPreviewAnswer(90)));
+      const renderer = await renderLoaded(client);
+
+      triggerWith(renderer.findByTestId(ToggleGroup, 'step-1-enforcement-mode'), 'onChange', 'approve');
+      triggerWith(renderer.findByTestId(Select, 'enforcement-preview-days'), 'onChange', 90);
+      renderer.findByTestId(Button, 'enforcement-preview').trigger('onClick');
+
+      await renderer.waitFor(() =>
+        expect(renderer.maybeFindByTestId(Table, 'enforcement-preview-table')).not.toBeNull(),
+      );
+      expect(client.enforcementPreviewed).toHaveLength(1);
+      expect(client.enforcementPreviewed[0]!.days).toBe(90);
+      // The draft, unsaved, is what is judged.
+      expect(
+        (client.enforcementPreviewed[0]!.document.steps as Array<Record<string, unknown>>)[1],
+      ).toMatchObject({ enforcement: { mode: 'approve' } });
+      expect(client.published).toEqual([]);
+      expect(renderer.findByTestId(Text, 'enforcement-preview-summary').text).toBe(
+        '9 stage moves recorded in the last 90 days, judged against this draft.',
+      );
+      expect(rowsOf(renderer, 'enforcement-preview-table')).toEqual([
+        [
+          'Qualification and needs assessment',
+          '6',
+          '4',
+          '1',
+          '3 recorded',
+          '3 reasons asked (chosen)',
+          '3 approvals asked',
+          '3 moved back',
+        ],
+        [
+          'Presentation',
+          '3',
+          '2',
+          '0',
+          '2 recorded',
+          '2 reasons asked',
+          '2 approvals asked (chosen)',
+          '1 moved back, 1 approvals asked (into a closed stage)',
+        ],
+      ]);
+    });
+
+    it("shows the server's refusal of the draft next to its fields", async () => {
+      const client = editorClient().script(
+        'previewEnforcement',
+        failure('Invalid playbook', 'INVALID_PLAYBOOK', [
+          { path: 'steps.0.enforcement.exemptUserIds.0', message: 'expected a HubSpot user id (digits)' },
+        ]),
+      );
+      const renderer = await renderLoaded(client);
+
+      triggerWith(renderer.findByTestId(Input, 'step-0-enforcement-exempt'), 'onChange', 'ops');
+      renderer.findByTestId(Button, 'enforcement-preview').trigger('onClick');
+
+      await renderer.waitFor(() =>
+        expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props.validationMessage).toBe(
+          '0: expected a HubSpot user id (digits)',
+        ),
+      );
+      expect(client.enforcementPreviewed[0]!.days).toBe(30);
+      expect(renderer.maybeFindByTestId(Table, 'enforcement-preview-table')).toBeNull();
+    });
+  });
+
   describe('impact preview', () => {
     it('previews the draft and shows, per stage, the open deals ready, blocked, stalled or without a step', async () => {
       const client = editorClient().script('previewPlaybook', answer(buildPreviewAnswer()));
@@ -392,6 +564,11 @@ describe('playbook settings page', () => {
       expect(renderer.findByTestId(TextArea, 'step-0-check-0-rule').props.readOnly).toBe(true);
       expect(renderer.findByTestId(Select, 'stage-qualifiedtobuy').props.readOnly).toBe(true);
       expect(renderer.findByTestId(Toggle, 'step-0-action-0-required').props.readOnly).toBe(true);
+      const modes = renderer.findByTestId(ToggleGroup, 'step-0-enforcement-mode').props.options as Array<{
+        readOnly: boolean;
+      }>;
+      expect(modes.every((option) => option.readOnly)).toBe(true);
+      expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props.readOnly).toBe(true);
     });
   });
 });

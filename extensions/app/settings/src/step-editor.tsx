@@ -1,4 +1,7 @@
-/** One SOP step: title, guidance, stall threshold, the checklist's actions and the automatic checks. */
+/**
+ * One SOP step: title, guidance, stall threshold, the checklist's actions, the automatic checks and
+ * what happens when a deal leaves the step with them unmet.
+ */
 import {
   Button,
   Flex,
@@ -10,6 +13,7 @@ import {
   Tile,
   Toggle,
 } from '@hubspot/ui-extensions';
+import { EnforcementEditor } from './enforcement-editor';
 import type { PlaybookIssue } from './playbook-api.schema';
 import {
   addAction,
@@ -214,6 +218,14 @@ export function StepEditor({ step, stepIndex, issues, readOnly, onEdit }: StepEd
             Add check
           </Button>
         )}
+
+        <EnforcementEditor
+          step={step}
+          stepIndex={stepIndex}
+          issues={issues}
+          readOnly={readOnly}
+          onEdit={onEdit}
+        />
       </Flex>
     </Tile>
   );

@@ -18,11 +18,13 @@ type Method = keyof PlaybookClient;
 export class FakePlaybookClient implements PlaybookClient {
   readonly published: Array<{ document: Record<string, unknown>; options: PublishOptions }> = [];
   readonly previewed: Array<Record<string, unknown>> = [];
+  readonly enforcementPreviewed: Array<{ document: Record<string, unknown>; days: number }> = [];
   readonly restored: Array<{ version: number; options: PublishOptions }> = [];
   private readonly answers: Record<Method, ScriptedAnswer[]> = {
     getPlaybook: [],
     publishPlaybook: [],
     previewPlaybook: [],
+    previewEnforcement: [],
     listVersions: [],
     restoreVersion: [],
   };
@@ -51,6 +53,11 @@ export class FakePlaybookClient implements PlaybookClient {
   previewPlaybook(document: Record<string, unknown>): Promise<unknown> {
     this.previewed.push(structuredClone(document));
     return this.play('previewPlaybook');
+  }
+
+  previewEnforcement(document: Record<string, unknown>, days: number): Promise<unknown> {
+    this.enforcementPreviewed.push({ document: structuredClone(document), days });
+    return this.play('previewEnforcement');
   }
 
   listVersions(): Promise<unknown> {

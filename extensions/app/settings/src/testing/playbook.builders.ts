@@ -110,3 +110,44 @@ export function buildPreviewAnswer() {
     warnings: [],
   };
 }
+
+/** What the enforcement preview answers: the qualification step under `justify`, the presentation under `approve`. */
+export function buildEnforcementPreviewAnswer(days = 30) {
+  const ifCaught = (caught: number, intoClosed = 0) => ({
+    advisory: { recorded: caught },
+    justify: { reasonsAsked: caught },
+    approve: { approvalsAsked: caught },
+    revert: { movedBack: caught - intoClosed, approvalsAsked: intoClosed },
+  });
+  return {
+    evaluatedAt: '2026-11-26T15:00:00.000Z',
+    since: '2026-10-27T15:00:00.000Z',
+    days,
+    movesJudged: 9,
+    truncated: false,
+    steps: [
+      {
+        stepId: 'qualification',
+        title: 'Qualification and needs assessment',
+        mode: 'justify',
+        moves: 6,
+        unmet: 4,
+        exempt: 1,
+        caught: 3,
+        intoClosed: 0,
+        ifMode: ifCaught(3),
+      },
+      {
+        stepId: 'presentation',
+        title: 'Presentation',
+        mode: 'approve',
+        moves: 3,
+        unmet: 2,
+        exempt: 0,
+        caught: 2,
+        intoClosed: 1,
+        ifMode: ifCaught(2, 1),
+      },
+    ],
+  };
+}

@@ -1,0 +1,82 @@
+import type { MoveSource } from '../../domain';
+import { toEpochMs, type StoreContext } from '../../platform/db/store-context';
+
+/** The judged_stage_moves table (migration 0013). */
+export interface JudgedStageMovesTable {
+  portal_id: number;
+  /** buildExceptionKey: the stage entry left, so a redelivered event adds nothing. */
+  move_key: string;
+  deal_id: string;
+  from_stage: string;
+  /** The entry's time as the checklist keys it. */
+  checklist_entered_at: number;
+  to_stage: string;
+  moved_at: number;
+  moved_by_source: string;
+  moved_by_user_id: string | null;
+}
+
+/** A stage move as exception detection judged it: enough to judge it again under another playbook. */
+export interface JudgedStageMove {
+  key: string;
+  dealId: string;
+  fromStage: string;
+  checklistEnteredAt: Date;
+  toStage: string;
+  movedAt: Date;
+  movedBy: MoveSource;
+}
+
+export interface JudgedMoveRepository {
+  /** One row per stage entry left; a move already recorded is kept as it was. */
+  recordJudgedMoves(portalId: number, moves: readonly JudgedStageMove[]): Promise<void>;
+  /** The portal's moves at or after `since`, newest first, at most `limit`. */
+  listJudgedMoves(portalId: number, since: Date, limit: number): Promise<JudgedStageMove[]>;
+}
+
+export function createJudgedMoveRepository(ctx: StoreContext): JudgedMoveRepository {
+  const { db } = ctx;
+  return {
+    async recordJudgedMoves(portalId, moves) {
+      if (moves.length === 0) return;
+      // One statement per batch: detection runs inside the inbox batch and must stay cheap.
+      await db
+        .insertInto('judged_stage_moves')
+        .values(
+          moves.map((move) => ({
+            portal_id: portalId,
+            move_key: move.key,
+            deal_id: move.dealId,
+            from_stage: move.fromStage,
+            checklist_entered_at: toEpochMs(move.checklistEnteredAt),
+            to_stage: move.toStage,
+            moved_at: toEpochMs(move.movedAt),
+            moved_by_source: move.movedBy.source,
+            moved_by_user_id: move.movedBy.userId,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['portal_id', 'move_key']).doNothing())
+        .execute();
+    },
+
+    async listJudgedMoves(portalId, since, limit) {
+      const rows = await db
+        .selectFrom('judged_stage_moves')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('moved_at', '>=', toEpochMs(since))
+        .orderBy('moved_at', 'desc')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => ({
+        key: row.move_key,
+        dealId: row.deal_id,
+        fromStage: row.from_stage,
+        checklistEnteredAt: new Date(Number(row.checklist_entered_at)),
+        toStage: row.to_stage,
+        movedAt: new Date(Number(row.moved_at)),
+        movedBy: { source: row.moved_by_source, userId: row.moved_by_user_id },
+      }));
+    },
+  };
+}
