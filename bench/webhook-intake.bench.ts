@@ -332,7 +332,8 @@ export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
   ]);
   const results: BenchmarkResult[] = [];
   try {
-    for (const database of ['sqlite', 'postgres'] as const) {
+    const lines = (process.env.BENCH_INTAKE_LINES ?? 'sqlite,postgres,off,pair').split(',');
+    for (const database of (['sqlite', 'postgres'] as const).filter((d) => lines.includes(d))) {
       const name = DATABASE_NAMES[database];
       // The bare server right before the service, so both see the same state of this shared machine.
       const bare = await measureBare(durationMs);
@@ -352,6 +353,7 @@ export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
           true,
         ),
       );
+      if (!lines.includes('off')) continue;
       const intakeOnly = await measureService({
         database,
         instances: 1,
@@ -369,6 +371,7 @@ export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
         ),
       );
     }
+    if (!lines.includes('pair')) return results;
     const bare = await measureBare(durationMs);
     const pair = await measureService({
       database: 'postgres',

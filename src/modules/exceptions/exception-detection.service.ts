@@ -180,15 +180,13 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
       const deals = new Map(
         (await store.deals.getDeals(portalId, dealIds)).map((deal) => [deal.dealId, deal]),
       );
-      const histories = new Map<string, StageChange[]>();
+      // One query for the batch's histories: a query per deal made a batch of 500 moves wait on 500
+      // round trips.
+      const histories = await store.stageChanges.listStageChangesOfDeals(portalId, dealIds);
       for (const move of ordered) {
         const deal = deals.get(move.dealId);
         if (!deal || deal.deletedAt) continue;
-        let history = histories.get(move.dealId);
-        if (!history) {
-          history = await store.stageChanges.listStageChanges(portalId, move.dealId);
-          histories.set(move.dealId, history);
-        }
+        const history = histories.get(move.dealId) ?? [];
         judged.inc({ outcome: await judgeMove(portalId, move, deal, history, now) });
       }
     },

@@ -6,7 +6,6 @@ import {
   Kysely,
   Migrator,
   PostgresDialect,
-  SqliteDialect,
   sql,
   type Migration,
   type MigrationProvider,
@@ -17,6 +16,7 @@ import pg from 'pg';
 import type { Database } from './database.types';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
 import { BASELINE_MIGRATIONS } from './migrations/baseline-migrations';
+import { createSqliteWriteTurn, SqliteDialectWithTurn } from './sqlite-write-turn';
 import { runWriteTransaction, type StoreContext, type StoreDialect } from './store-context';
 
 /** How long a SQLite writer waits for another process's write lock before failing. */
@@ -98,10 +98,12 @@ function openSqlite(databaseUrl: string): StoreContext {
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
+  const writeTurn = createSqliteWriteTurn({ maxWaitMs: SQLITE_BUSY_TIMEOUT_MS });
   return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialectWithTurn({ database }, writeTurn) }),
     dialect: 'sqlite',
     sqlite: database,
+    sqliteWriteTurn: writeTurn,
     sqliteFilePath: filePath === ':memory:' ? undefined : path.resolve(filePath),
   };
 }
