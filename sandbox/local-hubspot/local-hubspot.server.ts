@@ -41,6 +41,11 @@ export interface FaultSpec {
   times?: number;
   /** Let this many matching requests through before the fault starts hitting. */
   skip?: number;
+  /**
+   * Hit only requests whose body holds this text, e.g. `"id":"42"`: HubSpot failing every request that
+   * touches one record (a record its backend cannot serve) while the same call without it works.
+   */
+  bodyContains?: string;
   /** Replaces HubSpot's default body for the status. */
   body?: unknown;
   headers?: Record<string, string>;
@@ -154,12 +159,13 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Prom
       : new SlidingWindow(options.searchRateLimit ?? DEFAULT_SEARCH_RATE_LIMIT);
   let url = '';
 
-  const takeFault = (method: string, path: string) => {
+  const takeFault = (method: string, path: string, rawBody: string) => {
     const fault = faults.find(
       (f) =>
         f.remaining > 0 &&
         (f.method === undefined || f.method.toUpperCase() === method) &&
-        (typeof f.path === 'string' ? f.path === path : f.path.test(path)),
+        (typeof f.path === 'string' ? f.path === path : f.path.test(path)) &&
+        (f.bodyContains === undefined || rawBody.includes(f.bodyContains)),
     );
     if (!fault) return undefined;
     if (fault.skipping > 0) {
@@ -260,7 +266,7 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Prom
       return;
     }
 
-    const fault = takeFault(method, path);
+    const fault = takeFault(method, path, rawBody);
     if (fault?.delayMs) await wait(fault.delayMs);
     const faultResponse = (): FakeResponse | null => {
       if (!fault?.status) return null;

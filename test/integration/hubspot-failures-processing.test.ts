@@ -1,4 +1,5 @@
-import { MAX_INBOX_ATTEMPTS } from '../../src/modules/intake/inbox-processor';
+import { MAX_INBOX_ATTEMPTS, POISON_MAX_ATTEMPTS } from '../../src/modules/intake/inbox-processor';
+import { runCli } from '../../src/app/cli/run-cli';
 import {
   SAMPLE_PORTAL_ID,
   stageChangeEvent,
@@ -82,6 +83,9 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
       t.hubspot.inject({ path: DEALS_BATCH_READ, status, times: 20 });
 
       expect(await t.drainInbox()).toBe(0);
+      // The transport's 4 attempts for the claim; a 500 may be one deal's, so its two halves are tried
+      // once each (and fail too: nothing is split further), a 429 fails any call and is not split at all.
+      expect(countRequests(t.hubspot, DEALS_BATCH_READ)).toBe(status === 500 ? 12 : 4);
       const waiting = await t.running.services.store.inbox.countInboxByStatus();
       expect(waiting).toMatchObject({ pending: 2, done: 0, parked: 0 });
       // Not due yet: nothing is retried before its backoff ends.
@@ -148,5 +152,81 @@ describe.each(DATABASES)('processing while HubSpot fails (%s)', (database) => {
     t.clock.advanceMs(24 * HOUR_MS);
     expect(await t.drainInbox()).toBe(0);
     expect((await t.running.services.store.inbox.countInboxByStatus()).parked).toBe(1);
+  });
+
+  it('a deal HubSpot cannot serve is isolated: the deals claimed with it are applied in the same pass, and it parks after a few attempts', async () => {
+    const poisonDeal = t.sample.deals.freshAppointment;
+    // HubSpot failing every read that includes one record (its backend cannot serve it), as it does
+    // for damaged records: the same read without that deal works.
+    t.hubspot.inject({
+      path: DEALS_BATCH_READ,
+      status: 500,
+      times: 1000,
+      bodyContains: `"id":"${poisonDeal}"`,
+    });
+    const at = minutesBefore(t.clock.now(), 6);
+    t.hubspot.state.moveDealToStage(SAMPLE_PORTAL_ID, poisonDeal, 'qualifiedtobuy', at);
+    expect((await t.sendWebhook([stageChangeEvent(poisonDeal, 'qualifiedtobuy', at)])).body).toMatchObject({
+      stored: 1,
+    });
+    const moves = await moveTwoDeals();
+
+    // Before: the whole claim failed with the poison and waited, attempt after attempt.
+    expect(await t.drainInbox()).toBe(2);
+    for (const [dealId, fromStage, stageId] of moves) {
+      expect(stageChangeKeys(await stageChangesOf(t, dealId))).toEqual([`${fromStage}>${stageId}`]);
+    }
+    expect(await t.running.services.store.inbox.countInboxByStatus()).toMatchObject({
+      pending: 1,
+      done: 2,
+      parked: 0,
+    });
+
+    // Each later pass claims the poison with a new, valid neighbour: the neighbour is applied, and the
+    // poison parks at its third attempt.
+    const neighbours: Array<[string, string]> = [
+      [t.sample.deals.stalledQualified, 'presentationscheduled'],
+      [t.sample.deals.contractSent, 'closedwon'],
+    ];
+    for (const [index, [dealId, stageId]] of neighbours.entries()) {
+      t.clock.advanceMs(HOUR_MS);
+      const movedAt = minutesBefore(t.clock.now(), 1);
+      t.hubspot.state.moveDealToStage(SAMPLE_PORTAL_ID, dealId, stageId, movedAt);
+      await t.sendWebhook([stageChangeEvent(dealId, stageId, movedAt)]);
+      expect(await t.drainInbox()).toBe(1);
+      expect((await t.running.services.store.deals.getDeal(SAMPLE_PORTAL_ID, dealId))?.stageId).toBe(stageId);
+      expect((await t.running.services.store.inbox.countInboxByStatus()).parked).toBe(
+        index + 2 === POISON_MAX_ATTEMPTS ? 1 : 0,
+      );
+    }
+
+    expect(await t.running.services.store.inbox.countInboxByStatus()).toMatchObject({
+      pending: 0,
+      processing: 0,
+      done: 4,
+      parked: 1,
+    });
+    expect(await stageChangesOf(t, poisonDeal)).toEqual([]);
+    // An operator lists it, with why.
+    const out: string[] = [];
+    const code = await runCli(['parked-events'], {
+      out: (text) => out.push(text),
+      err: () => undefined,
+      env: { DATABASE_URL: t.databaseUrl, LOG_LEVEL: 'silent' },
+    });
+    expect(code).toBe(0);
+    expect(out.map((line) => JSON.parse(line) as unknown)).toEqual([
+      expect.objectContaining({
+        portalId: SAMPLE_PORTAL_ID,
+        dealId: poisonDeal,
+        attempts: POISON_MAX_ATTEMPTS,
+        reason: expect.stringMatching(/^failed alone while the events claimed with it were applied: .*500/),
+        event: expect.objectContaining({ objectId: poisonDeal, propertyValue: 'qualifiedtobuy' }),
+      }),
+    ]);
+    const metrics = (await fetch(`${t.url}/metrics`).then((r) => r.text())) as string;
+    expect(metricValue(metrics, 'sop_inbox_events', { status: 'parked' })).toBe(1);
+    expect(metricValue(metrics, 'sop_inbox_events_total', { outcome: 'parked' })).toBe(1);
+    expect(metricValue(metrics, 'sop_inbox_events_total', { outcome: 'applied' })).toBe(4);
   });
 });

@@ -5,4 +5,4 @@ import { InsightsPages } from './src/insights-pages';
 
 const client = createInsightsClient(hubspot.fetch);
 
-hubspot.extend<'pages'>(() => <InsightsPages client={client} />);
+hubspot.extend<'pages'>(({ context }) => <InsightsPages client={client} portalId={context.portal.id} />);

@@ -5,6 +5,7 @@ import {
   capacityResponseSchema,
   complianceResponseSchema,
   demandResponseSchema,
+  insightsFiltersResponseSchema,
   outcomesResponseSchema,
 } from '../../../extensions/app/pages/src/insights-response.schema';
 import type { Clock } from '../../platform/clock';
@@ -48,7 +49,7 @@ function readQuery<T>(schema: z.ZodType<T>, req: Request): T {
 }
 
 /**
- * GET /api/v1/insights/{compliance,outcomes,demand} and PUT /api/v1/insights/capacity (DESIGN.md §7).
+ * GET /api/v1/insights/{filters,compliance,outcomes,demand} and PUT /api/v1/insights/capacity (DESIGN.md §7).
  * Each answer is checked with the schema the pages parse it with, so drift is a server bug.
  */
 export function createInsightsRouter(deps: {
@@ -68,6 +69,10 @@ export function createInsightsRouter(deps: {
       throw new AppError('NOT_FOUND', `SOP Guide is not installed in portal ${portalId}`);
     return { portalId, userId };
   };
+
+  router.get('/insights/filters', async (req, res) => {
+    res.json(insightsFiltersResponseSchema.parse(await insights.filters(readViewer(req))));
+  });
 
   router.get('/insights/compliance', async (req, res) => {
     const viewer = readViewer(req);

@@ -1,6 +1,7 @@
 import type {
   ComplianceResponse,
   DemandResponse,
+  InsightsFiltersResponse,
   OutcomesResponse,
 } from '../../../extensions/app/pages/src/insights-response.schema';
 import {
@@ -33,6 +34,7 @@ export interface InsightsViewer {
 }
 
 export interface InsightsService {
+  filters(viewer: InsightsViewer): Promise<InsightsFiltersResponse>;
   compliance(
     viewer: InsightsViewer,
     query: { pipelineId: string; ownerId?: string },
@@ -98,16 +100,18 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     return owners;
   };
 
+  // The operator runs the service (and its CLI): they see what a manager sees.
+  const managesAll = async (viewer: InsightsViewer) =>
+    viewer.userId === null || (await managerAccess.describeAccess(viewer.portalId, viewer.userId)).canEdit;
+
   /** The deals a viewer may see; null when they own no deals at all (a user who is no HubSpot owner). */
   async function scopeFor(
     viewer: InsightsViewer,
     pipelineId: string,
     ownerId: string | undefined,
   ): Promise<DealScope | null> {
-    // The operator runs the service (and its CLI): they see what a manager sees.
-    const canEdit =
-      viewer.userId === null || (await managerAccess.describeAccess(viewer.portalId, viewer.userId)).canEdit;
-    if (canEdit) return { portalId: viewer.portalId, pipelineId, ...(ownerId ? { ownerId } : {}) };
+    if (await managesAll(viewer))
+      return { portalId: viewer.portalId, pipelineId, ...(ownerId ? { ownerId } : {}) };
     const own = (await ownersOf(viewer.portalId)).find((owner) => owner.userId === viewer.userId);
     return own ? { portalId: viewer.portalId, pipelineId, ownerId: own.id } : null;
   }
@@ -123,6 +127,31 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
     pipeline.stages.filter((stage) => !stage.isClosed).map((stage) => stage.id);
 
   return {
+    async filters(viewer) {
+      const [canManage, pipelines, owners] = await Promise.all([
+        managesAll(viewer),
+        hubspot.pipelines.getAll(viewer.portalId),
+        ownersOf(viewer.portalId),
+      ]);
+      const own = owners.find((owner) => viewer.userId !== null && owner.userId === viewer.userId);
+      return {
+        canManage,
+        ownerId: own?.id ?? null,
+        pipelines: pipelines
+          .filter((pipeline) => !pipeline.archived)
+          .map((pipeline) => ({
+            id: pipeline.id,
+            label: pipeline.label,
+            stages: pipeline.stages
+              .filter((stage) => !stage.archived)
+              .map((stage) => ({ id: stage.id, label: stage.label })),
+          })),
+        owners: (canManage ? owners : [])
+          .map((owner) => ({ ownerId: owner.id, name: ownerName(owner, owner.id) }))
+          .sort((a, b) => a.name.localeCompare(b.name)),
+      };
+    },
+
     async compliance(viewer, query) {
       const pipeline = await pipelineOf(viewer.portalId, query.pipelineId);
       const scope = await scopeFor(viewer, query.pipelineId, query.ownerId);

@@ -36,6 +36,22 @@ export const JOURNAL_ROWS_PER_BATCH = 20;
 /** After this many failed attempts (about a day with the backoff below) an event is parked. */
 export const MAX_INBOX_ATTEMPTS = 12;
 const MAX_BACKOFF_MS = 2 * 60 * 60 * 1000;
+/**
+ * A poison event (one that fails on its own while the events claimed with it are applied) is parked at
+ * this attempt, provided it failed alone on an earlier attempt too: a valid event caught once by a
+ * passing fault is not parked for it.
+ */
+export const POISON_MAX_ATTEMPTS = 3;
+/**
+ * Extra applies a failing claim may cost a portal in one pass while its poison is looked for: two per
+ * halving, enough to find one poison deal among a full claim (500 events, at most 500 deals: 9 halvings).
+ */
+const MAX_ISOLATION_ATTEMPTS = 2 * Math.ceil(Math.log2(INBOX_BATCH_SIZE));
+/**
+ * Kept at the head of last_error while the event waits: it tells the next attempt that this event failed
+ * alone before (no column needed), and tells an operator reading the parked row why it was given up on.
+ */
+const FAILED_ALONE = 'failed alone while the events claimed with it were applied: ';
 
 /** What the intake stored: the webhook edge's normalised DealEvent. Parsed again here: a row is an edge too. */
 const storedDealEventSchema = z.object({
@@ -51,6 +67,14 @@ const storedDealEventSchema = z.object({
   dedupeKey: z.string(),
 });
 type StoredDealEvent = z.infer<typeof storedDealEventSchema>;
+type ClaimedEvent = { row: InboxEvent; event: StoredDealEvent };
+
+/** A group of a portal's events that could not be applied, and whether it failed alone (see FAILED_ALONE). */
+interface FailedGroup {
+  events: ClaimedEvent[];
+  error: unknown;
+  failedAlone: boolean;
+}
 
 /**
  * While HubSpot is sending, the drain rests this many times as long as its last batch took before it
@@ -138,7 +162,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
       processed.inc({ outcome: 'dropped' }, rows.length);
       return;
     }
-    const events: Array<{ row: InboxEvent; event: StoredDealEvent }> = [];
+    const events: ClaimedEvent[] = [];
     for (const row of rows) {
       const parsed = storedDealEventSchema.safeParse(row.payload);
       if (parsed.success && parsed.data.portalId === portalId) {
@@ -151,55 +175,110 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     }
     events.sort((a, b) => a.event.occurredAt - b.event.occurredAt);
 
-    const deletedAt = new Map<string, number>();
-    for (const { event } of events) {
-      if (event.kind === 'deletion') deletedAt.set(event.objectId, event.occurredAt);
-    }
-    const toRead = [
-      ...new Set(
-        events
-          .filter(({ event }) => event.kind !== 'deletion')
-          .map(({ event }) => event.objectId)
-          .filter((dealId) => !deletedAt.has(dealId)),
-      ),
-    ];
-
-    try {
-      const before = new Map(
-        (await store.deals.getDeals(portalId, toRead)).map((deal) => [deal.dealId, deal]),
-      );
-      const synced = toRead.length > 0 ? await dealSync.syncDeals(portalId, toRead, now) : null;
-      await yieldToEventLoop();
-      for (const [dealId, occurredAt] of deletedAt) {
-        await store.deals.markDealDeleted(portalId, dealId, new Date(occurredAt), { now });
-      }
-      await recordStageChanges(portalId, events, before, synced, now);
-      await yieldToEventLoop();
-      if (deps.onStageMoves) await deps.onStageMoves(portalId, listStageMoves(events, before), now);
-      await yieldToEventLoop();
-    } catch (error) {
-      await retryOrPark(
-        events.map(({ row }) => row),
-        error,
-        now,
-        result,
-      );
-      return;
-    }
+    const { applied, failed } = await applyIsolatingPoison(portalId, events, now);
+    for (const group of failed) await retryOrPark(group.events, group.error, now, result, group.failedAlone);
     await store.inbox.completeInboxEvents(
-      events.map(({ row }) => row.id),
+      applied.map(({ row }) => row.id),
       { now },
     );
-    result.applied += events.length;
-    processed.inc({ outcome: 'applied' }, events.length);
+    result.applied += applied.length;
+    processed.inc({ outcome: 'applied' }, applied.length);
     await yieldToEventLoop();
-    if (deps.onDealsChanged && events.length > 0) {
+    if (deps.onDealsChanged && applied.length > 0) {
       await deps
-        .onDealsChanged(portalId, [...new Set(events.map(({ event }) => event.objectId))], now)
+        .onDealsChanged(portalId, [...new Set(applied.map(({ event }) => event.objectId))], now)
         .catch((error) =>
           logger.warn('post-processing failed; the next sweep catches up', { portalId, error }),
         );
     }
+  }
+
+  /**
+   * Applies a portal's claimed events together (one deals read for all). When that fails, the claim is
+   * halved by deal and each half applied, and a failing half halved again, so one poison deal does not
+   * hold back the deals claimed with it: they are applied in this pass. When neither half of the first
+   * split applies either, everything is failing (the database, HubSpot) rather than one event, and the
+   * halving stops there: an outage costs two extra applies a pass, not one per deal. Errors that would
+   * fail any call alike (HubSpot rate-limiting, unavailable or unreachable) are not isolated at all.
+   */
+  async function applyIsolatingPoison(portalId: number, events: ClaimedEvent[], now: Date) {
+    const applied: ClaimedEvent[] = [];
+    const failedGroups: Array<{ events: ClaimedEvent[]; error: unknown }> = [];
+    // The projection as this pass found it: a half applied after a failed attempt compares against it.
+    const before = createBeforeReader(portalId, events);
+    let isolationAttempts = 0;
+
+    const attempt = async (group: ClaimedEvent[]) => {
+      try {
+        await applyEvents(portalId, group, await before(), now);
+        applied.push(...group);
+        return null;
+      } catch (error) {
+        return { error };
+      }
+    };
+    const isolate = async (group: ClaimedEvent[], error: unknown): Promise<void> => {
+      const deals = groupByDeal(group);
+      if (deals.length < 2 || failsAnyCall(error) || isolationAttempts + 2 > MAX_ISOLATION_ATTEMPTS) {
+        failedGroups.push({ events: group, error });
+        return;
+      }
+      isolationAttempts += 2;
+      const middle = Math.ceil(deals.length / 2);
+      const halves = [deals.slice(0, middle).flat(), deals.slice(middle).flat()];
+      const failures = [await attempt(halves[0]!), await attempt(halves[1]!)];
+      if (failures[0] && failures[1] && applied.length === 0) {
+        failedGroups.push({ events: halves[0]!, error: failures[0].error });
+        failedGroups.push({ events: halves[1]!, error: failures[1].error });
+        return;
+      }
+      for (const [index, failure] of failures.entries()) {
+        if (failure) await isolate(halves[index]!, failure.error);
+      }
+    };
+
+    const whole = await attempt(events);
+    if (whole) await isolate(events, whole.error);
+    const failed: FailedGroup[] = failedGroups.map((group) => ({
+      ...group,
+      // Poison evidence: this deal's events failed on their own while other events of the claim applied.
+      failedAlone: applied.length > 0 && !failsAnyCall(group.error) && groupByDeal(group.events).length === 1,
+    }));
+    return { applied, failed };
+  }
+
+  /** The deals' projection before this pass, read once on first use. */
+  function createBeforeReader(portalId: number, events: ClaimedEvent[]) {
+    let read: Promise<Map<string, DealRecord>> | null = null;
+    return () => {
+      read ??= store.deals
+        .getDeals(portalId, dealsToRead(events).toRead)
+        .then((deals) => new Map(deals.map((deal) => [deal.dealId, deal])));
+      // A failed read is tried again by the next attempt rather than failing every half with it.
+      read.catch(() => {
+        read = null;
+      });
+      return read;
+    };
+  }
+
+  /** Applies one group of a portal's events; throws when any part fails (nothing is completed then). */
+  async function applyEvents(
+    portalId: number,
+    events: ClaimedEvent[],
+    before: Map<string, DealRecord>,
+    now: Date,
+  ) {
+    const { toRead, deletedAt } = dealsToRead(events);
+    const synced = toRead.length > 0 ? await dealSync.syncDeals(portalId, toRead, now) : null;
+    await yieldToEventLoop();
+    for (const [dealId, occurredAt] of deletedAt) {
+      await store.deals.markDealDeleted(portalId, dealId, new Date(occurredAt), { now });
+    }
+    await recordStageChanges(portalId, events, before, synced, now);
+    await yieldToEventLoop();
+    if (deps.onStageMoves) await deps.onStageMoves(portalId, listStageMoves(events, before), now);
+    await yieldToEventLoop();
   }
 
   /**
@@ -271,27 +350,35 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     });
   }
 
-  async function retryOrPark(rows: InboxEvent[], error: unknown, now: Date, result: InboxBatchResult) {
+  async function retryOrPark(
+    events: Array<{ row: InboxEvent }>,
+    error: unknown,
+    now: Date,
+    result: InboxBatchResult,
+    failedAlone = false,
+  ) {
     const message = describeError(error);
     // A HubSpot answer that retrying cannot change (400, 403...) makes the events poison right away.
     const permanent = isHubSpotError(error) && !error.retryable;
-    for (const row of rows) {
-      if (permanent || row.attempts >= MAX_INBOX_ATTEMPTS) {
-        await store.inbox.parkInboxEvent(row.id, message, { now });
+    for (const { row } of events) {
+      const failedAloneBefore = row.lastError?.startsWith(FAILED_ALONE) ?? false;
+      const poison = failedAlone && failedAloneBefore && row.attempts >= POISON_MAX_ATTEMPTS;
+      // The mark stays through attempts that say nothing either way (an outage, a claim of one deal).
+      const reason = failedAlone || failedAloneBefore ? `${FAILED_ALONE}${message}` : message;
+      if (permanent || poison || row.attempts >= MAX_INBOX_ATTEMPTS) {
+        await store.inbox.parkInboxEvent(row.id, reason, { now });
         result.parked += 1;
         processed.inc({ outcome: 'parked' });
+        if (poison) logger.error('inbox event parked: it fails alone', { eventId: row.id, error: reason });
       } else {
-        await store.inbox.retryInboxEvent(
-          row.id,
-          message,
-          new Date(now.getTime() + backoffMs(row.attempts)),
-          { now },
-        );
+        await store.inbox.retryInboxEvent(row.id, reason, new Date(now.getTime() + backoffMs(row.attempts)), {
+          now,
+        });
         result.retried += 1;
         processed.inc({ outcome: 'retried' });
       }
     }
-    logger.warn('inbox events will be retried', { count: rows.length, error: message });
+    logger.warn('inbox events will be retried', { count: events.length, error: message });
   }
 
   return {
@@ -329,7 +416,12 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
         // One portal's trouble never holds up another's events.
         await processPortal(portalId, portalRows, options.now, result).catch(async (error) => {
           logger.error('inbox batch failed', { portalId, error });
-          await retryOrPark(portalRows, error, options.now, result);
+          await retryOrPark(
+            portalRows.map((row) => ({ row })),
+            error,
+            options.now,
+            result,
+          );
         });
       }
       return result;
@@ -338,3 +430,36 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
 }
 
 export type InboxProcessor = ReturnType<typeof createInboxProcessor>;
+
+/** The deals to read from HubSpot (a deal deleted in the claim is not read) and the deletions. */
+function dealsToRead(events: ClaimedEvent[]) {
+  const deletedAt = new Map<string, number>();
+  for (const { event } of events) {
+    if (event.kind === 'deletion') deletedAt.set(event.objectId, event.occurredAt);
+  }
+  const toRead = [
+    ...new Set(
+      events
+        .filter(({ event }) => event.kind !== 'deletion')
+        .map(({ event }) => event.objectId)
+        .filter((dealId) => !deletedAt.has(dealId)),
+    ),
+  ];
+  return { toRead, deletedAt };
+}
+
+/** A deal's events stay together and in order: isolation splits between deals, never inside one. */
+function groupByDeal(events: ClaimedEvent[]): ClaimedEvent[][] {
+  const byDeal = new Map<string, ClaimedEvent[]>();
+  for (const claimed of events) {
+    const group = byDeal.get(claimed.event.objectId);
+    if (group) group.push(claimed);
+    else byDeal.set(claimed.event.objectId, [claimed]);
+  }
+  return [...byDeal.values()];
+}
+
+/** HubSpot rate-limiting, unavailable or unreachable: every call fails alike, a smaller one included. */
+function failsAnyCall(error: unknown): boolean {
+  return isHubSpotError(error) && error.retryable && error.status !== 500;
+}

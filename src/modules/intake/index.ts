@@ -4,6 +4,7 @@ import { defineModule, type DealsChangedListener, type StageMovesListener } from
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
 import { createIntakeActivity } from './intake-activity';
 import { refusedWebhookEventsMigration } from './0010-refused-webhook-events.migration';
+import { parkedEventsCommand } from './parked-events.command';
 import { refusedEventsCommand } from './refused-events.command';
 import {
   createRefusedWebhookEventRepository,
@@ -26,6 +27,7 @@ export {
   type ClaimInboxOptions,
   type InboxEvent,
   type InboxEventInput,
+  type ParkedInboxEvent,
   type WebhookInboxRepository,
 } from './webhook-inbox.repository';
 export type {
@@ -102,5 +104,5 @@ export const intakeModule = defineModule({
       },
     },
   ],
-  commands: [refusedEventsCommand],
+  commands: [refusedEventsCommand, parkedEventsCommand],
 });

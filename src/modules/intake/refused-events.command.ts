@@ -1,6 +1,5 @@
-import { AppError } from '../../platform/errors/app-error';
 import type { Store } from '../../platform/db';
-import { parseIsoFlag, stringFlag } from '../../platform/cli/cli-args';
+import { parseIsoFlag, parsePositiveIntFlag } from '../../platform/cli/cli-args';
 import type { CliCommand } from '../../platform/cli/cli-command';
 
 const DEFAULT_LIMIT = 100;
@@ -17,11 +16,7 @@ export const refusedEventsCommand: CliCommand<{ store: Store }> = {
   flags: { since: 'string', limit: 'string' },
   async run(args, io, openServices) {
     const since = parseIsoFlag(args, 'since');
-    const limitText = stringFlag(args, 'limit');
-    const limit = limitText === null ? DEFAULT_LIMIT : Number(limitText);
-    if (!Number.isInteger(limit) || limit <= 0) {
-      throw new AppError('BAD_REQUEST', `--limit: expected a positive whole number, got "${limitText}"`);
-    }
+    const limit = parsePositiveIntFlag(args, 'limit', DEFAULT_LIMIT);
     return openServices(async (services) => {
       const events = await services.store.refusedEvents.listRefusedEvents({
         limit,

@@ -55,6 +55,10 @@ export interface InboxEvent {
   lastError: string | null;
 }
 
+export interface ParkedInboxEvent extends InboxEvent {
+  parkedAt: Date;
+}
+
 export interface ClaimInboxOptions {
   workerId: string;
   limit: number;
@@ -80,6 +84,8 @@ export interface WebhookInboxRepository {
   /** Gives up on an event: it stays for inspection and is never claimed again. */
   parkInboxEvent(id: string, error: string, options?: { now?: Date }): Promise<void>;
   countInboxByStatus(): Promise<Record<InboxStatus, number>>;
+  /** Parked events (what `sop-guide parked-events` lists), parked at or after `since`, oldest first. */
+  listParkedInboxEvents(options: { since?: Date; limit: number }): Promise<ParkedInboxEvent[]>;
   /** Milliseconds since the oldest unfinished (pending or processing) event was received; null when none. */
   oldestPendingAge(now: Date): Promise<number | null>;
   /**
@@ -323,6 +329,13 @@ export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRep
       >;
       for (const row of rows) counts[row.status] = Number(row.count);
       return counts;
+    },
+
+    async listParkedInboxEvents({ since, limit }) {
+      let query = db.selectFrom('webhook_inbox').selectAll().where('status', '=', 'parked');
+      if (since) query = query.where('updated_at', '>=', toEpochMs(since));
+      const rows = await query.orderBy('updated_at').orderBy('id').limit(limit).execute();
+      return rows.map((row) => ({ ...toInboxEvent(row), parkedAt: new Date(row.updated_at) }));
     },
 
     async oldestPendingAge(now) {

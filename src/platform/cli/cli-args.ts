@@ -48,6 +48,15 @@ export function parseIsoFlag(args: ParsedArgs, name: string): Date | null {
   return at;
 }
 
+export function parsePositiveIntFlag(args: ParsedArgs, name: string, fallback: number): number {
+  const value = stringFlag(args, name);
+  if (value === null) return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed <= 0)
+    throw new AppError('BAD_REQUEST', `--${name}: expected a positive whole number, got "${value}"`);
+  return parsed;
+}
+
 /** Render rows as an aligned plain-text table for terminal output. */
 export function formatTable(headers: string[], rows: string[][]): string {
   const widths = headers.map((header, column) =>

@@ -47,7 +47,7 @@ describe.each(DATABASES)('insights API (%s)', (kind) => {
   let service: TestService;
   let rep: { ownerId: string; userId: string };
   let secondRep: { ownerId: string; userId: string };
-  let manager: { userId: string };
+  let manager: { ownerId: string; userId: string };
 
   const get = (path: string, userId: string, portalId = SAMPLE_PORTAL_ID) =>
     service.cardRequest('GET', path, { userId, portalId });
@@ -283,6 +283,66 @@ describe.each(DATABASES)('insights API (%s)', (kind) => {
       SECOND_PORTAL_ID,
     );
     expect(other.body.months[1].capacity).toBeUndefined();
+  });
+
+  it('a malformed capacity answers 400 naming the field path, and saves nothing', async () => {
+    const put = (body: unknown) =>
+      service.cardRequest('PUT', '/api/v1/insights/capacity', { userId: manager.userId, body });
+    const badMonth = await put({ months: [{ month: '2027-13', amount: 1000 }] });
+    expect(badMonth.status).toBe(400);
+    expect(badMonth.body.error.message).toContain('months.0.month');
+    const negative = await put({
+      months: [
+        { month: '2027-02', amount: 1000 },
+        { month: '2027-03', amount: -5 },
+      ],
+    });
+    expect(negative.status).toBe(400);
+    expect(negative.body.error.message).toContain('months.1.amount');
+    expect((await put({ months: [] })).status).toBe(400);
+    const demand = await get('/api/v1/insights/demand?months=6', manager.userId);
+    expect(demand.body.months.filter((month: { capacity?: number }) => month.capacity !== undefined)).toEqual(
+      [expect.objectContaining({ month: '2026-12' })],
+    );
+  });
+
+  it("the filters name the portal's pipelines for everyone, and the owners only for a manager", async () => {
+    const pipelines = [
+      {
+        id: 'default',
+        label: 'Sales Pipeline',
+        stages: [
+          { id: 'appointmentscheduled', label: 'Appointment Scheduled' },
+          { id: 'qualifiedtobuy', label: 'Qualified To Buy' },
+          { id: 'presentationscheduled', label: 'Presentation Scheduled' },
+          { id: 'decisionmakerboughtin', label: 'Decision Maker Bought-In' },
+          { id: 'contractsent', label: 'Contract Sent' },
+          { id: 'closedwon', label: 'Closed Won' },
+          { id: 'closedlost', label: 'Closed Lost' },
+        ],
+      },
+    ];
+    const forManager = await get('/api/v1/insights/filters', manager.userId);
+    expect(forManager.status).toBe(200);
+    expect(forManager.body).toEqual({
+      canManage: true,
+      ownerId: manager.ownerId,
+      pipelines,
+      owners: [
+        { ownerId: manager.ownerId, name: 'Morgan Manager' },
+        { ownerId: rep.ownerId, name: 'Riley Rep' },
+        { ownerId: secondRep.ownerId, name: 'Sam Seller' },
+      ],
+    });
+    const forRep = await get('/api/v1/insights/filters', rep.userId);
+    expect(forRep.body).toEqual({
+      canManage: false,
+      ownerId: rep.ownerId,
+      pipelines,
+      owners: [],
+    });
+    const notInstalled = await get('/api/v1/insights/filters', manager.userId, 424242);
+    expect(notInstalled.status).toBe(404);
   });
 
   it('bad filters answer 400 naming the field; an unknown pipeline 404', async () => {

@@ -5,6 +5,11 @@
  * Keep it free of React and @hubspot/ui-extensions imports: the server loads it under plain Node.
  */
 import { z } from 'zod';
+import { ACTION_NOTE_MAX_CHARS, dealExceptionSchema } from '@sop-guide/api-contract';
+
+// The exceptions contract is shared with the app pages through a workspace package; the card and the
+// server keep importing it from here.
+export * from '@sop-guide/api-contract';
 
 // Offsets are accepted so that a server formatting in a portal's timezone still parses.
 const isoDateTime = z.iso.datetime({ offset: true });
@@ -79,52 +84,6 @@ export const stallStatusSchema = z.object({
   snoozedUntil: isoDateTime.nullish(),
 });
 
-/** How a step's policy answers a deal that left it with its SOP unmet (DESIGN.md §7). */
-export const EXCEPTION_MODES = ['advisory', 'justify', 'approve', 'revert'] as const;
-export const EXCEPTION_STATUSES = ['open', 'justified', 'approved', 'rejected', 'reverted'] as const;
-
-export const exceptionOpenItemSchema = z.object({
-  kind: z.enum(['action', 'check']),
-  id: nonEmpty,
-  title: z.string(),
-  /** The step the item belongs to: the step left, or one the move skipped. */
-  stepId: nonEmpty.optional(),
-  detail: z.string().optional(),
-});
-
-/** A deal that moved on with its SOP unmet: one per stage entry left. */
-export const dealExceptionSchema = z.object({
-  id: nonEmpty,
-  dealId: nonEmpty,
-  fromStage: nonEmpty,
-  toStage: nonEmpty,
-  movedAt: isoDateTime,
-  movedBy: z.object({ source: z.string(), userId: nonEmpty.nullable() }),
-  ownerId: nonEmpty.nullable().optional(),
-  openItems: z.array(exceptionOpenItemSchema),
-  mode: z.enum(EXCEPTION_MODES),
-  status: z.enum(EXCEPTION_STATUSES),
-  justification: z
-    .object({ userId: nonEmpty, email: z.string().nullable(), reason: z.string(), at: isoDateTime })
-    .optional(),
-  decision: z
-    .object({
-      userId: nonEmpty,
-      email: z.string().nullable(),
-      decision: z.enum(['approve', 'reject']),
-      note: z.string().optional(),
-      at: isoDateTime,
-    })
-    .optional(),
-  playbookVersion: z.number().int().positive().nullable(),
-});
-
-/** Answer to `GET /api/v1/exceptions`: newest move first; pass `nextCursor` back as `cursor` for more. */
-export const exceptionListResponseSchema = z.object({
-  items: z.array(dealExceptionSchema),
-  nextCursor: z.string().nullable(),
-});
-
 export const guidanceResponseSchema = z.object({
   dealId: nonEmpty,
   portalId: z.number().int().positive(),
@@ -143,9 +102,6 @@ export const guidanceResponseSchema = z.object({
   /** This deal's exceptions, newest first. Absent from servers that predate them. */
   exceptions: z.array(dealExceptionSchema).optional(),
 });
-
-/** A note is a short remark for the audit trail, not a document. */
-export const ACTION_NOTE_MAX_CHARS = 1000;
 
 /** Body of `POST /api/v1/deals/:dealId/actions/:actionId`. */
 export const actionToggleBodySchema = z.object({
@@ -168,26 +124,6 @@ export const snoozeBodySchema = z.object({
 /** Answer to a snooze: the deal's guidance as it stands after the snooze. */
 export const snoozeResponseSchema = guidanceResponseSchema;
 
-/** Body of `POST /api/v1/exceptions/:id/justification`: the owner's reason for moving on. */
-export const exceptionJustificationBodySchema = z.object({
-  reason: z.string().trim().min(1, 'A reason is required').max(ACTION_NOTE_MAX_CHARS),
-});
-
-/** Body of `POST /api/v1/exceptions/:id/decision` (managers): approve the move, or reject it to move the deal back. */
-export const exceptionDecisionBodySchema = z.object({
-  decision: z.enum(['approve', 'reject']),
-  note: z.string().max(ACTION_NOTE_MAX_CHARS).optional(),
-});
-
-/** Every error the backend answers (4xx/5xx), DESIGN.md §3. */
-export const errorBodySchema = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.unknown().optional(),
-  }),
-});
-
 export type GuidanceStage = z.infer<typeof guidanceStageSchema>;
 export type GuidanceStep = z.infer<typeof guidanceStepSchema>;
 export type ActionDoneBy = z.infer<typeof actionDoneBySchema>;
@@ -200,8 +136,3 @@ export type ActionToggleBody = z.infer<typeof actionToggleBodySchema>;
 export type ActionToggleResponse = z.infer<typeof actionToggleResponseSchema>;
 export type SnoozeBody = z.infer<typeof snoozeBodySchema>;
 export type SnoozeResponse = z.infer<typeof snoozeResponseSchema>;
-export type ErrorBody = z.infer<typeof errorBodySchema>;
-export type DealExceptionView = z.infer<typeof dealExceptionSchema>;
-export type ExceptionListResponse = z.infer<typeof exceptionListResponseSchema>;
-export type ExceptionJustificationBody = z.infer<typeof exceptionJustificationBodySchema>;
-export type ExceptionDecisionBody = z.infer<typeof exceptionDecisionBodySchema>;

@@ -1,13 +1,5 @@
-import { BACKEND_ORIGIN, createInsightsClient, InsightsApiError, type HubSpotFetch } from './insights-client';
-
-function fakeFetch(status: number, body: unknown) {
-  const urls: string[] = [];
-  const fetch: HubSpotFetch = async (url) => {
-    urls.push(url);
-    return { ok: status < 300, status, text: async () => JSON.stringify(body) };
-  };
-  return { fetch, urls };
-}
+import { BACKEND_ORIGIN, BackendError, createInsightsClient } from './insights-client';
+import { FakeHubSpotFetch, ok, refused } from './testing/fake-hubspot-fetch';
 
 const demand = {
   pipelineId: 'default',
@@ -17,22 +9,33 @@ const demand = {
 
 describe('insights client', () => {
   it('asks the backend with the filters given and returns the parsed answer', async () => {
-    const { fetch, urls } = fakeFetch(200, demand);
-    expect(await createInsightsClient(fetch).getDemand({ months: 6, ownerId: '11' })).toEqual(demand);
+    const urls: string[] = [];
+    const backend = new FakeHubSpotFetch().on('GET /api/v1/insights/demand', ok(demand));
+    const client = createInsightsClient((url, options) => {
+      urls.push(url);
+      return backend.fetch(url, options);
+    });
+    expect(await client.getDemand({ months: 6, ownerId: '11' })).toEqual(demand);
     expect(urls).toEqual([`${BACKEND_ORIGIN}/api/v1/insights/demand?months=6&ownerId=11`]);
   });
 
   it("shows the service's message when HubSpot's proxy passes on a refusal", async () => {
-    const { fetch } = fakeFetch(502, {
-      error: { code: 'NOT_FOUND', message: 'pipelineId: no deal pipeline "x"' },
-    });
-    await expect(createInsightsClient(fetch).getCompliance({ pipelineId: 'x' })).rejects.toEqual(
-      new InsightsApiError('pipelineId: no deal pipeline "x"'),
+    const backend = new FakeHubSpotFetch().on(
+      'GET /api/v1/insights/compliance',
+      refused(404, 'NOT_FOUND', 'pipelineId: no deal pipeline "x"'),
+    );
+    await expect(createInsightsClient(backend.fetch).getCompliance({ pipelineId: 'x' })).rejects.toEqual(
+      new BackendError('pipelineId: no deal pipeline "x"', 502, 'NOT_FOUND'),
     );
   });
 
   it('refuses an answer that does not match the shared schema', async () => {
-    const { fetch } = fakeFetch(200, { ...demand, months: [{ month: 'December' }] });
-    await expect(createInsightsClient(fetch).getDemand({})).rejects.toBeInstanceOf(InsightsApiError);
+    const backend = new FakeHubSpotFetch().on(
+      'GET /api/v1/insights/demand',
+      ok({ ...demand, months: [{ month: 'December' }] }),
+    );
+    await expect(createInsightsClient(backend.fetch).getDemand({})).rejects.toThrow(
+      'The SOP Guide service sent an answer this page does not understand.',
+    );
   });
 });

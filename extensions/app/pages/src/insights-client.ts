@@ -1,87 +1,76 @@
 /**
- * The pages' only door to the SOP Guide service, wrapping `hubspot.fetch` (which throws outside
- * HubSpot) so that tests hand the pages a fake instead. A sibling of the card's and the settings page's
- * clients rather than an import: each component folder is built from its own package.
- * Every answer is parsed with the schema the server checks it with.
+ * The pages' only door to the SOP Guide service, over the `hubspot.fetch` the entry hands in (tests hand
+ * a fake one). Every answer is parsed with the schema the server checks it with: the insights schemas of
+ * this folder, the exceptions schemas of the shared `@sop-guide/api-contract` package.
  */
-import type { HubSpotFetchOptions } from '@hubspot/ui-extensions';
 import {
+  dealExceptionSchema,
+  exceptionListResponseSchema,
+  queryString,
+  requestJson,
+  type DealExceptionView,
+  type EXCEPTION_STATUSES,
+  type ExceptionDecisionBody,
+  type ExceptionJustificationBody,
+  type ExceptionListResponse,
+  type HubSpotFetch,
+} from '@sop-guide/api-contract';
+import {
+  capacityResponseSchema,
   complianceResponseSchema,
   demandResponseSchema,
+  insightsFiltersResponseSchema,
   outcomesResponseSchema,
+  type CapacityRequest,
+  type CapacityResponse,
   type ComplianceResponse,
   type DemandResponse,
+  type InsightsFiltersResponse,
   type OutcomesResponse,
 } from './insights-response.schema';
 
-/** Same placeholder origin as the card's backend-client and app-hsmeta.json (a test keeps them equal). */
-export const BACKEND_ORIGIN = 'https://sop-guide.example.com';
-
-export interface FetchResponse {
-  ok: boolean;
-  status: number;
-  text(): Promise<string>;
-}
-
-export type HubSpotFetch = (url: string, options?: HubSpotFetchOptions) => Promise<FetchResponse>;
+export { BACKEND_ORIGIN, BackendError } from '@sop-guide/api-contract';
+export type { HubSpotFetch } from '@sop-guide/api-contract';
 
 export interface InsightsFilter {
   pipelineId?: string;
   ownerId?: string;
 }
 
+export interface ExceptionListQuery {
+  status?: (typeof EXCEPTION_STATUSES)[number];
+  cursor?: string;
+}
+
 export interface InsightsClient {
+  getFilters(): Promise<InsightsFiltersResponse>;
   getCompliance(filter: InsightsFilter): Promise<ComplianceResponse>;
   getOutcomes(filter: InsightsFilter & { from?: string; to?: string }): Promise<OutcomesResponse>;
   getDemand(filter: InsightsFilter & { months?: number }): Promise<DemandResponse>;
+  setCapacity(request: CapacityRequest): Promise<CapacityResponse>;
+  listExceptions(query: ExceptionListQuery): Promise<ExceptionListResponse>;
+  justifyException(exceptionId: string, body: ExceptionJustificationBody): Promise<DealExceptionView>;
+  decideException(exceptionId: string, body: ExceptionDecisionBody): Promise<DealExceptionView>;
 }
 
-export class InsightsApiError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'InsightsApiError';
-  }
-}
-
-function queryString(params: Record<string, string | number | undefined>): string {
-  const parts = Object.entries(params)
-    .filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '')
-    .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`);
-  return parts.length ? `?${parts.join('&')}` : '';
-}
-
-function reportedMessage(text: string): string | null {
-  try {
-    const body = JSON.parse(text) as { error?: { message?: unknown } };
-    return typeof body.error?.message === 'string' ? body.error.message : null;
-  } catch {
-    return null;
-  }
+/** An answer this page cannot read is an error to show, never half a page. */
+function parseWith<T>(parse: (json: unknown) => T) {
+  return (json: unknown): T => {
+    try {
+      return parse(json);
+    } catch {
+      throw new Error('The SOP Guide service sent an answer this page does not understand.');
+    }
+  };
 }
 
 export function createInsightsClient(fetchFromHubSpot: HubSpotFetch): InsightsClient {
-  const get = async <T>(path: string, parse: (json: unknown) => T): Promise<T> => {
-    let response: FetchResponse;
-    try {
-      response = await fetchFromHubSpot(`${BACKEND_ORIGIN}${path}`, { method: 'GET' });
-    } catch {
-      throw new InsightsApiError('The SOP Guide service could not be reached. Try again in a moment.');
-    }
-    const text = await response.text().catch(() => '');
-    // HubSpot's proxy turns any backend status >= 300 into a 502 carrying the backend's body.
-    if (!response.ok) {
-      throw new InsightsApiError(
-        reportedMessage(text) ?? `The SOP Guide service answered with status ${response.status}.`,
-      );
-    }
-    try {
-      return parse(JSON.parse(text));
-    } catch {
-      throw new InsightsApiError('The SOP Guide service sent an answer this page does not understand.');
-    }
-  };
+  const get = <T>(path: string, parse: (json: unknown) => T) =>
+    requestJson(fetchFromHubSpot, 'GET', path).then(parseWith(parse));
+  const exceptionPath = (id: string) => `/api/v1/exceptions/${encodeURIComponent(id)}`;
 
   return {
+    getFilters: () => get('/api/v1/insights/filters', (json) => insightsFiltersResponseSchema.parse(json)),
     getCompliance: (filter) =>
       get(`/api/v1/insights/compliance${queryString({ ...filter })}`, (json) =>
         complianceResponseSchema.parse(json),
@@ -92,5 +81,21 @@ export function createInsightsClient(fetchFromHubSpot: HubSpotFetch): InsightsCl
       ),
     getDemand: (filter) =>
       get(`/api/v1/insights/demand${queryString({ ...filter })}`, (json) => demandResponseSchema.parse(json)),
+    setCapacity: (request) =>
+      requestJson(fetchFromHubSpot, 'PUT', '/api/v1/insights/capacity', { ...request }).then(
+        parseWith((json) => capacityResponseSchema.parse(json)),
+      ),
+    listExceptions: (query) =>
+      get(`/api/v1/exceptions${queryString({ ...query })}`, (json) =>
+        exceptionListResponseSchema.parse(json),
+      ),
+    justifyException: (exceptionId, body) =>
+      requestJson(fetchFromHubSpot, 'POST', `${exceptionPath(exceptionId)}/justification`, { ...body }).then(
+        parseWith((json) => dealExceptionSchema.parse(json)),
+      ),
+    decideException: (exceptionId, body) =>
+      requestJson(fetchFromHubSpot, 'POST', `${exceptionPath(exceptionId)}/decision`, { ...body }).then(
+        parseWith((json) => dealExceptionSchema.parse(json)),
+      ),
   };
 }

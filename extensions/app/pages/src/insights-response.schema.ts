@@ -74,6 +74,24 @@ export const demandResponseSchema = z.object({
   withoutCloseDate: z.object({ openDeals: count, amount: money }),
 });
 
+/**
+ * GET /api/v1/insights/filters: what the pages offer to filter by, and whether the viewer manages (sees
+ * every owner's deals, decides exceptions, plans capacity). Owners are listed for managers only.
+ */
+export const insightsFiltersResponseSchema = z.object({
+  canManage: z.boolean(),
+  /** The viewer's own HubSpot owner id (their deals' owner); null for a user who owns no deals. */
+  ownerId: z.string().nullable(),
+  pipelines: z.array(
+    z.object({
+      id: z.string(),
+      label: z.string(),
+      stages: z.array(z.object({ id: z.string(), label: z.string() })),
+    }),
+  ),
+  owners: z.array(z.object({ ownerId: z.string(), name: z.string() })),
+});
+
 /** PUT /api/v1/insights/capacity: what a manager plans per month. */
 export const capacityRequestSchema = z.object({
   months: z
@@ -90,4 +108,6 @@ export type ComplianceResponse = z.infer<typeof complianceResponseSchema>;
 export type OutcomeFigures = z.infer<typeof outcomeFiguresSchema>;
 export type OutcomesResponse = z.infer<typeof outcomesResponseSchema>;
 export type DemandResponse = z.infer<typeof demandResponseSchema>;
+export type InsightsFiltersResponse = z.infer<typeof insightsFiltersResponseSchema>;
 export type CapacityRequest = z.infer<typeof capacityRequestSchema>;
+export type CapacityResponse = z.infer<typeof capacityResponseSchema>;

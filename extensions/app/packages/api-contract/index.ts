@@ -1,0 +1,2 @@
+export * from './exception.schema';
+export * from './backend-request';
