@@ -332,8 +332,9 @@ export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
   ]);
   const results: BenchmarkResult[] = [];
   try {
+    // BENCH_INTAKE_LINES picks lines while working on one of them (the default runs every line).
     const lines = (process.env.BENCH_INTAKE_LINES ?? 'sqlite,postgres,off,pair').split(',');
-    for (const database of (['sqlite', 'postgres'] as const).filter((d) => lines.includes(d))) {
+    for (const database of (['sqlite', 'postgres'] as const).filter((kind) => lines.includes(kind))) {
       const name = DATABASE_NAMES[database];
       // The bare server right before the service, so both see the same state of this shared machine.
       const bare = await measureBare(durationMs);
