@@ -27,6 +27,8 @@ export interface RecordedRequest {
   body: unknown;
   /** The portal the token belongs to; null when the token was missing or unknown. */
   portalId: number | null;
+  /** Which kind of token it was: an OAuth access token HubSpot issued to an app, or a private app's. */
+  tokenKind: 'oauth' | 'private-app' | null;
   at: Date;
   /** The status answered; null while pending, and for requests whose answer was never sent. */
   status: number | null;
@@ -206,6 +208,7 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Prom
       query: queryRecord(parsed.searchParams),
       body: undefined,
       portalId: null,
+      tokenKind: null,
       at: new Date(),
       status: null,
     };
@@ -231,6 +234,7 @@ export async function startLocalHubSpot(options: LocalHubSpotOptions = {}): Prom
       return;
     }
     record.portalId = portal.portalId;
+    record.tokenKind = portal.token === token ? 'private-app' : 'oauth';
 
     let body: unknown = undefined;
     if (rawBody.length > 0) {

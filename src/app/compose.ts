@@ -3,7 +3,7 @@ import { discoverStaticInstallation, type Installation } from '../modules/portal
 import { systemClock, type Clock } from '../platform/clock';
 import type { Config } from '../platform/config/env.schema';
 import { createHubSpotApis } from '../platform/hubspot/hubspot-apis';
-import { createHubSpotTransport } from '../platform/hubspot/hubspot-transport';
+import { createHubSpotTransport, type HubSpotTransportOptions } from '../platform/hubspot/hubspot-transport';
 import type { DealsChangedListener, StageMovesListener } from '../platform/module';
 import { createLogger, type Logger } from '../platform/observability/logger';
 import { createMetricsRegistry } from '../platform/observability/metrics.registry';
@@ -23,8 +23,13 @@ export interface ServiceOverrides {
   logger?: Logger;
   /** Installations to use instead of discovering the static token's portal (tests with several portals). */
   installations?: Installation[];
-  /** Per-attempt HubSpot timeout and retry shape; tests shrink them. */
-  hubspot?: { timeoutMs?: number; maxAttempts?: number; sleep?: (ms: number) => Promise<void> };
+  /**
+   * Per-attempt HubSpot timeout and retry shape (tests shrink them); the burst budget and where it is
+   * kept (the rate-budget bench compares the shared budget with the per-process one, budget raised).
+   */
+  hubspot?: Partial<
+    Pick<HubSpotTransportOptions, 'timeoutMs' | 'maxAttempts' | 'sleep' | 'requestsPer10s' | 'sharedBudget'>
+  >;
 }
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {

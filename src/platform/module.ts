@@ -47,9 +47,20 @@ export type StageMovesListener = (
   now: Date,
 ) => Promise<void>;
 
-/** What a module's repositories may hook into: work to finish before the database closes. */
+/**
+ * Removes a portal's data that the purge cannot find by a `portal_id` column (a row holding several
+ * portals' data, say), on the purge's transaction (`trx.db`); answers the rows touched by table.
+ */
+export type PortalPurge = (trx: StoreContext, portalId: number) => Promise<Record<string, number>>;
+
+/**
+ * What a module's repositories may hook into: work to finish before the database closes, and how to
+ * purge what they keep of a portal beyond its `portal_id` rows.
+ */
 export interface StoreLifecycle {
   onClose(close: () => Promise<void>): void;
+  onPurgePortal(purge: PortalPurge): void;
+  portalPurges(): readonly PortalPurge[];
 }
 
 /**

@@ -48,7 +48,7 @@ export function createGuidanceService(deps: {
 
   const loadDeal = async (portalId: number, dealId: string, now: Date) => {
     // Same answer for "not installed" and "no such deal": a portal learns nothing about others.
-    if (!portals.isInstalled(portalId)) throw notFound(dealId);
+    if (!(await portals.confirmInstalled(portalId))) throw notFound(dealId);
     const deal = await store.deals.getDeal(portalId, dealId);
     if (deal?.deletedAt) throw notFound(dealId);
     return deal ?? readFromHubSpot(portalId, dealId, now);

@@ -152,7 +152,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   }
 
   async function processPortal(portalId: number, rows: InboxEvent[], now: Date, result: InboxBatchResult) {
-    if (!portals.isInstalled(portalId)) {
+    if (!(await portals.confirmInstalled(portalId))) {
       // Not ours (or uninstalled since): acknowledged at intake, dropped here, never sent to HubSpot.
       await store.inbox.completeInboxEvents(
         rows.map((row) => row.id),

@@ -12,6 +12,7 @@ import {
   type RefusedWebhookEventsTable,
 } from './refused-webhook-event.repository';
 import { createWebhookInboxRepository, type WebhookInboxRepository } from './webhook-inbox.repository';
+import { purgeWebhookPortalData } from './webhook-portal-purge';
 import { createWebhookJournalRepository, type WebhookJournalRepository } from './webhook-journal.repository';
 
 export {
@@ -70,6 +71,7 @@ export const intakeModule = defineModule({
     const journal = createWebhookJournalRepository(ctx, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
     // The writer thread first: the appends it holds are answered before the connection goes.
     lifecycle.onClose(() => journal.close());
+    lifecycle.onPurgePortal(purgeWebhookPortalData);
     return {
       inbox: createWebhookInboxRepository(ctx),
       journal,

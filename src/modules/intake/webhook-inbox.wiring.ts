@@ -33,15 +33,18 @@ export function createStoreBatch({
     'sop_webhook_events_refused_total',
     'Webhook events refused by the edge, kept for operators (npx sop-guide refused-events)',
   );
-  // Elements passed the envelope check at the edge: portalId is a number on every one.
-  const isOurs = (element: unknown) => portals.isInstalled((element as { portalId: number }).portalId);
-
   return async ({ text, elements, dealEvents, refused, receivedAt }) => {
+    const served = await servedPortals(portals, [
+      ...dealEvents.map((event) => event.portalId),
+      ...refused.map(({ element }) => portalIdOf(element)).filter((portalId) => portalId !== null),
+    ]);
+    // Elements passed the envelope check at the edge: portalId is a number on every one.
+    const isOurs = (element: unknown) => served.has((element as { portalId: number }).portalId);
     if (refused.length > 0) {
       // A refused element may lack a usable portalId; one that names a portal we do not serve is not kept.
       const kept = refused.flatMap(({ element, reason }) => {
         const portalId = portalIdOf(element);
-        if (portalId !== null && !portals.isInstalled(portalId)) return [];
+        if (portalId !== null && !served.has(portalId)) return [];
         return [{ receivedAt: new Date(receivedAt), portalId, reason, raw: serialiseRefused(element) }];
       });
       await store.refusedEvents.recordRefusedEvents(kept);
@@ -49,7 +52,7 @@ export function createStoreBatch({
       logger.warn('webhook events refused', { count: refused.length, firstReason: refused[0]?.reason });
     }
     let ours = 0;
-    for (const event of dealEvents) if (portals.isInstalled(event.portalId)) ours += 1;
+    for (const event of dealEvents) if (served.has(event.portalId)) ours += 1;
     const ignored = dealEvents.length - ours;
     if (ignored > 0) dropped.inc({}, ignored);
     if (ours === 0) return { stored: 0, ignored };
@@ -59,6 +62,18 @@ export function createStoreBatch({
     await store.journal.append({ body, eventCount: ours, receivedAt: new Date(receivedAt) });
     return { stored: ours, ignored };
   };
+}
+
+/**
+ * The batch's portals this instance serves, asked of the database for any its snapshot lacks: an
+ * install made through another instance a moment ago must not see its first events dropped here.
+ */
+async function servedPortals(portals: PortalRegistry, portalIds: readonly number[]): Promise<Set<number>> {
+  const served = new Set<number>();
+  for (const portalId of new Set(portalIds)) {
+    if (await portals.confirmInstalled(portalId)) served.add(portalId);
+  }
+  return served;
 }
 
 function portalIdOf(element: unknown): number | null {

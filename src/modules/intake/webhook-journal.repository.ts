@@ -91,7 +91,7 @@ export interface WebhookJournalRepository {
   close(): Promise<void>;
 }
 
-interface JournalRowRead {
+export interface JournalRowRead {
   id: string;
   body: string | Uint8Array;
   body_encoding: JournalBodyEncoding;
@@ -99,7 +99,7 @@ interface JournalRowRead {
 }
 
 /** The body's JSON text, whichever form it was stored in. */
-function bodyText(row: JournalRowRead): string {
+export function bodyText(row: JournalRowRead): string {
   if (row.body_encoding === 'deflate-raw' && typeof row.body !== 'string') {
     return inflateRawSync(row.body).toString('utf8');
   }

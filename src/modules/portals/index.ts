@@ -6,6 +6,7 @@ import { defineModule } from '../../platform/module';
 import type { Logger } from '../../platform/observability/logger';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import { oauthInstallationsMigration } from './0009-oauth-installations.migration';
+import { sharedSearchBudgetMigration } from './0016-shared-search-budget.migration';
 import { createHubSpotOAuthClient } from './hubspot-oauth.client';
 import {
   createInstallationRepository,
@@ -57,10 +58,13 @@ export const OAUTH_CALLBACK_PATH = '/oauth/callback';
  */
 export const portalsModule = defineModule({
   name: 'portals',
-  migrations: { '0009-oauth-installations': oauthInstallationsMigration },
-  repositories: (ctx) => ({
+  migrations: {
+    '0009-oauth-installations': oauthInstallationsMigration,
+    '0016-shared-search-budget': sharedSearchBudgetMigration,
+  },
+  repositories: (ctx, lifecycle) => ({
     portals: createPortalRepository(ctx),
-    installations: createInstallationRepository(ctx),
+    installations: createInstallationRepository(ctx, lifecycle),
     rateBudget: createRateBudgetRepository(ctx),
   }),
   create: async (deps: {

@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../platform/db/database.types';
+import { notifyChannel } from '../../platform/db/notifications';
 import { fromEpochMsOrNull, runWriteTransaction, type StoreContext } from '../../platform/db/store-context';
+import type { StoreLifecycle } from '../../platform/module';
 
 export type InstallationStatus = 'installed' | 'uninstalled';
 
@@ -96,9 +98,23 @@ export interface InstallationRepository {
   saveState(state: string, expiresAt: Date): Promise<void>;
   /** Deletes the state and tells whether it existed and was still valid: a state works once. */
   consumeState(state: string, now: Date): Promise<boolean>;
-  /** Deletes every row of the portal in every table that has a portal_id, in one transaction. */
+  /**
+   * Deletes every row of the portal in every table that has a portal_id, and its part of rows shared
+   * with other portals (the modules' PortalPurge hooks), in one transaction; answers rows by table.
+   */
   purgePortal(portalId: number): Promise<Record<string, number>>;
+  /** The installed one among `portalIds`, read now: what another instance just installed is there. */
+  findInstalled(portalIds: readonly number[]): Promise<Array<{ portalId: number; timeZone: string }>>;
+  /**
+   * Calls `onChange` whenever any instance installs, uninstalls or purges a portal (PostgreSQL
+   * LISTEN/NOTIFY, heard within milliseconds of the commit), and once on every (re)connection. Nothing
+   * on SQLite, which serves one process.
+   */
+  watchInstallations(onChange: () => void): Promise<void>;
 }
+
+/** The notification channel install, uninstall and purge announce themselves on. */
+const INSTALLATIONS_CHANNEL = 'sop_guide_installations';
 
 function toInstallation(row: InstallationsTable): StoredInstallation {
   return {
@@ -129,8 +145,19 @@ async function tablesWithPortalId(ctx: StoreContext, db: Kysely<Database>): Prom
   return rows.map((row) => row.name);
 }
 
-export function createInstallationRepository(ctx: StoreContext): InstallationRepository {
+export function createInstallationRepository(
+  ctx: StoreContext,
+  lifecycle: StoreLifecycle,
+): InstallationRepository {
   const { db } = ctx;
+  const announce = (trx: Kysely<Database>) =>
+    ctx.dialect === 'postgres' ? notifyChannel(trx, INSTALLATIONS_CHANNEL) : Promise.resolve();
+  const installedWithTimeZone = () =>
+    db
+      .selectFrom('installations')
+      .innerJoin('portals', 'portals.portal_id', 'installations.portal_id')
+      .select(['installations.portal_id as portalId', 'portals.time_zone as timeZone'])
+      .where('installations.status', '=', 'installed');
 
   const writeTokens = (executor: Kysely<Database>, portalId: number, tokens: SealedTokens) =>
     executor
@@ -187,6 +214,7 @@ export function createInstallationRepository(ctx: StoreContext): InstallationRep
           .values(row)
           .onConflict((oc) => oc.column('portal_id').doUpdateSet(update))
           .execute();
+        await announce(trx);
       });
     },
 
@@ -199,13 +227,19 @@ export function createInstallationRepository(ctx: StoreContext): InstallationRep
       return row ? toInstallation(row) : null;
     },
 
-    async listInstalled() {
-      return db
-        .selectFrom('installations')
-        .innerJoin('portals', 'portals.portal_id', 'installations.portal_id')
-        .select(['installations.portal_id as portalId', 'portals.time_zone as timeZone'])
-        .where('installations.status', '=', 'installed')
+    listInstalled: () => installedWithTimeZone().execute(),
+
+    async findInstalled(portalIds) {
+      if (portalIds.length === 0) return [];
+      return installedWithTimeZone()
+        .where('installations.portal_id', 'in', [...portalIds])
         .execute();
+    },
+
+    async watchInstallations(onChange) {
+      if (!ctx.listen) return;
+      const stop = await ctx.listen(INSTALLATIONS_CHANNEL, onChange);
+      lifecycle.onClose(stop);
     },
 
     async withInstallationLocked(portalId, work) {
@@ -249,6 +283,7 @@ export function createInstallationRepository(ctx: StoreContext): InstallationRep
           .set({ uninstalled_at: now.getTime(), updated_at: now.getTime() })
           .where('portal_id', '=', portalId)
           .execute();
+        await announce(trx);
       });
     },
 
@@ -326,12 +361,21 @@ export function createInstallationRepository(ctx: StoreContext): InstallationRep
     async purgePortal(portalId) {
       return runWriteTransaction(ctx, async (trx) => {
         const deleted: Record<string, number> = {};
+        // First what holds the portal's data among other portals' (the webhook journal): a journal
+        // row moved into the inbox meanwhile is then found by its portal_id below.
+        for (const purge of lifecycle.portalPurges()) {
+          for (const [table, count] of Object.entries(
+            await purge({ db: trx, dialect: ctx.dialect }, portalId),
+          ))
+            deleted[table] = (deleted[table] ?? 0) + count;
+        }
         for (const table of await tablesWithPortalId(ctx, trx)) {
           const result = await sql`delete from ${sql.table(table)} where portal_id = ${portalId}`.execute(
             trx,
           );
-          deleted[table] = Number(result.numAffectedRows ?? 0);
+          deleted[table] = (deleted[table] ?? 0) + Number(result.numAffectedRows ?? 0);
         }
+        await announce(trx);
         return deleted;
       });
     },

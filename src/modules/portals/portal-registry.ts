@@ -13,22 +13,29 @@ export interface Installation {
 }
 
 export interface PortalRegistry {
+  /** From this instance's snapshot: may lag another instance's install by a notification's delivery. */
   isInstalled(portalId: number): boolean;
+  /**
+   * Before refusing anything to a portal: the snapshot, and on a miss the database, so that an install
+   * another instance committed a moment ago is served here at once (and joins the snapshot).
+   */
+  confirmInstalled(portalId: number): Promise<boolean>;
   tokenForPortal(portalId: number): Promise<string | null> | string | null;
   /** HubSpot answered 401 to `token`: OAuth refreshes it (a static token has nothing to refresh). */
   tokenRejected(portalId: number, token: string): Promise<void>;
   timeZoneOf(portalId: number): string;
   installedPortalIds(): number[];
   /**
-   * Re-reads the OAuth installations from the database: any instance may install or uninstall one, so
-   * each serves a snapshot at most a reload interval old (a no-op with static auth).
+   * Re-reads the OAuth installations from the database (a no-op with static auth): on PostgreSQL as soon
+   * as another instance installs, uninstalls or purges one (a notification), and every reload interval
+   * in case a notification was lost.
    */
   reload(): Promise<void>;
 }
 
 export const DEFAULT_TIME_ZONE = 'UTC';
 
-/** How long another instance's install or uninstall may go unseen here. */
+/** The backstop re-read: notifications make installs and uninstalls visible long before it. */
 export const RELOAD_INTERVAL_MS = 5_000;
 
 /** Records each static installation in the store (so rows have a portal to belong to) and serves lookups from memory. */
@@ -46,8 +53,26 @@ export async function createPortalRegistry(
     );
   }
   let oauthTimeZones = new Map<number, string>();
+  const isInstalled = (portalId: number) => staticByPortal.has(portalId) || oauthTimeZones.has(portalId);
+  // Notifications can come in bursts: one re-read at a time, and one more if any arrived meanwhile.
+  let reloading: Promise<void> | null = null;
+  let reloadAgain = false;
+  const readInstalled = async () => {
+    const installed = await store.installations.listInstalled();
+    oauthTimeZones = new Map(installed.map((row) => [row.portalId, row.timeZone]));
+  };
   const registry = {
-    isInstalled: (portalId: number) => staticByPortal.has(portalId) || oauthTimeZones.has(portalId),
+    isInstalled,
+    async confirmInstalled(portalId: number) {
+      if (isInstalled(portalId)) return true;
+      if (!oauth) return false;
+      // Not cached when absent: HubSpot sends events only for portals that installed the app, so a miss
+      // is an install this instance has not heard of yet, or an uninstalled portal's last stragglers.
+      const [found] = await store.installations.findInstalled([portalId]);
+      if (!found) return false;
+      oauthTimeZones.set(found.portalId, found.timeZone);
+      return true;
+    },
     tokenForPortal: (portalId: number) => {
       const installation = staticByPortal.get(portalId);
       if (installation) return installation.accessToken;
@@ -61,8 +86,21 @@ export async function createPortalRegistry(
     installedPortalIds: () => [...staticByPortal.keys(), ...oauthTimeZones.keys()],
     async reload() {
       if (!oauth) return;
-      const installed = await store.installations.listInstalled();
-      oauthTimeZones = new Map(installed.map((row) => [row.portalId, row.timeZone]));
+      if (reloading) {
+        reloadAgain = true;
+        return reloading;
+      }
+      reloading = (async () => {
+        try {
+          do {
+            reloadAgain = false;
+            await readInstalled();
+          } while (reloadAgain);
+        } finally {
+          reloading = null;
+        }
+      })();
+      return reloading;
     },
     /** This instance just saw the portal uninstalled: stop serving it before the next reload. */
     forget(portalId: number) {
@@ -70,5 +108,7 @@ export async function createPortalRegistry(
     },
   };
   await registry.reload();
+  if (oauth)
+    await store.installations.watchInstallations(() => void registry.reload().catch(() => undefined));
   return registry;
 }

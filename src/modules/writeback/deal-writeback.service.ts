@@ -177,7 +177,7 @@ export function createDealWritebackService(deps: {
     now: Date,
     result: WritebackFlushResult,
   ) {
-    if (!portals.isInstalled(portalId)) {
+    if (!(await portals.confirmInstalled(portalId))) {
       // Uninstalled since the mark: nothing may be written with another portal's token, so drop the marks.
       await store.writebacks.completeWritebacks(portalId, pending.map(clearMark), now);
       result.gone += pending.length;

@@ -11,12 +11,13 @@ import {
   type MigrationProvider,
   type MigrationResultSet,
 } from 'kysely';
-import type { StoreLifecycle } from '../module';
+import type { PortalPurge, StoreLifecycle } from '../module';
 import pg from 'pg';
 import type { Database } from './database.types';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
 import { BASELINE_MIGRATIONS } from './migrations/baseline-migrations';
 import { createSqliteWriteTurn, SqliteDialectWithTurn } from './sqlite-write-turn';
+import { createPostgresListen } from './notifications';
 import { runWriteTransaction, type StoreContext, type StoreDialect } from './store-context';
 
 /** How long a SQLite writer waits for another process's write lock before failing. */
@@ -142,7 +143,7 @@ export async function openDatabase(
   if (databaseUrl.startsWith('sqlite:')) {
     ctx = openSqlite(databaseUrl);
   } else if (/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    ctx = { db: openPostgres(databaseUrl), dialect: 'postgres' };
+    ctx = { db: openPostgres(databaseUrl), dialect: 'postgres', listen: createPostgresListen(databaseUrl) };
   } else {
     throw new StoreConfigError('DATABASE_URL: expected sqlite:<path> or postgres://...');
   }
@@ -152,12 +153,15 @@ export async function openDatabase(
   // The schema a running service needs: /readyz refuses a database behind it (or emptied under it).
   const latestMigration = Object.keys(migrations).sort().at(-1)!;
   const closeHooks: Array<() => Promise<void>> = [];
+  const purges: PortalPurge[] = [];
 
   return {
     dialect,
     context: ctx,
     withExclusiveLock: createExclusiveLock(ctx),
     onClose: (close) => closeHooks.push(close),
+    onPurgePortal: (purge) => purges.push(purge),
+    portalPurges: () => purges,
 
     runInTransaction: (work) =>
       runWriteTransaction(ctx, (trx) => {

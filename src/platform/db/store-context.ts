@@ -3,6 +3,7 @@ import type SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.types';
 import type { SqliteWriteTurn } from './sqlite-write-turn';
+import type { Listen } from './notifications';
 
 export type StoreDialect = 'sqlite' | 'postgres';
 
@@ -20,6 +21,8 @@ export interface StoreContext {
   sqliteFilePath?: string;
   /** On SQLite, the turn that connections of other threads of this process take too (sqlite-write-turn.ts). */
   sqliteWriteTurn?: SqliteWriteTurn;
+  /** On PostgreSQL, hearing other instances' notifications (notifications.ts). */
+  listen?: Listen;
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   createKeyedLimiter,
   createSharedWindowLimiter,
   createSlidingWindowLimiter,
+  type RateBucket,
   type SharedRateBudget,
 } from './portal-rate-limiter';
 import { decideRetry, type FailureKind, type ObservedFailure } from './retry-policy';
@@ -39,7 +40,7 @@ export interface HubSpotTransportOptions {
    * so several instances must not each spend a whole one. Without it, the budget is this process's.
    */
   sharedBudget?: SharedRateBudget;
-  /** HubSpot's search endpoints allow about 5 per second per portal. */
+  /** HubSpot's search endpoints allow about 5 per second per portal (shared like the burst budget). */
   searchRequestsPerSecond?: number;
   /** Per attempt. The SDK has no timeout of its own. */
   timeoutMs?: number;
@@ -75,6 +76,9 @@ export interface HubSpotTransport {
 }
 
 const DEFAULT_TIMEOUT_MS = 10_000;
+/** The longest a start reserved from the shared budget stays usable, and the most reserved at once. */
+const SHARED_BLOCK_HOLD_MS = 500;
+const SHARED_MAX_BLOCK = 20;
 
 export type PortalApis = ReturnType<typeof buildPortalApis>;
 
@@ -286,15 +290,26 @@ export function createHubSpotTransport(options: HubSpotTransportOptions): HubSpo
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const random = options.random ?? Math.random;
   const burst = { max: options.requestsPer10s ?? 100, windowMs: options.rateWindowMs ?? 10_000 };
+  const search = { max: options.searchRequestsPerSecond ?? 4, windowMs: 1_000 };
   const { sharedBudget } = options;
-  const burstLimiter = createKeyedLimiter((portalId) =>
-    sharedBudget
-      ? createSharedWindowLimiter({ ...burst, portalId, budget: sharedBudget })
-      : createSlidingWindowLimiter(burst),
-  );
-  const searchLimiter = createKeyedLimiter(() =>
-    createSlidingWindowLimiter({ max: options.searchRequestsPerSecond ?? 4, windowMs: 1_000 }),
-  );
+  // Both of HubSpot's limits are per portal, so instances sharing a database share both. A block is at
+  // most a tenth of the budget (20 at most), held at most a twentieth of the window: at worst a start is
+  // counted a twentieth of a window longer than HubSpot counts it.
+  const limiterFor = (bucket: RateBucket, limit: { max: number; windowMs: number }) =>
+    createKeyedLimiter((portalId) =>
+      sharedBudget
+        ? createSharedWindowLimiter({
+            ...limit,
+            portalId,
+            bucket,
+            budget: sharedBudget,
+            maxBlock: Math.max(1, Math.min(SHARED_MAX_BLOCK, Math.floor(limit.max / 10))),
+            holdMs: Math.min(SHARED_BLOCK_HOLD_MS, limit.windowMs / 20),
+          })
+        : createSlidingWindowLimiter(limit),
+    );
+  const burstLimiter = limiterFor('burst', burst);
+  const searchLimiter = limiterFor('search', search);
 
   const requestsTotal = options.metrics.counter(
     'hubspot_requests_total',

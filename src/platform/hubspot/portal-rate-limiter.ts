@@ -48,37 +48,97 @@ export function createSlidingWindowLimiter(options: SlidingWindowOptions): RateL
   };
 }
 
+/** HubSpot limits a portal's requests in two ways: the burst window, and a lower one for searches. */
+export type RateBucket = 'burst' | 'search';
+
+export interface BudgetReservation {
+  portalId: number;
+  bucket: RateBucket;
+  max: number;
+  windowMs: number;
+  nowMs: number;
+  /** Starts wanted. */
+  count: number;
+  /** How long the caller may take to use them: each is recorded as starting at `nowMs + holdMs`. */
+  holdMs: number;
+}
+
 /**
- * A portal's budget kept where every instance sees it (PostgreSQL): records a request start at `nowMs`
- * if fewer than `max` started in the rolling window before it, by any instance; answers 0 when granted,
- * else how long to wait before asking again.
+ * A portal's budget kept where every instance sees it (PostgreSQL): records up to `count` request starts
+ * as far as fewer than `max` are recorded in the rolling window, by any instance; answers how many it
+ * granted, and when none, how long to wait before asking again.
  */
 export interface SharedRateBudget {
-  take(portalId: number, max: number, windowMs: number, nowMs: number): Promise<number>;
+  reserve(request: BudgetReservation): Promise<{ granted: number; waitMs: number }>;
 }
 
 export interface SharedWindowOptions {
   portalId: number;
+  bucket: RateBucket;
   budget: SharedRateBudget;
   max: number;
   windowMs: number;
+  /** Most starts reserved in one round trip to the shared budget. */
+  maxBlock: number;
+  /** How long reserved starts stay usable here; unused ones are wasted, never carried over. */
+  holdMs: number;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
-/** The sliding window above, its starts kept in the shared budget instead of in this process. */
+/**
+ * The sliding window above, its starts kept in the shared budget instead of in this process, taken a
+ * block at a time: one round trip to the database serves several requests. It stays honest because a
+ * reserved start is recorded as made at the end of its hold, and is used before then or never: every
+ * request HubSpot sees in its window was counted in the shared window at that moment. A block's size
+ * follows demand: doubled when the last one ran out, else what was used of it, so a quiet instance
+ * reserves one start at a time and wastes little of the portal's budget.
+ */
 export function createSharedWindowLimiter(options: SharedWindowOptions): RateLimiter {
-  if (!(options.max >= 1) || !(options.windowMs > 0))
-    throw new Error('A rate limit needs max >= 1 and windowMs > 0');
+  if (!(options.max >= 1) || !(options.windowMs > 0) || !(options.maxBlock >= 1) || !(options.holdMs > 0))
+    throw new Error('A shared rate limit needs max >= 1, windowMs > 0, maxBlock >= 1 and holdMs > 0');
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? realSleep;
-  return {
-    async acquire() {
-      for (;;) {
-        const waitMs = await options.budget.take(options.portalId, options.max, options.windowMs, now());
-        if (waitMs <= 0) return;
-        await sleep(waitMs);
+  let tokens = 0;
+  let usableUntil = 0;
+  let block = 1;
+  let used = 0;
+  let tail: Promise<void> = Promise.resolve();
+
+  const grant = async () => {
+    for (;;) {
+      const at = now();
+      if (tokens > 0 && at < usableUntil) {
+        tokens -= 1;
+        used += 1;
+        return;
       }
+      block = tokens === 0 && used > 0 ? Math.min(options.maxBlock, block * 2) : Math.max(1, used);
+      tokens = 0;
+      used = 0;
+      const { granted, waitMs } = await options.budget.reserve({
+        portalId: options.portalId,
+        bucket: options.bucket,
+        max: options.max,
+        windowMs: options.windowMs,
+        nowMs: at,
+        count: block,
+        holdMs: options.holdMs,
+      });
+      if (granted > 0) {
+        tokens = granted;
+        usableUntil = at + options.holdMs;
+        continue;
+      }
+      await sleep(waitMs);
+    }
+  };
+
+  return {
+    acquire() {
+      const turn = tail.then(grant);
+      tail = turn.catch(() => undefined);
+      return turn;
     },
   };
 }
