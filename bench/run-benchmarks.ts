@@ -15,6 +15,8 @@ import { benchmarkWebhookIntake } from './webhook-intake.bench';
  * `npm run bench`: every benchmark, each with absolute figures and a ratio against a baseline
  * measured in this same run on this same machine (figures from another machine mean little).
  * BENCH_ONLY=intake,guidance,sweep,calls,insights,exceptions,budget picks some; BENCH_SECONDS sets the load duration (the intake's burst);
+ * BENCH_INTAKE_LINES=sqlite,postgres,off,pair picks the intake's lines (processing on per database, the
+ * processing-off lines, the 2-instance PostgreSQL line);
  * BENCH_DEALS the largest deal count (default 1,000,000).
  */
 const BENCHMARKS: Record<string, () => Promise<BenchmarkResult[]>> = {

@@ -333,7 +333,9 @@ export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
   ]);
   const results: BenchmarkResult[] = [];
   try {
-    for (const database of ['sqlite', 'postgres'] as const) {
+    // BENCH_INTAKE_LINES picks lines while working on one of them (the default runs every line).
+    const lines = (process.env.BENCH_INTAKE_LINES ?? 'sqlite,postgres,off,pair').split(',');
+    for (const database of (['sqlite', 'postgres'] as const).filter((kind) => lines.includes(kind))) {
       const name = DATABASE_NAMES[database];
       // The bare server right before the service, so both see the same state of this shared machine.
       const bare = await measureBare(durationMs);
@@ -353,6 +355,7 @@ export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
           true,
         ),
       );
+      if (!lines.includes('off')) continue;
       const intakeOnly = await measureService({
         database,
         instances: 1,
@@ -370,6 +373,7 @@ export async function benchmarkWebhookIntake(): Promise<BenchmarkResult[]> {
         ),
       );
     }
+    if (!lines.includes('pair')) return results;
     const bare = await measureBare(durationMs);
     const pair = await measureService({
       database: 'postgres',

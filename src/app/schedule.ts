@@ -6,7 +6,7 @@ import type { Logger } from '../platform/observability/logger';
 
 /**
  * The loops that run beside the HTTP server: the inbox drain (every few hundred milliseconds while
- * idle, back to back while there is a backlog) and the periodic stall sweep. Each tick is isolated: a
+ * idle, back to back while there is a backlog, resting between batches while webhooks arrive) and the periodic stall sweep. Each tick is isolated: a
  * failure is logged and the loop goes on.
  */
 export const INBOX_IDLE_POLL_MS = 200;
@@ -91,8 +91,10 @@ export function startBackgroundWorkers(
   };
 
   schedule('inbox', 0, async () => {
+    const started = performance.now();
     const result = await inbox.processBatch({ workerId, now: clock.now() });
-    return result.claimed > 0 || result.moved > 0 ? 0 : INBOX_IDLE_POLL_MS;
+    if (result.claimed === 0 && result.moved === 0) return INBOX_IDLE_POLL_MS;
+    return inbox.pauseAfterBatch(performance.now() - started);
   });
   for (const task of options.periodic ?? []) {
     if (task.intervalMs <= 0) continue;

@@ -102,20 +102,17 @@ export function createDealSyncService(deps: {
           foundIds.length ? await hubspot.associations.countForDeals(portalId, foundIds, type) : new Map(),
         );
       }
-      const deals: DealRecord[] = [];
-      for (const hubspotDeal of read.deals) {
+      const entries = read.deals.flatMap((hubspotDeal) => {
         const associations = Object.fromEntries(
           plan.associationTypes.map((type) => [type, counts.get(type)?.get(hubspotDeal.id) ?? 0]),
         );
         const snapshot = toDealSnapshot(portalId, hubspotDeal, associations, now, plan.checkedProperties);
-        if (!snapshot) continue;
-        const written = await store.deals.upsertDealFromHubSpot(snapshot, {
-          observedAt: now,
-          playbookVersion: selectVersionInForce(versions, snapshot.stageEnteredAt),
-          now,
-        });
-        if (written.deal) deals.push(written.deal);
-      }
+        return snapshot
+          ? [{ snapshot, playbookVersion: selectVersionInForce(versions, snapshot.stageEnteredAt) }]
+          : [];
+      });
+      const written = await store.deals.upsertDealsFromHubSpot(entries, { observedAt: now, now });
+      const deals = written.flatMap((result): DealRecord[] => (result.deal ? [result.deal] : []));
       const stageHistories = new Map(
         read.deals.map((deal) => [deal.id, deal.propertiesWithHistory.dealstage ?? []]),
       );

@@ -11,6 +11,10 @@ import {
 
 /** Large `IN (...)` lists are split so that no query exceeds SQLite's bound-parameter limit. */
 const DEAL_IDS_PER_QUERY = 500;
+/** Deals per upsert statement: 15 parameters each, well below SQLite's bound-parameter limit. */
+const DEAL_IDS_PER_UPSERT = 100;
+
+const dealKey = (portalId: number, dealId: string) => `${portalId}:${dealId}`;
 
 /** The projection of a deal plus what the store tracks about it. */
 export interface DealRecord extends DealSnapshot {
@@ -40,14 +44,15 @@ export interface DealRepository {
   /** The deals found among `dealIds`, in no particular order; deleted ones included (check deletedAt). */
   getDeals(portalId: number, dealIds: readonly string[]): Promise<DealRecord[]>;
   /**
-   * Writes what HubSpot returned, as of `observedAt` (when it was read). Inserts an unknown deal;
-   * a read older than the last applied change is ignored. The pinned playbook version is kept while
-   * the stage entry is the same, otherwise `playbookVersion` (or null) is pinned.
+   * Writes what HubSpot returned, as of `observedAt` (when it was read), in one statement per
+   * DEAL_IDS_PER_UPSERT deals: inserts an unknown deal; a read older than the last applied change is
+   * ignored. Each deal keeps its pinned playbook version while its stage entry is the same, otherwise
+   * its own `playbookVersion` (or null) is pinned. Results are in the order of `entries`.
    */
-  upsertDealFromHubSpot(
-    snapshot: DealSnapshot,
-    options: { observedAt: Date; playbookVersion?: number | null; now?: Date },
-  ): Promise<DealWriteResult>;
+  upsertDealsFromHubSpot(
+    entries: ReadonlyArray<{ snapshot: DealSnapshot; playbookVersion?: number | null }>,
+    options: { observedAt: Date; now?: Date },
+  ): Promise<DealWriteResult[]>;
   markDealDeleted(
     portalId: number,
     dealId: string,
@@ -150,6 +155,21 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
     return row ? toDealRecord(row) : null;
   }
 
+  async function readDeals(portalId: number, dealIds: readonly string[]): Promise<DealRecord[]> {
+    const unique = [...new Set(dealIds)];
+    const deals: DealRecord[] = [];
+    for (let start = 0; start < unique.length; start += DEAL_IDS_PER_QUERY) {
+      const rows = await db
+        .selectFrom('deals')
+        .selectAll()
+        .where('portal_id', '=', portalId)
+        .where('deal_id', 'in', unique.slice(start, start + DEAL_IDS_PER_QUERY))
+        .execute();
+      deals.push(...rows.map(toDealRecord));
+    }
+    return deals;
+  }
+
   /** After a guarded write changed nothing: tell "already newer" from "not there". */
   async function explainUnappliedWrite(portalId: number, dealId: string): Promise<DealWriteResult> {
     const deal = await readDeal(portalId, dealId);
@@ -159,83 +179,96 @@ export function createDealRepository(ctx: StoreContext): DealRepository {
   return {
     getDeal: readDeal,
 
-    async getDeals(portalId, dealIds) {
-      const unique = [...new Set(dealIds)];
-      const deals: DealRecord[] = [];
-      for (let start = 0; start < unique.length; start += DEAL_IDS_PER_QUERY) {
-        const rows = await db
-          .selectFrom('deals')
-          .selectAll()
-          .where('portal_id', '=', portalId)
-          .where('deal_id', 'in', unique.slice(start, start + DEAL_IDS_PER_QUERY))
-          .execute();
-        deals.push(...rows.map(toDealRecord));
-      }
-      return deals;
-    },
+    getDeals: readDeals,
 
-    async upsertDealFromHubSpot(snapshot, options) {
-      const row: DealsTable = {
+    async upsertDealsFromHubSpot(entries, options) {
+      const observedAtMs = toEpochMs(options.observedAt);
+      const updatedAtMs = toEpochMs(options.now ?? new Date());
+      const rows = entries.map(({ snapshot, playbookVersion }): DealsTable => ({
         portal_id: snapshot.portalId,
         deal_id: snapshot.dealId,
         pipeline_id: snapshot.pipelineId,
         stage_id: snapshot.stageId,
         stage_entered_at: toEpochMs(snapshot.stageEnteredAt),
-        playbook_version: options.playbookVersion ?? null,
+        playbook_version: playbookVersion ?? null,
         owner_id: snapshot.ownerId,
         properties: JSON.stringify(snapshot.properties),
         associations: JSON.stringify(snapshot.associations),
         last_activity_at: toEpochMsOrNull(snapshot.lastActivityAt),
         next_activity_at: toEpochMsOrNull(snapshot.nextActivityAt),
-        last_event_at: toEpochMs(options.observedAt),
+        last_event_at: observedAtMs,
         deleted_at: null,
         revision: 1,
-        updated_at: toEpochMs(options.now ?? new Date()),
-      };
-      const saved = await db
-        .insertInto('deals')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .columns(['portal_id', 'deal_id'])
-            .doUpdateSet((eb) => ({
-              pipeline_id: eb.ref('excluded.pipeline_id'),
-              stage_id: eb.ref('excluded.stage_id'),
-              stage_entered_at: eb.ref('excluded.stage_entered_at'),
-              playbook_version: eb
-                .case()
-                .when(
-                  eb.and([
-                    eb('deals.stage_id', '=', eb.ref('excluded.stage_id')),
-                    eb('deals.stage_entered_at', '=', eb.ref('excluded.stage_entered_at')),
-                  ]),
-                )
-                .then(eb.fn.coalesce('deals.playbook_version', 'excluded.playbook_version'))
-                .else(eb.ref('excluded.playbook_version'))
-                .end(),
-              owner_id: eb.ref('excluded.owner_id'),
-              properties: eb.ref('excluded.properties'),
-              associations: eb.ref('excluded.associations'),
-              last_activity_at: eb.ref('excluded.last_activity_at'),
-              next_activity_at: eb.ref('excluded.next_activity_at'),
-              last_event_at: eb.ref('excluded.last_event_at'),
-              // HubSpot returned the deal, so it exists (a restored deal comes back to life).
-              deleted_at: null,
-              revision: eb('deals.revision', '+', 1),
-              updated_at: eb.ref('excluded.updated_at'),
-            }))
-            .where((eb) =>
-              // The same guard as isNotNewerThan, against the incoming row's read time.
-              eb.or([
-                eb('deals.last_event_at', 'is', null),
-                eb('deals.last_event_at', '<=', eb.ref('excluded.last_event_at')),
-              ]),
-            ),
-        )
-        .returningAll()
-        .executeTakeFirst();
-      if (saved) return { outcome: 'applied', deal: toDealRecord(saved) };
-      return explainUnappliedWrite(snapshot.portalId, snapshot.dealId);
+        updated_at: updatedAtMs,
+      }));
+      const applied = new Map<string, DealRecord>();
+      for (let start = 0; start < rows.length; start += DEAL_IDS_PER_UPSERT) {
+        const saved = await db
+          .insertInto('deals')
+          .values(rows.slice(start, start + DEAL_IDS_PER_UPSERT))
+          .onConflict((oc) =>
+            oc
+              .columns(['portal_id', 'deal_id'])
+              .doUpdateSet((eb) => ({
+                pipeline_id: eb.ref('excluded.pipeline_id'),
+                stage_id: eb.ref('excluded.stage_id'),
+                stage_entered_at: eb.ref('excluded.stage_entered_at'),
+                // Per deal: the version pinned to this stage entry stays; a new entry pins its own.
+                playbook_version: eb
+                  .case()
+                  .when(
+                    eb.and([
+                      eb('deals.stage_id', '=', eb.ref('excluded.stage_id')),
+                      eb('deals.stage_entered_at', '=', eb.ref('excluded.stage_entered_at')),
+                    ]),
+                  )
+                  .then(eb.fn.coalesce('deals.playbook_version', 'excluded.playbook_version'))
+                  .else(eb.ref('excluded.playbook_version'))
+                  .end(),
+                owner_id: eb.ref('excluded.owner_id'),
+                properties: eb.ref('excluded.properties'),
+                associations: eb.ref('excluded.associations'),
+                last_activity_at: eb.ref('excluded.last_activity_at'),
+                next_activity_at: eb.ref('excluded.next_activity_at'),
+                last_event_at: eb.ref('excluded.last_event_at'),
+                // HubSpot returned the deal, so it exists (a restored deal comes back to life).
+                deleted_at: null,
+                revision: eb('deals.revision', '+', 1),
+                updated_at: eb.ref('excluded.updated_at'),
+              }))
+              .where((eb) =>
+                // The same guard as isNotNewerThan, against the incoming row's read time.
+                eb.or([
+                  eb('deals.last_event_at', 'is', null),
+                  eb('deals.last_event_at', '<=', eb.ref('excluded.last_event_at')),
+                ]),
+              ),
+          )
+          .returningAll()
+          .execute();
+        for (const row of saved) applied.set(dealKey(row.portal_id, row.deal_id), toDealRecord(row));
+      }
+      // A guarded write that changed nothing: the deal is already newer (stale), or a later write won.
+      const current = new Map<string, DealRecord>();
+      const unapplied = new Map<number, string[]>();
+      for (const { snapshot } of entries) {
+        if (applied.has(dealKey(snapshot.portalId, snapshot.dealId))) continue;
+        const ids = unapplied.get(snapshot.portalId) ?? [];
+        ids.push(snapshot.dealId);
+        unapplied.set(snapshot.portalId, ids);
+      }
+      for (const [portalId, dealIds] of unapplied) {
+        for (const deal of await readDeals(portalId, dealIds)) {
+          current.set(dealKey(deal.portalId, deal.dealId), deal);
+        }
+      }
+      return entries.map(({ snapshot }): DealWriteResult => {
+        const key = dealKey(snapshot.portalId, snapshot.dealId);
+        const deal = applied.get(key);
+        if (deal) return { outcome: 'applied', deal };
+        const stale = current.get(key) ?? null;
+        return { outcome: stale ? 'stale' : 'unknown-deal', deal: stale };
+      });
     },
 
     async markDealDeleted(portalId, dealId, occurredAt, options = {}) {

@@ -1,6 +1,9 @@
 import type { StageChangesTable } from '../../platform/db/database.types';
 import { generateSortableId, toEpochMs, type StoreContext } from '../../platform/db/store-context';
 
+/** Rows per insert statement: 10 parameters each, well below SQLite's bound-parameter limit. */
+const STAGE_CHANGES_PER_INSERT = 200;
+
 export interface StageChange {
   id: string;
   portalId: number;
@@ -28,7 +31,11 @@ export interface RecordStageChangeInput {
 }
 
 export interface StageChangeRepository {
-  recordStageChange(input: RecordStageChangeInput, options?: { now?: Date }): Promise<{ recorded: boolean }>;
+  /**
+   * Records each change once per (portal, dedupe key), in one statement per STAGE_CHANGES_PER_INSERT:
+   * an event applied again after a crash leaves no second row. Returns how many were new.
+   */
+  recordStageChanges(inputs: readonly RecordStageChangeInput[], options?: { now?: Date }): Promise<number>;
   /** The deals' stage history, oldest first: which stage entry a move left (exception detection). */
   listStageChanges(portalId: number, dealIds: readonly string[]): Promise<StageChange[]>;
 }
@@ -51,25 +58,32 @@ export function toStageChange(row: StageChangesTable): StageChange {
 export function createStageChangeRepository(ctx: StoreContext): StageChangeRepository {
   const { db } = ctx;
   return {
-    async recordStageChange(input, options = {}) {
-      const inserted = await db
-        .insertInto('stage_changes')
-        .values({
-          id: generateSortableId(),
-          portal_id: input.portalId,
-          deal_id: input.dealId,
-          pipeline_id: input.pipelineId ?? null,
-          from_stage: input.fromStage,
-          to_stage: input.toStage,
-          occurred_at: toEpochMs(input.occurredAt),
-          source: input.source,
-          dedupe_key: input.dedupeKey ?? null,
-          recorded_at: toEpochMs(options.now ?? new Date()),
-        })
-        .onConflict((oc) => oc.columns(['portal_id', 'dedupe_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return { recorded: inserted !== undefined };
+    async recordStageChanges(inputs, options = {}) {
+      const recordedAt = toEpochMs(options.now ?? new Date());
+      let recorded = 0;
+      for (let start = 0; start < inputs.length; start += STAGE_CHANGES_PER_INSERT) {
+        const inserted = await db
+          .insertInto('stage_changes')
+          .values(
+            inputs.slice(start, start + STAGE_CHANGES_PER_INSERT).map((input) => ({
+              id: generateSortableId(),
+              portal_id: input.portalId,
+              deal_id: input.dealId,
+              pipeline_id: input.pipelineId ?? null,
+              from_stage: input.fromStage,
+              to_stage: input.toStage,
+              occurred_at: toEpochMs(input.occurredAt),
+              source: input.source,
+              dedupe_key: input.dedupeKey ?? null,
+              recorded_at: recordedAt,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['portal_id', 'dedupe_key']).doNothing())
+          .returning('id')
+          .execute();
+        recorded += inserted.length;
+      }
+      return recorded;
     },
     async listStageChanges(portalId, dealIds) {
       if (dealIds.length === 0) return [];

@@ -8,9 +8,10 @@ import type { Logger } from '../../platform/observability/logger';
 import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import type { DealStageMove, StageMovesListener } from '../../platform/module';
-import type { DealRecord } from '../deals';
+import type { DealRecord, RecordStageChangeInput } from '../deals';
 import type { InboxEvent } from './webhook-inbox.repository';
 import { explodeJournalBody } from './webhook-journal';
+import type { IntakeActivity } from './intake-activity';
 
 /**
  * Events claimed at once. HubSpot's deals batch read takes 100 ids but its associations batch read takes
@@ -19,6 +20,12 @@ import { explodeJournalBody } from './webhook-journal';
  */
 export const INBOX_BATCH_SIZE = 500;
 export const INBOX_LEASE_MS = 60_000;
+/**
+ * Each batch also moves the newest journaled request and claims the events received last (one request's
+ * worth, HubSpot sends up to 100 a request): the fresh lane, so that a change sent during or after a
+ * burst shows within a batch or two rather than after the whole backlog.
+ */
+export const FRESH_LANE_EVENTS = 100;
 /**
  * Journal rows (webhook requests, up to 100 events each) read per batch; of those, rows are moved until
  * a claim's worth of events (INBOX_BATCH_SIZE) is in the inbox. So claims stay full however small
@@ -69,7 +76,19 @@ interface FailedGroup {
   failedAlone: boolean;
 }
 
+/**
+ * While HubSpot is sending, the drain rests this many times as long as its last batch took before it
+ * takes the next: processing then runs at most about a third of the time, and the acknowledgements have
+ * the event loop (and the database) the rest of it. Capped, so that a batch slowed by HubSpot's rate limit does not idle the drain for long.
+ */
+export const DRAIN_PAUSE_FACTOR = 2;
+export const MAX_DRAIN_PAUSE_MS = 1_000;
+
+/** Lets the event loop answer the requests waiting (a chain of resolved awaits never does). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export interface InboxProcessorDeps {
+  intakeActivity: IntakeActivity;
   store: Store;
   dealSync: DealSyncService;
   portals: PortalRegistry;
@@ -118,6 +137,9 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     const transfer = await store.journal.moveToInbox({
       limit: JOURNAL_ROWS_PER_BATCH,
       maxEvents: INBOX_BATCH_SIZE,
+      // The fresh lane: the newest request too, so a change HubSpot sends after a burst is not applied
+      // only after the whole backlog (order does not matter: a deal never moves back in time).
+      newest: 1,
       explode: explodeJournalBody,
     });
     if (transfer.inserted > 0) journaled.inc({ outcome: 'new' }, transfer.inserted);
@@ -161,6 +183,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     );
     result.applied += applied.length;
     processed.inc({ outcome: 'applied' }, applied.length);
+    await yieldToEventLoop();
     if (deps.onDealsChanged && applied.length > 0) {
       await deps
         .onDealsChanged(portalId, [...new Set(applied.map(({ event }) => event.objectId))], now)
@@ -248,11 +271,14 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   ) {
     const { toRead, deletedAt } = dealsToRead(events);
     const synced = toRead.length > 0 ? await dealSync.syncDeals(portalId, toRead, now) : null;
+    await yieldToEventLoop();
     for (const [dealId, occurredAt] of deletedAt) {
       await store.deals.markDealDeleted(portalId, dealId, new Date(occurredAt), { now });
     }
     await recordStageChanges(portalId, events, before, synced, now);
+    await yieldToEventLoop();
     if (deps.onStageMoves) await deps.onStageMoves(portalId, listStageMoves(events, before), now);
+    await yieldToEventLoop();
   }
 
   /**
@@ -271,6 +297,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     const pipelineOf = new Map(synced?.deals.map((deal) => [deal.dealId, deal.pipelineId]));
     for (const [dealId, deal] of before) pipelineOf.set(dealId, deal.pipelineId);
     const lastStage = new Map([...before].map(([dealId, deal]) => [dealId, deal.stageId]));
+    const changes: RecordStageChangeInput[] = [];
     for (const { event } of events) {
       if (event.kind !== 'stage-change' || !event.propertyValue) continue;
       const previous = lastStage.get(event.objectId) ?? null;
@@ -281,20 +308,18 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
           event.propertyValue,
           new Date(event.occurredAt),
         ) ?? (previous === event.propertyValue ? null : previous);
-      await store.stageChanges.recordStageChange(
-        {
-          portalId,
-          dealId: event.objectId,
-          pipelineId: pipelineOf.get(event.objectId) ?? null,
-          fromStage,
-          toStage: event.propertyValue,
-          occurredAt: new Date(event.occurredAt),
-          source: event.changeSource ?? 'WEBHOOK',
-          dedupeKey: event.dedupeKey,
-        },
-        { now },
-      );
+      changes.push({
+        portalId,
+        dealId: event.objectId,
+        pipelineId: pipelineOf.get(event.objectId) ?? null,
+        fromStage,
+        toStage: event.propertyValue,
+        occurredAt: new Date(event.occurredAt),
+        source: event.changeSource ?? 'WEBHOOK',
+        dedupeKey: event.dedupeKey,
+      });
     }
+    await store.stageChanges.recordStageChanges(changes, { now });
   }
 
   function listStageMoves(
@@ -357,14 +382,21 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   }
 
   return {
+    /** How long the drain rests after a batch that took `tookMs`: only while webhooks are arriving. */
+    pauseAfterBatch(tookMs: number): number {
+      return deps.intakeActivity.isBusy() ? Math.min(MAX_DRAIN_PAUSE_MS, DRAIN_PAUSE_FACTOR * tookMs) : 0;
+    },
+
     /** Moves journaled requests into the inbox, then claims and applies one batch; returns what happened. */
     async processBatch(options: { workerId: string; now: Date; limit?: number; leaseMs?: number }) {
       const moved = await moveJournalToInbox();
+      await yieldToEventLoop();
       const rows = await store.inbox.claimInboxEvents({
         workerId: options.workerId,
         limit: options.limit ?? INBOX_BATCH_SIZE,
         now: options.now,
         leaseMs: options.leaseMs ?? INBOX_LEASE_MS,
+        newest: FRESH_LANE_EVENTS,
       });
       const result: InboxBatchResult = {
         moved,

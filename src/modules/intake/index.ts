@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../platform/db';
 import { defineModule, type DealsChangedListener, type StageMovesListener } from '../../platform/module';
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
+import { createIntakeActivity } from './intake-activity';
 import { refusedWebhookEventsMigration } from './0010-refused-webhook-events.migration';
 import { parkedEventsCommand } from './parked-events.command';
 import { refusedEventsCommand } from './refused-events.command';
@@ -78,18 +79,23 @@ export const intakeModule = defineModule({
     };
   },
   create: (
-    deps: Omit<InboxProcessorDeps, 'onDealsChanged' | 'onStageMoves'> & {
+    deps: Omit<InboxProcessorDeps, 'onDealsChanged' | 'onStageMoves' | 'intakeActivity'> & {
       dealsChanged: DealsChangedListener;
       stageMoves: StageMovesListener;
       clock: Clock;
     },
-  ) => ({
-    inbox: createInboxProcessor({
-      ...deps,
-      onDealsChanged: deps.dealsChanged,
-      onStageMoves: deps.stageMoves,
-    }),
-  }),
+  ) => {
+    const intakeActivity = createIntakeActivity();
+    return {
+      intakeActivity,
+      inbox: createInboxProcessor({
+        ...deps,
+        intakeActivity,
+        onDealsChanged: deps.dealsChanged,
+        onStageMoves: deps.stageMoves,
+      }),
+    };
+  },
   jobs: ({ store, clock }) => [
     {
       // Done events are kept past HubSpot's retry window (about a day): their keys catch late redeliveries.

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import { TURN_FREE, TURN_WRITER } from '../../platform/db/sqlite-write-turn';
 
 /** One webhook request's row in the journal. */
 export interface JournalRow {
@@ -45,7 +46,7 @@ interface Pending {
  */
 export function createSqliteJournalWriter(
   filePath: string,
-  options: { busyTimeoutMs: number },
+  options: { busyTimeoutMs: number; writeTurn?: SharedArrayBuffer },
 ): SqliteJournalWriter {
   let current: { worker: Worker; port: MessagePort } | undefined;
   const pending = new Map<number, Pending>();
@@ -65,6 +66,8 @@ export function createSqliteJournalWriter(
         busyTimeoutMs: options.busyTimeoutMs,
         maxRowsPerWrite: MAX_JOURNAL_ROWS_PER_WRITE,
         insertSql: JOURNAL_INSERT_SQL,
+        writeTurn: options.writeTurn,
+        turnValues: { free: TURN_FREE, writer: TURN_WRITER },
         port: port2,
       },
       transferList: [port2],

@@ -13,8 +13,29 @@ const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const { deflateRawSync } = require('node:zlib');
 const Database = require('better-sqlite3');
 
-/** @type {{ filePath: string; busyTimeoutMs: number; maxRowsPerWrite: number; insertSql: string; port: import('node:worker_threads').MessagePort }} */
-const { filePath, busyTimeoutMs, maxRowsPerWrite, insertSql, port } = workerData;
+/** @type {{ filePath: string; busyTimeoutMs: number; maxRowsPerWrite: number; insertSql: string; writeTurn?: SharedArrayBuffer; turnValues: { free: number; writer: number }; port: import('node:worker_threads').MessagePort }} */
+const { filePath, busyTimeoutMs, maxRowsPerWrite, insertSql, writeTurn, turnValues, port } = workerData;
+/** The turn shared with the main thread's connection (src/platform/db/sqlite-write-turn.ts). */
+const turn = writeTurn ? new Int32Array(writeTurn) : undefined;
+
+/** Waits (this thread may block) until the main connection is done; past busyTimeoutMs goes ahead anyway. */
+function takeTurn() {
+  if (!turn) return false;
+  const deadline = Date.now() + busyTimeoutMs;
+  for (;;) {
+    const seen = Atomics.compareExchange(turn, 0, turnValues.free, turnValues.writer);
+    if (seen === turnValues.free) return true;
+    const left = deadline - Date.now();
+    if (left <= 0) return false;
+    Atomics.wait(turn, 0, seen, left);
+  }
+}
+
+function giveTurn() {
+  if (!turn) return;
+  Atomics.store(turn, 0, turnValues.free);
+  Atomics.notify(turn, 0);
+}
 
 const database = new Database(filePath);
 // The same durability as the main connection: a batch HubSpot got a 2xx for must survive power loss.
@@ -64,7 +85,12 @@ port.on('message', (/** @type {AppendRequest | 'close'} */ first) => {
     const compressed = group.flatMap((request) =>
       request.rows.map((row) => ({ row, body: deflateRawSync(row.body, DEFLATE_OPTIONS) })),
     );
-    appendAll.immediate(compressed);
+    const held = takeTurn();
+    try {
+      appendAll.immediate(compressed);
+    } finally {
+      if (held) giveTurn();
+    }
     port.postMessage({ requestIds });
   } catch (error) {
     port.postMessage({ requestIds, error: error instanceof Error ? error.message : String(error) });

@@ -65,6 +65,11 @@ export interface ClaimInboxOptions {
   now: Date;
   /** How long the claim holds; past it, a crashed worker's rows are claimable again. */
   leaseMs: number;
+  /**
+   * Also takes up to this many of the events received last (the fresh lane): with a
+   * backlog, the oldest-first order alone would keep a change sent now waiting behind all of it.
+   */
+  newest?: number;
 }
 
 export interface WebhookInboxRepository {
@@ -213,8 +218,20 @@ export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRep
       .limit(limit);
   }
 
+  /** The fresh lane: due pending rows, those of the requests received last first. */
+  function selectNewestIds(trx: Kysely<Database>, nowMs: number, limit: number) {
+    return trx
+      .selectFrom('webhook_inbox')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where('available_at', '<=', nowMs)
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit);
+  }
+
   return {
-    async claimInboxEvents({ workerId, limit, now, leaseMs }) {
+    async claimInboxEvents({ workerId, limit, now, leaseMs, newest = 0 }) {
       if (limit <= 0) return [];
       const nowMs = toEpochMs(now);
       const claim = {
@@ -230,12 +247,21 @@ export function createWebhookInboxRepository(ctx: StoreContext): WebhookInboxRep
             await db
               .updateTable('webhook_inbox')
               .set((eb) => ({ ...claim, attempts: eb('attempts', '+', 1) }))
-              .where('id', 'in', selectClaimableIds(db, nowMs, limit).forUpdate().skipLocked())
+              .where((eb) =>
+                eb.or([
+                  eb('id', 'in', selectClaimableIds(db, nowMs, limit).forUpdate().skipLocked()),
+                  ...(newest > 0
+                    ? [eb('id', 'in', selectNewestIds(db, nowMs, newest).forUpdate().skipLocked())]
+                    : []),
+                ]),
+              )
               .returningAll()
               .execute()
           : // SQLite has one writer at a time; the immediate transaction makes select-and-claim one step.
             await runWriteTransaction(ctx, async (trx) => {
-              const ids = (await selectClaimableIds(trx, nowMs, limit).execute()).map((row) => row.id);
+              const oldest = await selectClaimableIds(trx, nowMs, limit).execute();
+              const fresh = newest > 0 ? await selectNewestIds(trx, nowMs, newest).execute() : [];
+              const ids = [...new Set([...oldest, ...fresh].map((row) => row.id))];
               if (ids.length === 0) return [];
               return trx
                 .updateTable('webhook_inbox')

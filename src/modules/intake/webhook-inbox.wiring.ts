@@ -3,6 +3,7 @@ import type { Logger } from '../../platform/observability/logger';
 import type { Store } from '../../platform/db';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { PortalRegistry } from '../portals';
+import type { IntakeActivity } from './intake-activity';
 import type { StoreBatch } from '../../../webhooks/webhook-intake.handler';
 
 /**
@@ -17,11 +18,13 @@ export function createStoreBatch({
   portals,
   metrics,
   logger,
+  intakeActivity,
 }: {
   store: Store;
   portals: PortalRegistry;
   metrics: MetricsRegistry;
   logger: Logger;
+  intakeActivity: IntakeActivity;
 }): StoreBatch {
   const dropped = metrics.counter(
     'sop_webhook_events_dropped_total',
@@ -56,6 +59,7 @@ export function createStoreBatch({
     if (ours > 0) {
       // The common case keeps the body as received: no re-serialising on the hot path.
       const body = elements.every(isOurs) ? text : JSON.stringify(elements.filter(isOurs));
+      intakeActivity.noteRequest();
       await store.journal.append({ body, eventCount: ours, receivedAt: new Date(receivedAt) });
     }
     // Checked after the commit: what went into a SQLite file deleted (or replaced) under the service is

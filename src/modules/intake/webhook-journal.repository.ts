@@ -23,6 +23,9 @@ import {
   type InboxEventInput,
 } from './webhook-inbox.repository';
 
+/** Journal inserts in flight at once on PostgreSQL (its pool has 10 connections). */
+const POSTGRES_JOURNAL_WRITES_IN_FLIGHT = 3;
+
 /** One acknowledged webhook request, as the intake journals it. */
 export interface JournalBatchInput {
   /** A JSON array of HubSpot webhook events. */
@@ -55,6 +58,11 @@ export interface MoveToInboxOptions {
    * at least one row): on SQLite a move runs on the event loop, so this bounds how long it holds it.
    */
   maxEvents?: number;
+  /**
+   * Also takes this many of the newest pending rows (the fresh lane), whatever the backlog before them:
+   * a change sent after a burst then waits for one batch, not for the whole backlog.
+   */
+  newest?: number;
   explode: ExplodeJournalBody;
 }
 
@@ -99,6 +107,12 @@ export function bodyText(row: JournalRowRead): string {
   throw new Error(`journal row ${row.id}: a ${typeof row.body} body stored as ${row.body_encoding}`);
 }
 
+/** The fresh lane's rows first (they are always taken), then the oldest ones not among them. */
+function withFreshLane<T extends { id: string }>(oldest: readonly T[], fresh: readonly T[]): T[] {
+  const freshIds = new Set(fresh.map((row) => row.id));
+  return [...fresh, ...oldest.filter((row) => !freshIds.has(row.id))];
+}
+
 function toJournalRow(batch: JournalBatchInput): JournalRow {
   return {
     id: generateSortableId(),
@@ -130,23 +144,24 @@ export function createWebhookJournalRepository(
 ): WebhookJournalRepository {
   const { db, dialect } = ctx;
 
-  const appendWithKysely = (rows: JournalRow[]) =>
-    db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('webhook_journal')
-        .values(
-          rows.map((row) => ({
-            id: row.id,
-            received_at: row.receivedAt,
-            body: row.body,
-            body_encoding: 'utf8' as const,
-            event_count: row.eventCount,
-            status: 'pending' as const,
-            last_error: null,
-          })),
-        )
-        .execute();
-    });
+  // One statement, no BEGIN/COMMIT around it: a multi-row INSERT is atomic on its own, and each round
+  // trip saved is latency every acknowledgement of the group waits for.
+  const appendWithKysely = async (rows: JournalRow[]) => {
+    await db
+      .insertInto('webhook_journal')
+      .values(
+        rows.map((row) => ({
+          id: row.id,
+          received_at: row.receivedAt,
+          body: row.body,
+          body_encoding: 'utf8' as const,
+          event_count: row.eventCount,
+          status: 'pending' as const,
+          last_error: null,
+        })),
+      )
+      .execute();
+  };
 
   const appendOnSqliteConnection = (rows: JournalRow[]) =>
     withSqliteConnection(ctx, (database) => {
@@ -162,21 +177,31 @@ export function createWebhookJournalRepository(
   // connection, and PostgreSQL's driver never blocks the event loop: both write from here, grouped.
   const sqliteWriter =
     dialect === 'sqlite' && ctx.sqliteFilePath
-      ? createSqliteJournalWriter(ctx.sqliteFilePath, { busyTimeoutMs: options.busyTimeoutMs })
+      ? createSqliteJournalWriter(ctx.sqliteFilePath, {
+          busyTimeoutMs: options.busyTimeoutMs,
+          writeTurn: ctx.sqliteWriteTurn?.buffer,
+        })
       : undefined;
   const grouped = sqliteWriter
     ? undefined
-    : createGroupCommit<JournalRow>((rows) =>
-        dialect === 'sqlite' ? appendOnSqliteConnection(rows) : appendWithKysely(rows),
+    : createGroupCommit<JournalRow>(
+        (rows) => (dialect === 'sqlite' ? appendOnSqliteConnection(rows) : appendWithKysely(rows)),
+        // PostgreSQL commits concurrent inserts together and has a pool: a few groups at once keep the
+        // acknowledgements from queueing behind one commit while processing's queries share the server.
+        { maxWritesInFlight: dialect === 'postgres' ? POSTGRES_JOURNAL_WRITES_IN_FLIGHT : 1 },
       );
 
   function moveOnSqlite(
     database: SqliteDatabase.Database,
-    { limit, maxEvents, explode }: MoveToInboxOptions,
+    { limit, maxEvents, newest = 0, explode }: MoveToInboxOptions,
   ) {
     const select = database.prepare(
       `select id, body, body_encoding, received_at from webhook_journal
        where status = 'pending' order by id limit ?`,
+    );
+    const selectNewest = database.prepare(
+      `select id, body, body_encoding, received_at from webhook_journal
+       where status = 'pending' order by id desc limit ?`,
     );
     const remove = database.prepare('delete from webhook_journal where id = ?');
     const park = database.prepare(
@@ -185,8 +210,13 @@ export function createWebhookJournalRepository(
     return database
       .transaction((): JournalTransfer => {
         const transfer: JournalTransfer = { moved: 0, parked: 0, inserted: 0, duplicates: 0 };
-        for (const row of select.all(limit) as JournalRowRead[]) {
-          if (maxEvents !== undefined && transfer.inserted + transfer.duplicates >= maxEvents) break;
+        const fresh = newest > 0 ? (selectNewest.all(newest) as JournalRowRead[]) : [];
+        const oldest = select.all(limit) as JournalRowRead[];
+        let taken = 0;
+        for (const row of withFreshLane(oldest, fresh)) {
+          const isFresh = taken++ < fresh.length;
+          if (!isFresh && maxEvents !== undefined && transfer.inserted + transfer.duplicates >= maxEvents)
+            break;
           const exploded = explodeRow(row, explode);
           if (!exploded.ok) {
             park.run(exploded.error, row.id);
@@ -204,22 +234,28 @@ export function createWebhookJournalRepository(
       .immediate();
   }
 
-  async function moveWithKysely(trx: Kysely<Database>, { limit, maxEvents, explode }: MoveToInboxOptions) {
+  async function moveWithKysely(
+    trx: Kysely<Database>,
+    { limit, maxEvents, newest = 0, explode }: MoveToInboxOptions,
+  ) {
     const transfer: JournalTransfer = { moved: 0, parked: 0, inserted: 0, duplicates: 0 };
-    const rows = await trx
-      .selectFrom('webhook_journal')
-      .select(['id', 'body', 'body_encoding', 'received_at'])
-      .where('status', '=', 'pending')
-      .orderBy('id')
-      .limit(limit)
-      .forUpdate()
-      .skipLocked()
-      .execute();
+    const pending = (order: 'asc' | 'desc', count: number) =>
+      trx
+        .selectFrom('webhook_journal')
+        .select(['id', 'body', 'body_encoding', 'received_at'])
+        .where('status', '=', 'pending')
+        .orderBy('id', order)
+        .limit(count)
+        .forUpdate()
+        .skipLocked()
+        .execute();
+    const fresh = newest > 0 ? await pending('desc', newest) : [];
+    const rows = withFreshLane(await pending('asc', limit), fresh);
     const movedIds: string[] = [];
     const inboxRows: WebhookInboxTable[] = [];
-    for (const row of rows) {
+    for (const [index, row] of rows.entries()) {
       // Rows read but not taken stay pending; their locks go with this transaction.
-      if (maxEvents !== undefined && inboxRows.length >= maxEvents) break;
+      if (index >= fresh.length && maxEvents !== undefined && inboxRows.length >= maxEvents) break;
       const exploded = explodeRow(row, explode);
       if (!exploded.ok) {
         await trx

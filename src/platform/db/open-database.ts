@@ -6,7 +6,6 @@ import {
   Kysely,
   Migrator,
   PostgresDialect,
-  SqliteDialect,
   sql,
   type Migration,
   type MigrationProvider,
@@ -17,6 +16,7 @@ import pg from 'pg';
 import type { Database } from './database.types';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
 import { BASELINE_MIGRATIONS } from './migrations/baseline-migrations';
+import { createSqliteWriteTurn, SqliteDialectWithTurn } from './sqlite-write-turn';
 import { createPostgresListen } from './notifications';
 import { runWriteTransaction, type StoreContext, type StoreDialect } from './store-context';
 
@@ -104,10 +104,12 @@ function openSqlite(databaseUrl: string): { ctx: StoreContext; fileProblem: () =
   database.pragma('synchronous = FULL');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   database.pragma('foreign_keys = ON');
+  const writeTurn = createSqliteWriteTurn({ maxWaitMs: SQLITE_BUSY_TIMEOUT_MS });
   const ctx: StoreContext = {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialectWithTurn({ database }, writeTurn) }),
     dialect: 'sqlite',
     sqlite: database,
+    sqliteWriteTurn: writeTurn,
   };
   if (filePath === ':memory:') return { ctx, fileProblem: () => null };
   ctx.sqliteFilePath = path.resolve(filePath);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type SqliteDatabase from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './database.types';
+import type { SqliteWriteTurn } from './sqlite-write-turn';
 import type { Listen } from './notifications';
 
 export type StoreDialect = 'sqlite' | 'postgres';
@@ -18,6 +19,8 @@ export interface StoreContext {
   sqlite?: SqliteDatabase.Database;
   /** On SQLite, the database file (absent for `:memory:`), for connections of other threads. */
   sqliteFilePath?: string;
+  /** On SQLite, the turn that connections of other threads of this process take too (sqlite-write-turn.ts). */
+  sqliteWriteTurn?: SqliteWriteTurn;
   /** On PostgreSQL, hearing other instances' notifications (notifications.ts). */
   listen?: Listen;
 }

@@ -4,6 +4,7 @@ import { DATABASES } from '../../support/test-databases';
 import { useSharedTestStore } from '../../support/store/shared-test-store';
 import { buildDealSnapshot, minutesAfter, T0, takePortalId } from '../../support/store/store-builders';
 import { countLiveDeals } from '../../support/store/store-reads';
+import { upsertDeal } from '../../support/store/store-writes';
 
 describe.each(DATABASES)('deal projection (%s)', (kind) => {
   const testStore = useSharedTestStore(kind);
@@ -18,7 +19,7 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
       nextActivityAt: minutesAfter(T0, 60),
     });
 
-    const result = await testStore.store.deals.upsertDealFromHubSpot(snapshot, {
+    const result = await upsertDeal(testStore.store, snapshot, {
       observedAt: T0,
       playbookVersion: 3,
     });
@@ -35,8 +36,9 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('a HubSpot read older than the last applied one does not move the deal back', async () => {
     const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
-    await testStore.store.deals.upsertDealFromHubSpot(
+    await upsertDeal(testStore.store, buildDealSnapshot({ portalId }), { observedAt: T0 });
+    await upsertDeal(
+      testStore.store,
       buildDealSnapshot({
         portalId,
         stageId: 'presentationscheduled',
@@ -45,7 +47,8 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
       { observedAt: minutesAfter(T0, 10) },
     );
 
-    const late = await testStore.store.deals.upsertDealFromHubSpot(
+    const late = await upsertDeal(
+      testStore.store,
       buildDealSnapshot({
         portalId,
         stageId: 'qualifiedtobuy',
@@ -66,7 +69,7 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('concurrent HubSpot reads written in any order leave the deal at the latest one', async () => {
     const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
+    await upsertDeal(testStore.store, buildDealSnapshot({ portalId }), { observedAt: T0 });
     // On SQLite a second in-process store would block the event loop (see createStore), so one store
     // serves both halves there; PostgreSQL gets two pools racing for real.
     const second = kind === 'postgres' ? await createStore(testStore.url) : testStore.store;
@@ -80,7 +83,8 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
       await Promise.all(
         shuffled.map(({ stageId, minute }, index) =>
-          writers[index % 2]!.deals.upsertDealFromHubSpot(
+          upsertDeal(
+            writers[index % 2]!,
             buildDealSnapshot({ portalId, stageId, stageEnteredAt: minutesAfter(T0, minute) }),
             { observedAt: minutesAfter(T0, minute) },
           ),
@@ -99,24 +103,22 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('a HubSpot read of the same stage entry keeps the pinned version; a new entry takes the given one', async () => {
     const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), {
+    await upsertDeal(testStore.store, buildDealSnapshot({ portalId }), {
       observedAt: T0,
       playbookVersion: 1,
     });
 
-    await testStore.store.deals.upsertDealFromHubSpot(
-      buildDealSnapshot({ portalId, properties: { amount: '5' } }),
-      {
-        observedAt: minutesAfter(T0, 1),
-        playbookVersion: 4,
-      },
-    );
+    await upsertDeal(testStore.store, buildDealSnapshot({ portalId, properties: { amount: '5' } }), {
+      observedAt: minutesAfter(T0, 1),
+      playbookVersion: 4,
+    });
     expect(await testStore.store.deals.getDeal(portalId, '123')).toMatchObject({
       playbookVersion: 1,
       properties: { amount: '5' },
     });
 
-    await testStore.store.deals.upsertDealFromHubSpot(
+    await upsertDeal(
+      testStore.store,
       buildDealSnapshot({ portalId, stageId: 'qualifiedtobuy', stageEnteredAt: minutesAfter(T0, 2) }),
       { observedAt: minutesAfter(T0, 3), playbookVersion: 4 },
     );
@@ -135,10 +137,11 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('a deleted deal leaves the sweep and the counts, and an older HubSpot read does not bring it back', async () => {
     const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId }), { observedAt: T0 });
+    await upsertDeal(testStore.store, buildDealSnapshot({ portalId }), { observedAt: T0 });
 
     await testStore.store.deals.markDealDeleted(portalId, '123', minutesAfter(T0, 10));
-    const late = await testStore.store.deals.upsertDealFromHubSpot(
+    const late = await upsertDeal(
+      testStore.store,
       buildDealSnapshot({ portalId, stageId: 'qualifiedtobuy' }),
       { observedAt: minutesAfter(T0, 5) },
     );
@@ -156,7 +159,8 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
   it('the sweep pages through every deal that entered its stage before the cut-off exactly once', async () => {
     const portalId = takePortalId();
     for (let index = 0; index < 25; index += 1) {
-      await testStore.store.deals.upsertDealFromHubSpot(
+      await upsertDeal(
+        testStore.store,
         buildDealSnapshot({
           portalId,
           dealId: String(1000 + index),
@@ -188,7 +192,8 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     const otherPortalId = takePortalId();
     // Entries in reverse id order, three deals per minute: the pages must follow the entry, then the id.
     for (let index = 0; index < 24; index += 1) {
-      await testStore.store.deals.upsertDealFromHubSpot(
+      await upsertDeal(
+        testStore.store,
         buildDealSnapshot({
           portalId,
           dealId: String(2000 + index),
@@ -197,7 +202,8 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
         { observedAt: minutesAfter(T0, 100) },
       );
     }
-    await testStore.store.deals.upsertDealFromHubSpot(
+    await upsertDeal(
+      testStore.store,
       buildDealSnapshot({ portalId: otherPortalId, dealId: '2001', stageEnteredAt: T0 }),
       { observedAt: minutesAfter(T0, 100) },
     );
@@ -230,10 +236,10 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
 
   it('reads several deals at once and skips the ids it does not know', async () => {
     const portalId = takePortalId();
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, dealId: '1' }), {
+    await upsertDeal(testStore.store, buildDealSnapshot({ portalId, dealId: '1' }), {
       observedAt: T0,
     });
-    await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, dealId: '2' }), {
+    await upsertDeal(testStore.store, buildDealSnapshot({ portalId, dealId: '2' }), {
       observedAt: T0,
     });
 

@@ -62,6 +62,36 @@ describe.each(DATABASES)('webhook inbox (%s)', (kind) => {
     }
   });
 
+  it('the fresh lane also hands out the events received last, behind a backlog of older ones', async () => {
+    const { store: isolated, cleanup } = await createTestStore(kind);
+    try {
+      const portalId = takePortalId();
+      const backlog = Array.from({ length: 5 }, (_, index) =>
+        buildStageEvent({ portalId, eventId: index + 1, occurredAt: T0.getTime() + index }),
+      );
+      await deliverToInbox(isolated, backlog, { receivedAt: T0 });
+      // Sent later but dated earlier than the backlog: order by occurredAt alone would not help it.
+      const fresh = buildStageEvent({ portalId, eventId: 99, occurredAt: T0.getTime() + 60_000 });
+      await deliverToInbox(isolated, [fresh], { receivedAt: minutesAfter(T0, 1) });
+      const claim = (newest: number) =>
+        isolated.inbox.claimInboxEvents({
+          workerId: 'w',
+          limit: 2,
+          now: minutesAfter(T0, 1),
+          leaseMs: LEASE_MS,
+          newest,
+        });
+
+      const first = await claim(1);
+      expect(first.map((event) => (event.payload as { eventId: number }).eventId)).toEqual([1, 2, 99]);
+      const second = await claim(1);
+      expect(second.map((event) => (event.payload as { eventId: number }).eventId)).toEqual([3, 4, 5]);
+      expect(await claim(1)).toEqual([]);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('hands out events oldest occurredAt first with the event the edge parsed', async () => {
     const { store: isolated, cleanup } = await createTestStore(kind);
     try {

@@ -104,6 +104,33 @@ describe.each(DATABASES)('webhook journal (%s)', (kind) => {
     expect(await store.journal.counts()).toMatchObject({ pendingBatches: 2, pendingEvents: 8 });
   });
 
+  it('the fresh lane also moves the newest row, however many older rows wait before it', async () => {
+    const { store } = testStore;
+    const portalId = takePortalId();
+    for (let index = 0; index < 5; index += 1) {
+      const body = bodyOf(stageEvents(portalId, index * 10, 2));
+      await store.journal.append({ body, eventCount: 2, receivedAt: new Date(T0.getTime() + index) });
+    }
+    const newest = bodyOf(stageEvents(portalId, 900, 1));
+    await store.journal.append({ body: newest, eventCount: 1, receivedAt: new Date(T0.getTime() + 10) });
+    const seen: string[] = [];
+    const recording: ExplodeJournalBody = (body) => {
+      seen.push(body);
+      return explodeJournalBody(body);
+    };
+
+    expect(await store.journal.moveToInbox({ limit: 2, newest: 1, explode: recording })).toEqual({
+      moved: 3,
+      parked: 0,
+      inserted: 5,
+      duplicates: 0,
+    });
+    expect(seen[0]).toBe(newest);
+    expect(await store.journal.counts()).toMatchObject({ pendingBatches: 3, pendingEvents: 6 });
+    // Taken once: the next move starts with what was left, oldest first.
+    expect(await moveAll(store)).toEqual({ moved: 3, parked: 0, inserted: 6, duplicates: 0 });
+  });
+
   it('recognises a redelivered batch as duplicates when it moves it', async () => {
     const { store } = testStore;
     const body = bodyOf(stageEvents(takePortalId(), 1, 5));

@@ -2,6 +2,7 @@ import { parsePlaybook } from '../../../src/domain';
 import { createImpactPreviewService } from '../../../src/modules/playbooks/impact-preview.service';
 import { createTestStore, type TestStore } from '../../support/test-databases';
 import { buildPreviewCandidate } from './playbook-builders';
+import { upsertDeal } from '../../support/store/store-writes';
 
 const PORTAL_ID = 31337;
 const NOW = new Date('2026-11-26T15:00:00.000Z');
@@ -15,7 +16,8 @@ describe('impact preview over many deals', () => {
     testStore = await createTestStore('sqlite');
     await testStore.store.portals.upsertPortal({ portalId: PORTAL_ID, timeZone: 'UTC', installedAt: NOW });
     for (let index = 0; index < DEAL_COUNT; index += 1) {
-      await testStore.store.deals.upsertDealFromHubSpot(
+      await upsertDeal(
+        testStore.store,
         {
           portalId: PORTAL_ID,
           dealId: String(1000 + index),

@@ -69,4 +69,38 @@ describe('group commit', () => {
 
     expect(writer.writes).toEqual([[1, 2], [3, 4], [5]]);
   });
+
+  it('keeps up to maxWritesInFlight writes going at once, each group settled by its own write', async () => {
+    const commits: Array<() => void> = [];
+    const writes: number[][] = [];
+    const group = createGroupCommit<number>(
+      (items) =>
+        new Promise<void>((resolve) => {
+          writes.push([...items]);
+          commits.push(resolve);
+        }),
+      { maxWritesInFlight: 2 },
+    );
+    const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+    const answered: number[] = [];
+    const submit = (item: number) => group.submit(item).then(() => answered.push(item));
+
+    const first = submit(1);
+    await nextTurn();
+    const second = submit(2);
+    await nextTurn();
+    const third = submit(3);
+    await nextTurn();
+    expect(writes).toEqual([[1], [2]]);
+
+    commits[1]!();
+    await second;
+    await nextTurn();
+    expect(answered).toEqual([2]);
+    expect(writes).toEqual([[1], [2], [3]]);
+    commits[0]!();
+    commits[2]!();
+    await Promise.all([first, third]);
+    expect(answered.sort()).toEqual([1, 2, 3]);
+  });
 });

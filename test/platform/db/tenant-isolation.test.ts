@@ -11,6 +11,7 @@ import {
 import { deliverToInbox } from '../../support/store/inbox-helpers';
 import { readDatabase } from '../../support/store/read-database';
 import { countLiveDeals } from '../../support/store/store-reads';
+import { upsertDeal } from '../../support/store/store-writes';
 
 describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
   const testStore = useSharedTestStore(kind);
@@ -26,7 +27,7 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
       [portalB, 'closedwon'],
     ] as const) {
       await testStore.store.portals.upsertPortal({ portalId, timeZone: 'UTC', installedAt: T0 });
-      await testStore.store.deals.upsertDealFromHubSpot(buildDealSnapshot({ portalId, stageId }), {
+      await upsertDeal(testStore.store, buildDealSnapshot({ portalId, stageId }), {
         observedAt: T0,
       });
       await testStore.store.playbooks.savePlaybookVersion(portalId, { name: `playbook of ${portalId}` });
@@ -48,7 +49,8 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
   });
 
   it('a HubSpot read and a deletion in portal B do not touch portal A’s deal', async () => {
-    await testStore.store.deals.upsertDealFromHubSpot(
+    await upsertDeal(
+      testStore.store,
       buildDealSnapshot({ portalId: portalB, stageId: 'closedlost', ownerId: '999' }),
       { observedAt: minutesAfter(T0, 5) },
     );
@@ -84,14 +86,16 @@ describe.each(DATABASES)('tenant isolation (%s)', (kind) => {
       note: null,
       at: T0,
     });
-    await testStore.store.stageChanges.recordStageChange({
-      portalId: portalB,
-      dealId: '123',
-      fromStage: 'closedwon',
-      toStage: 'closedlost',
-      occurredAt: T0,
-      source: 'webhook',
-    });
+    await testStore.store.stageChanges.recordStageChanges([
+      {
+        portalId: portalB,
+        dealId: '123',
+        fromStage: 'closedwon',
+        toStage: 'closedlost',
+        occurredAt: T0,
+        source: 'webhook',
+      },
+    ]);
     const identity = {
       portalId: portalB,
       dealId: '123',
@@ -172,20 +176,24 @@ describe.each(DATABASES)('portals and stage history (%s)', (kind) => {
       dedupeKey: '12345:1:123:1',
     };
 
-    expect(await testStore.store.stageChanges.recordStageChange(change)).toEqual({ recorded: true });
-    expect(await testStore.store.stageChanges.recordStageChange(change)).toEqual({ recorded: false });
-    await testStore.store.stageChanges.recordStageChange({
-      ...change,
-      dedupeKey: null,
-      occurredAt: T0,
-      toStage: 'x',
-    });
-    await testStore.store.stageChanges.recordStageChange({
-      ...change,
-      dedupeKey: null,
-      occurredAt: T0,
-      toStage: 'x',
-    });
+    expect(await testStore.store.stageChanges.recordStageChanges([change])).toBe(1);
+    expect(await testStore.store.stageChanges.recordStageChanges([change])).toBe(0);
+    await testStore.store.stageChanges.recordStageChanges([
+      {
+        ...change,
+        dedupeKey: null,
+        occurredAt: T0,
+        toStage: 'x',
+      },
+    ]);
+    await testStore.store.stageChanges.recordStageChanges([
+      {
+        ...change,
+        dedupeKey: null,
+        occurredAt: T0,
+        toStage: 'x',
+      },
+    ]);
 
     const history = (filter: { since?: Date } = {}) =>
       testStore.store.auditTrail.listAuditRecords(portalId, { dealId: '123', ...filter });

@@ -1,0 +1,36 @@
+import { createSqliteWriteTurn, TURN_FREE, TURN_WRITER } from '../../../src/platform/db/sqlite-write-turn';
+
+describe('SQLite write turn', () => {
+  it('the main thread waits without blocking while another thread holds the turn, and goes when it is given back', async () => {
+    const turn = createSqliteWriteTurn({ maxWaitMs: 5_000 });
+    const word = new Int32Array(turn.buffer);
+    // The journal writer thread takes it as the worker does.
+    expect(Atomics.compareExchange(word, 0, TURN_FREE, TURN_WRITER)).toBe(TURN_FREE);
+    let acquired = false;
+    const acquiring = turn.acquire().then(() => (acquired = true));
+
+    // The event loop keeps running meanwhile: a timer fires while the turn is held elsewhere.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(acquired).toBe(false);
+    Atomics.store(word, 0, TURN_FREE);
+    Atomics.notify(word, 0);
+    await acquiring;
+    expect(acquired).toBe(true);
+    expect(Atomics.load(word, 0)).not.toBe(TURN_FREE);
+
+    turn.release();
+    expect(Atomics.load(word, 0)).toBe(TURN_FREE);
+  });
+
+  it('goes ahead after maxWaitMs when the turn is never given back (SQLite locks still decide)', async () => {
+    const turn = createSqliteWriteTurn({ maxWaitMs: 30 });
+    const word = new Int32Array(turn.buffer);
+    Atomics.store(word, 0, TURN_WRITER);
+
+    await turn.acquire();
+    turn.release();
+
+    // A turn it did not take is not freed on release: the holder keeps it.
+    expect(Atomics.load(word, 0)).toBe(TURN_WRITER);
+  });
+});
