@@ -1,10 +1,9 @@
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
 import { SAMPLE_PORTAL_ID } from '../test/support/service-harness';
 import type { TestDatabaseKind } from '../test/support/test-databases';
 import { signedHeaders, startBenchService } from './support/bench-service';
 import type { BenchmarkResult } from './support/benchmark-result';
-import { bulkLoadDeals } from './support/bulk-deals';
+import { bulkLoadDeals, withBulkPostgres } from './support/bulk-deals';
 import { benchSeconds, runClosedLoop } from './support/load';
 
 /**
@@ -12,8 +11,9 @@ import { benchSeconds, runClosedLoop } from './support/load';
  * 1,000,000), on SQLite and PostgreSQL, the service running as `npm start` runs it (background work on):
  * each of compliance, outcomes (the default 90-day window) and demand asked by a manager one request at a
  * time through the signed HTTP API, against the card's guidance API measured in the same run (ratio =
- * insights p99 / guidance p99). Target: p99 < 250 ms each. Seeding is bulk SQL, reported apart: the
- * triggers keep the figures during the load itself, as they do for any write.
+ * insights p99 / guidance p99). Target: p99 < 250 ms each. Seeding is bulk SQL, reported apart: on
+ * SQLite the triggers keep the figures during the load itself, as they do for any write; on PostgreSQL
+ * the load runs with triggers off and the figures are then built as migration 0014 builds them.
  */
 const TARGET_P99_MS = 250;
 const DAY_MS = 86_400_000;
@@ -68,16 +68,11 @@ async function bulkLoadClosedDeals(databaseUrl: string, count: number, now: Date
     database.close();
     return;
   }
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  await withBulkPostgres(databaseUrl, async (client) => {
     const series = `FROM generate_series(1, ${count}) AS n`;
     await client.query(`${deals('n', true)} ${series}`);
     for (const [step, salt] of stepNames) await client.query(`${steps('n', step, salt)} ${series}`);
-    await client.query('ANALYZE');
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 interface Measured {
