@@ -33,7 +33,7 @@ function insightDealCount(): number {
  */
 async function bulkLoadClosedDeals(databaseUrl: string, count: number, now: Date): Promise<void> {
   const closedAt = (n: string) =>
-    `(${now.getTime()} - (${n} % 365) * CAST(${DAY_MS} AS BIGINT) - (${n} * 7919) % ${DAY_MS})`;
+    `(${now.getTime()} - (${n} % 365) * CAST(${DAY_MS} AS BIGINT) - (CAST(${n} AS BIGINT) * 7919) % ${DAY_MS})`;
   const month = (n: string, postgres: boolean) =>
     postgres
       ? `to_char(to_timestamp(${closedAt(n)} / 1000.0) AT TIME ZONE 'UTC', 'YYYY-MM')`

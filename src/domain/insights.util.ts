@@ -255,7 +255,8 @@ export interface OutcomeFigures {
  * - `cycle`: per playbook version (`group`, '' for none), deals by cycle days;
  * - `step-cycle`: per step and whether it was completed (`group` = `step:1` / `step:0`), deals by cycle days;
  * - `step-days`: per step (`group`), deals by days spent in it.
- * `days` is the bucket's value (to the tenth of a day below 10 days, the whole day above); null unknown.
+ * `days` is the mean of the bucket's deals (a bucket is a tenth of a day below one day, 10% wide above);
+ * null when unknown.
  */
 export interface OutcomeHistogramRow {
   kind: 'cycle' | 'step-cycle' | 'step-days';

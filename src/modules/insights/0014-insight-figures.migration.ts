@@ -17,8 +17,8 @@ import {
  * summed rows instead of every deal (issue 14 "fast at scale"):
  * - insight_open_figures: live deals per (pipeline, stage, owner, close month, at risk) with ready,
  *   blocked, stalled, open exceptions and amount: the compliance and demand views;
- * - insight_outcome_figures: closed deals per (pipeline, close day, owner) as histograms of cycle and step
- *   days (medians and p90 come from them): the outcomes view;
+ * - insight_outcome_figures: closed deals per (pipeline, close day, owner, and '*' for every owner) as
+ *   histograms of cycle and step days (medians and p90 come from them): the outcomes view;
  * - insight_won_months: won amounts per (pipeline, close month, owner).
  * Triggers keep them in the writing statement's transaction, whichever module writes (the deals
  * projection, the write-back's verdicts, the exceptions, the closed-deal history); this migration builds
@@ -299,6 +299,7 @@ export const insightFiguresMigration: Migration = {
       .addColumn('bucket', 'integer', (col) => col.notNull())
       .addColumn('deals', 'bigint', (col) => col.notNull())
       .addColumn('won', 'bigint', (col) => col.notNull())
+      .addColumn('days', 'double precision', (col) => col.notNull())
       .addPrimaryKeyConstraint('insight_outcome_figures_pk', [
         'portal_id',
         'pipeline_id',

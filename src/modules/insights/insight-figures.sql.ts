@@ -76,14 +76,22 @@ function amountSql(dialect: StoreDialect, amount: string): string {
 }
 
 /**
- * Days as histogram buckets, in tenths of a day: to the tenth below 10 days, to the whole day above
- * (what a median on the dashboard needs); -1 when unknown. Mirrored by bucketDays in the domain.
+ * Days as histogram buckets: tenths of a day below one day, then bins 10% wide; -1 when unknown. Each
+ * bucket also sums its days, so the dashboard shows a bucket's mean: exact when its deals share a value,
+ * within its 10% otherwise. A few dozen buckets per group keep a day's rows few at any deal count.
  */
-export function bucketSql(days: string): string {
+function bucketSql(days: string): string {
   return `(CASE WHEN ${days} IS NULL THEN -1
-    WHEN ${days} < 10 THEN CAST(floor(${days} * 10 + 0.5) AS INTEGER)
-    ELSE CAST(floor(${days} + 0.5) AS INTEGER) * 10 END)`;
+    WHEN ${days} < 1 THEN CAST(floor(${days} * 10) AS INTEGER)
+    ELSE 10 + CAST(floor(ln(${days}) / ln(1.1)) AS INTEGER) END)`;
 }
+
+/**
+ * Each closed deal is counted twice: under its owner (a rep's view, a manager's owner filter) and under
+ * '*', every owner (the manager's view), so that neither sums more rows than its histograms hold.
+ */
+const OWNER_AND_EVERYONE = `CROSS JOIN (SELECT 0 AS everyone UNION ALL SELECT 1 AS everyone) o`;
+const OWNER_OR_EVERYONE = `CASE WHEN o.everyone = 1 THEN '*' ELSE COALESCE(d.owner_id, '') END`;
 
 function upsert(table: string, keys: readonly string[], sums: readonly string[]): string {
   const excluded = sums.map((column) => `${column} = ${table}.${column} + excluded.${column}`).join(', ');
@@ -135,15 +143,15 @@ export function countOpenExceptionsSql(): string {
 }
 
 const OUTCOME_KEYS = ['portal_id', 'pipeline_id', 'closed_day', 'owner_id', 'kind', 'grp', 'bucket'] as const;
-const OUTCOME_SUMS = ['deals', 'won'] as const;
+const OUTCOME_SUMS = ['deals', 'won', 'days'] as const;
 
 /** Closed deals `d` as outcome histogram rows: per close day, owner and playbook version, by cycle time. */
 export function addClosedDealFiguresSql(source: DealRowSource, sign: 1 | -1): string {
   return `INSERT INTO insight_outcome_figures (${[...OUTCOME_KEYS, ...OUTCOME_SUMS].join(', ')})
-    SELECT d.portal_id, d.pipeline_id, d.closed_at / ${DAY_MS}, COALESCE(d.owner_id, ''), 'cycle',
+    SELECT d.portal_id, d.pipeline_id, d.closed_at / ${DAY_MS}, ${OWNER_OR_EVERYONE}, 'cycle',
       COALESCE(CAST(d.playbook_version AS TEXT), ''), ${bucketSql('d.cycle_days')},
-      ${sign} * COUNT(*), ${sign} * SUM(d.won)
-    FROM ${source.from} WHERE TRUE ${source.where ?? ''}
+      ${sign} * COUNT(*), ${sign} * SUM(d.won), ${sign} * SUM(COALESCE(d.cycle_days, 0))
+    FROM ${source.from} ${OWNER_AND_EVERYONE} WHERE TRUE ${source.where ?? ''}
     GROUP BY 1, 2, 3, 4, 5, 6, 7
     ${upsert('insight_outcome_figures', OUTCOME_KEYS, OUTCOME_SUMS)}`;
 }
@@ -153,17 +161,18 @@ export function addClosedDealFiguresSql(source: DealRowSource, sign: 1 | -1): st
  * and the deal's cycle time by whether the step was completed (not when it was left before the app).
  */
 export function addClosedStepFiguresSql(from: string, sign: 1 | -1): string[] {
-  const common = `d.portal_id, d.pipeline_id, d.closed_at / ${DAY_MS}, COALESCE(d.owner_id, '')`;
+  const common = `d.portal_id, d.pipeline_id, d.closed_at / ${DAY_MS}, ${OWNER_OR_EVERYONE}`;
   const tail = `GROUP BY 1, 2, 3, 4, 5, 6, 7 ${upsert('insight_outcome_figures', OUTCOME_KEYS, OUTCOME_SUMS)}`;
   const columns = [...OUTCOME_KEYS, ...OUTCOME_SUMS].join(', ');
   return [
     `INSERT INTO insight_outcome_figures (${columns})
-      SELECT ${common}, 'step-days', s.step_id, ${bucketSql('s.days')}, ${sign} * COUNT(*), ${sign} * SUM(d.won)
-      FROM ${from} WHERE TRUE ${tail}`,
+      SELECT ${common}, 'step-days', s.step_id, ${bucketSql('s.days')}, ${sign} * COUNT(*), ${sign} * SUM(d.won),
+        ${sign} * SUM(s.days)
+      FROM ${from} ${OWNER_AND_EVERYONE} WHERE TRUE ${tail}`,
     `INSERT INTO insight_outcome_figures (${columns})
       SELECT ${common}, 'step-cycle', s.step_id || ':' || CAST(s.completed AS TEXT), ${bucketSql('d.cycle_days')},
-        ${sign} * COUNT(*), ${sign} * SUM(d.won)
-      FROM ${from} WHERE s.completed IS NOT NULL ${tail}`,
+        ${sign} * COUNT(*), ${sign} * SUM(d.won), ${sign} * SUM(COALESCE(d.cycle_days, 0))
+      FROM ${from} ${OWNER_AND_EVERYONE} WHERE s.completed IS NOT NULL ${tail}`,
   ];
 }
 

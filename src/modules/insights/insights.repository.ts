@@ -235,7 +235,7 @@ export function createInsightsRepository(ctx: StoreContext): InsightsRepository 
     },
 
     async sumOutcomeHistograms(scope, window) {
-      let query = db
+      const query = db
         .selectFrom('insight_outcome_figures')
         .select((eb) => [
           'kind',
@@ -243,20 +243,24 @@ export function createInsightsRepository(ctx: StoreContext): InsightsRepository 
           'bucket',
           eb.fn.sum<number | string>('deals').as('deals'),
           eb.fn.sum<number | string>('won').as('won'),
+          eb.fn.sum<number | string>('days').as('days'),
         ])
         .where('portal_id', '=', scope.portalId)
         .where('pipeline_id', '=', scope.pipelineId)
         .where('closed_day', '>=', Math.floor(toEpochMs(window.from) / DAY_MS))
-        .where('closed_day', '<=', Math.floor(toEpochMs(window.to) / DAY_MS));
-      if (scope.ownerId !== undefined) query = query.where('owner_id', '=', scope.ownerId);
+        .where('closed_day', '<=', Math.floor(toEpochMs(window.to) / DAY_MS))
+        // '*' holds every owner's deals summed (0014-insight-figures).
+        .where('owner_id', '=', scope.ownerId ?? '*');
       const rows = await query.groupBy(['kind', 'grp', 'bucket']).execute();
-      return rows.map((row) => ({
-        kind: row.kind as OutcomeHistogramRow['kind'],
-        group: row.grp,
-        days: Number(row.bucket) < 0 ? null : Number(row.bucket) / 10,
-        deals: Number(row.deals),
-        won: Number(row.won),
-      }));
+      return rows
+        .filter((row) => Number(row.deals) > 0)
+        .map((row) => ({
+          kind: row.kind as OutcomeHistogramRow['kind'],
+          group: row.grp,
+          days: Number(row.bucket) < 0 ? null : Number(row.days) / Number(row.deals),
+          deals: Number(row.deals),
+          won: Number(row.won),
+        }));
     },
 
     async sumWonAmountByMonth(scope, months) {

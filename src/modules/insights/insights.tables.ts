@@ -56,7 +56,10 @@ export interface InsightOpenFiguresTable {
   amount: number;
 }
 
-/** Closed deals as histograms: per close day (days since the epoch, UTC) and owner, by kind and group. */
+/**
+ * Closed deals as histograms: per close day (days since the epoch, UTC) and owner ('*': every owner), by
+ * kind and group.
+ */
 export interface InsightOutcomeFiguresTable {
   portal_id: number;
   pipeline_id: string;
@@ -65,10 +68,12 @@ export interface InsightOutcomeFiguresTable {
   /** cycle: grp = playbook version; step-cycle: grp = `step:1|0` (completed); step-days: grp = step. */
   kind: string;
   grp: string;
-  /** Days in tenths (bucketDays); -1 unknown. */
+  /** A bin of days (insight-figures.sql.ts); -1 unknown. */
   bucket: number;
   deals: number;
   won: number;
+  /** The bin's days summed: its mean is what the dashboard shows. */
+  days: number;
 }
 
 export interface InsightWonMonthsTable {
