@@ -300,11 +300,12 @@ export const insightFiguresMigration: Migration = {
       .addColumn('deals', 'bigint', (col) => col.notNull())
       .addColumn('won', 'bigint', (col) => col.notNull())
       .addColumn('days', 'double precision', (col) => col.notNull())
+      // Owner before day: a view reads one owner's (or '*') days as one range, not every owner's.
       .addPrimaryKeyConstraint('insight_outcome_figures_pk', [
         'portal_id',
         'pipeline_id',
-        'closed_day',
         'owner_id',
+        'closed_day',
         'kind',
         'grp',
         'bucket',
