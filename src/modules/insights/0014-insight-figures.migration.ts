@@ -23,6 +23,11 @@ import {
  * Triggers keep them in the writing statement's transaction, whichever module writes (the deals
  * projection, the write-back's verdicts, the exceptions, the closed-deal history); this migration builds
  * them once from what an existing install already holds.
+ *
+ * `portals purge` deletes a portal's rows table by table in name order: every source table (deal_*,
+ * deals, insight_closed_*) sorts before the figure tables (insight_open_figures, insight_outcome_figures,
+ * insight_won_months), so the triggers take the portal's figures to zero first and the figure rows go
+ * last. A new figure table must keep a name that sorts after its sources.
  */
 
 interface TriggerSpec {
