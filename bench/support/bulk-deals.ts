@@ -1,6 +1,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import { createStore } from '../../src/app/store';
+import { buildFiguresSql } from '../../src/modules/insights/0014-insight-figures.migration';
 import type { LocalHubSpotState } from '../../sandbox/local-hubspot';
 import { SAMPLE_PORTAL_ID } from '../../test/support/service-harness';
 
@@ -56,14 +57,32 @@ export async function bulkLoadDeals(databaseUrl: string, options: BulkDealsOptio
     database.close();
     return;
   }
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
+  await withBulkPostgres(databaseUrl, async (client) => {
     await client.query(`
       INSERT INTO deals (${COLUMNS})
       SELECT ${valuesSql(options, 'n', (...parts) => parts.join(' || '))}
       FROM generate_series(1, ${options.count}) AS n`);
     await client.query('ANALYZE deals');
+  });
+}
+
+/**
+ * Runs a PostgreSQL bulk load with the row triggers off, then builds the insights' figures from scratch
+ * as migration 0014 does for an existing install. With the triggers on, one statement of a million rows
+ * would update the same few figure rows a million times in one transaction, each update walking the
+ * row's earlier versions: hours. The service's own writes are one deal (or one batch) a transaction.
+ */
+export async function withBulkPostgres(databaseUrl: string, load: (client: pg.Client) => Promise<void>) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    await client.query('SET session_replication_role = replica');
+    await load(client);
+    await client.query('SET session_replication_role = DEFAULT');
+    await client.query('BEGIN');
+    for (const statement of buildFiguresSql('postgres')) await client.query(statement);
+    await client.query('COMMIT');
+    await client.query('ANALYZE');
   } finally {
     await client.end();
   }

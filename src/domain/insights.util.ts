@@ -198,19 +198,42 @@ export function listMonths(start: Date, count: number): string[] {
   return months;
 }
 
+/** `count` occurrences of `value`: a histogram bucket. */
+export interface CountedValue {
+  value: number;
+  count: number;
+}
+
+/** The value at 0-based `rank` of the sorted occurrences. */
+function valueAtRank(sorted: readonly CountedValue[], rank: number): number {
+  let seen = 0;
+  for (const entry of sorted) {
+    seen += entry.count;
+    if (rank < seen) return entry.value;
+  }
+  return sorted.at(-1)!.value;
+}
+
+function sortCounted(values: readonly CountedValue[]): { sorted: CountedValue[]; total: number } {
+  const sorted = values.filter((entry) => entry.count > 0).sort((a, b) => a.value - b.value);
+  return { sorted, total: sorted.reduce((sum, entry) => sum + entry.count, 0) };
+}
+
 /** The middle value (the mean of the two middle ones for an even count); null for none. */
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+export function median(values: readonly CountedValue[]): number | null {
+  const { sorted, total } = sortCounted(values);
+  if (total === 0) return null;
+  const middle = Math.floor(total / 2);
+  return total % 2 === 1
+    ? valueAtRank(sorted, middle)
+    : (valueAtRank(sorted, middle - 1) + valueAtRank(sorted, middle)) / 2;
 }
 
 /** Nearest-rank percentile (`fraction` 0..1): a value that occurred, never an interpolation. */
-export function percentile(values: readonly number[], fraction: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)]!;
+export function percentile(values: readonly CountedValue[], fraction: number): number | null {
+  const { sorted, total } = sortCounted(values);
+  if (total === 0) return null;
+  return valueAtRank(sorted, Math.max(0, Math.ceil(fraction * total) - 1));
 }
 
 /** Days shown with one decimal: finer is noise. */
@@ -227,23 +250,33 @@ export interface OutcomeFigures {
   tooFew?: true;
 }
 
-export interface ClosedDealSummary {
-  outcome: ClosedOutcome;
-  cycleDays: number | null;
-  playbookVersion: number | null;
-  steps: readonly ClosedStepFacts[];
+/**
+ * Closed deals of a window summed by the database into histograms (never a row per deal):
+ * - `cycle`: per playbook version (`group`, '' for none), deals by cycle days;
+ * - `step-cycle`: per step and whether it was completed (`group` = `step:1` / `step:0`), deals by cycle days;
+ * - `step-days`: per step (`group`), deals by days spent in it.
+ * `days` is the mean of the bucket's deals (a bucket is a tenth of a day below one day, 10% wide above);
+ * null when unknown.
+ */
+export interface OutcomeHistogramRow {
+  kind: 'cycle' | 'step-cycle' | 'step-days';
+  group: string;
+  days: number | null;
+  deals: number;
+  won: number;
 }
 
-export function summarizeGroup(deals: readonly ClosedDealSummary[]): OutcomeFigures {
-  const won = deals.filter((deal) => deal.outcome === 'won').length;
-  if (deals.length < MIN_DEALS_PER_GROUP) {
-    return { closed: deals.length, won, winRate: null, medianCycleDays: null, tooFew: true };
+export function summarizeGroup(rows: readonly OutcomeHistogramRow[]): OutcomeFigures {
+  const closed = rows.reduce((sum, row) => sum + row.deals, 0);
+  const won = rows.reduce((sum, row) => sum + row.won, 0);
+  if (closed < MIN_DEALS_PER_GROUP) {
+    return { closed, won, winRate: null, medianCycleDays: null, tooFew: true };
   }
-  const cycles = deals.map((deal) => deal.cycleDays).filter((days): days is number => days !== null);
+  const cycles = rows.flatMap((row) => (row.days === null ? [] : [{ value: row.days, count: row.deals }]));
   return {
-    closed: deals.length,
+    closed,
     won,
-    winRate: Math.round((won / deals.length) * 1000) / 1000,
+    winRate: Math.round((won / closed) * 1000) / 1000,
     medianCycleDays: roundDays(median(cycles)),
   };
 }
@@ -264,49 +297,51 @@ export interface OutcomesSummary {
 /**
  * The outcomes page: win rate and cycle time overall, for deals that completed each step vs those that
  * did not (deals that left a step before the app was in use count in neither), per playbook version,
- * and how long deals stayed in each step. `stepOrder` lists the steps in playbook order.
+ * and how long deals stayed in each step. `stepOrder` lists the steps in playbook order; steps no longer
+ * in the playbook follow by id.
  */
 export function summarizeOutcomes(
-  deals: readonly ClosedDealSummary[],
+  rows: readonly OutcomeHistogramRow[],
   stepOrder: readonly string[],
 ): OutcomesSummary {
-  const stepIds = [
-    ...stepOrder,
-    ...new Set(deals.flatMap((deal) => deal.steps.map((step) => step.stepId))),
-  ].filter((stepId, index, all) => all.indexOf(stepId) === index);
-  const visited = stepIds.filter((stepId) =>
-    deals.some((deal) => deal.steps.some((step) => step.stepId === stepId)),
-  );
-  const versions = [...new Set(deals.map((deal) => deal.playbookVersion))].sort(
-    (a, b) => (a ?? -1) - (b ?? -1),
-  );
+  const ofKind = (kind: OutcomeHistogramRow['kind']) => rows.filter((row) => row.kind === kind);
+  const cycles = ofKind('cycle');
+  const stepCycles = ofKind('step-cycle');
+  const stepDays = ofKind('step-days').filter((row) => row.deals !== 0);
+  const seen = [...new Set(stepDays.map((row) => row.group))];
+  const visited = [
+    ...stepOrder.filter((stepId) => seen.includes(stepId)),
+    ...seen.filter((stepId) => !stepOrder.includes(stepId)).sort(),
+  ];
+  const versions = [...new Set(cycles.filter((row) => row.deals !== 0).map((row) => row.group))]
+    .map((group) => (group === '' ? null : Number(group)))
+    .sort((a, b) => (a ?? -1) - (b ?? -1));
   return {
-    overall: summarizeGroup(deals),
-    bySteps: visited.map((stepId) => {
-      const withStep = (completed: boolean) =>
-        deals.filter((deal) => deal.steps.some((s) => s.stepId === stepId && s.completed === completed));
-      return {
-        stepId,
-        completed: summarizeGroup(withStep(true)),
-        notCompleted: summarizeGroup(withStep(false)),
-      };
-    }),
+    overall: summarizeGroup(cycles),
+    bySteps: visited.map((stepId) => ({
+      stepId,
+      completed: summarizeGroup(stepCycles.filter((row) => row.group === `${stepId}:1`)),
+      notCompleted: summarizeGroup(stepCycles.filter((row) => row.group === `${stepId}:0`)),
+    })),
     byPlaybookVersion: versions.map((playbookVersion) => ({
       playbookVersion,
-      ...summarizeGroup(deals.filter((deal) => deal.playbookVersion === playbookVersion)),
+      ...summarizeGroup(
+        cycles.filter((row) => row.group === (playbookVersion === null ? '' : String(playbookVersion))),
+      ),
     })),
     timeInStep: visited.map((stepId) => {
-      const days = deals.flatMap((deal) =>
-        deal.steps.filter((step) => step.stepId === stepId).map((step) => step.days),
-      );
-      if (days.length < MIN_DEALS_PER_GROUP) {
-        return { stepId, medianDays: null, p90Days: null, n: days.length, tooFew: true as const };
+      const days = stepDays
+        .filter((row) => row.group === stepId)
+        .map((row) => ({ value: row.days ?? 0, count: row.deals }));
+      const n = days.reduce((sum, entry) => sum + entry.count, 0);
+      if (n < MIN_DEALS_PER_GROUP) {
+        return { stepId, medianDays: null, p90Days: null, n, tooFew: true as const };
       }
       return {
         stepId,
         medianDays: roundDays(median(days)),
         p90Days: roundDays(percentile(days, 0.9)),
-        n: days.length,
+        n,
       };
     }),
   };

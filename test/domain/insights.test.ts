@@ -7,7 +7,7 @@ import {
   summarizeClosedDeal,
   summarizeDemand,
   summarizeOutcomes,
-  type ClosedDealSummary,
+  type OutcomeHistogramRow,
   type ClosedDealInput,
 } from '../../src/domain';
 
@@ -135,29 +135,69 @@ describe('a closed deal summarised from its stage timing properties', () => {
   });
 });
 
-describe('medians and percentiles', () => {
+const once = (...values: number[]) => values.map((value) => ({ value, count: 1 }));
+
+describe('medians and percentiles of histograms', () => {
   it('the median of an even count is the mean of the two middle values; p90 is a value that occurred', () => {
-    expect(median([4, 1, 3, 2])).toBe(2.5);
-    expect(median([5, 1, 3])).toBe(3);
+    expect(median(once(4, 1, 3, 2))).toBe(2.5);
+    expect(median(once(5, 1, 3))).toBe(3);
     expect(median([])).toBeNull();
     // Nearest rank: ceil(0.9 × 10) = the 9th of 10.
-    expect(percentile([10, 1, 2, 3, 4, 5, 6, 7, 8, 9], 0.9)).toBe(9);
-    expect(percentile([7], 0.9)).toBe(7);
+    expect(percentile(once(10, 1, 2, 3, 4, 5, 6, 7, 8, 9), 0.9)).toBe(9);
+    expect(percentile(once(7), 0.9)).toBe(7);
+  });
+
+  it('counts weigh: a bucket holding several deals counts each of them', () => {
+    // 1, 1, 1, 5, 9, 9: the middle two are 1 and 5.
+    expect(
+      median([
+        { value: 9, count: 2 },
+        { value: 1, count: 3 },
+        { value: 5, count: 1 },
+      ]),
+    ).toBe(3);
+    // ceil(0.9 × 6) = the 6th: 9. Empty buckets (a change undone) count for nothing.
+    expect(
+      percentile(
+        [
+          { value: 9, count: 2 },
+          { value: 1, count: 4 },
+          { value: 20, count: 0 },
+        ],
+        0.9,
+      ),
+    ).toBe(9);
   });
 });
 
+/**
+ * One closed deal as the database sums it into histogram rows: its cycle under its playbook version, its
+ * cycle by whether it completed qualification (when judged), and its days in qualification.
+ */
 function deal(
   outcome: 'won' | 'lost',
   cycleDays: number | null,
   playbookVersion: number | null,
   qualification: { days: number; completed: boolean | null } | null,
-): ClosedDealSummary {
-  return {
-    outcome,
-    cycleDays,
-    playbookVersion,
-    steps: qualification ? [{ stepId: 'qualification', ...qualification }] : [],
-  };
+): OutcomeHistogramRow[] {
+  const won = outcome === 'won' ? 1 : 0;
+  const rows: OutcomeHistogramRow[] = [
+    {
+      kind: 'cycle',
+      group: playbookVersion === null ? '' : String(playbookVersion),
+      days: cycleDays,
+      deals: 1,
+      won,
+    },
+  ];
+  if (qualification) {
+    rows.push({ kind: 'step-days', group: 'qualification', days: qualification.days, deals: 1, won });
+    if (qualification.completed !== null) {
+      const group = `qualification:${qualification.completed ? 1 : 0}`;
+      rows.push({ kind: 'step-cycle', group, days: cycleDays, deals: 1, won });
+    }
+  }
+  return rows;
 }
 
 describe('outcomes of a group of closed deals', () => {
@@ -173,7 +213,7 @@ describe('outcomes of a group of closed deals', () => {
   ];
 
   it('win rate and median cycle overall, per step completion and per playbook version; small groups are too few', () => {
-    const summary = summarizeOutcomes(deals, ['prospecting', 'qualification']);
+    const summary = summarizeOutcomes(deals.flat(), ['prospecting', 'qualification']);
     // 4 of 7 won; the median of the six known cycles 10..60 is (30 + 40) / 2.
     expect(summary.overall).toEqual({ closed: 7, won: 4, winRate: 0.571, medianCycleDays: 35 });
     expect(summary.bySteps).toEqual([

@@ -2,6 +2,7 @@ import type { Clock } from '../../platform/clock';
 import { defineModule } from '../../platform/module';
 import type { PortalRegistry } from '../portals';
 import { insightsMigration } from './0008-insights.migration';
+import { insightFiguresMigration } from './0014-insight-figures.migration';
 import {
   createClosedDealHistoryService,
   HISTORY_BATCH_SIZE,
@@ -11,7 +12,10 @@ import type {
   InsightCapacityTable,
   InsightClosedDealStepsTable,
   InsightClosedDealsTable,
+  InsightOpenFiguresTable,
+  InsightOutcomeFiguresTable,
   InsightPendingDealsTable,
+  InsightWonMonthsTable,
 } from './insights.tables';
 import { createInsightsRepository, type InsightsRepository } from './insights.repository';
 import { createInsightsRouter } from './insights.route';
@@ -35,6 +39,9 @@ declare module '../../platform/db/database.types' {
     insight_closed_deal_steps: InsightClosedDealStepsTable;
     insight_pending_deals: InsightPendingDealsTable;
     insight_capacity: InsightCapacityTable;
+    insight_open_figures: InsightOpenFiguresTable;
+    insight_outcome_figures: InsightOutcomeFiguresTable;
+    insight_won_months: InsightWonMonthsTable;
   }
 }
 
@@ -47,7 +54,7 @@ export const HISTORY_INTERVAL_MS = 5_000;
  */
 export const insightsModule = defineModule({
   name: 'insights',
-  migrations: { '0008-insights': insightsMigration },
+  migrations: { '0008-insights': insightsMigration, '0014-insight-figures': insightFiguresMigration },
   repositories: (ctx) => ({ insights: createInsightsRepository(ctx) }),
   create: (
     deps: InsightsServiceDeps & ClosedDealHistoryDeps & { clock: Clock; portals: PortalRegistry },

@@ -1,12 +1,6 @@
-import { sql, type RawBuilder } from 'kysely';
-import type { ClosedDealFacts, ClosedDealSummary, ClosedStepFacts } from '../../domain';
+import type { ClosedDealFacts, OutcomeHistogramRow } from '../../domain';
 import { formatMonth } from '../../domain';
-import {
-  runWriteTransaction,
-  toEpochMs,
-  type StoreContext,
-  type StoreDialect,
-} from '../../platform/db/store-context';
+import { runWriteTransaction, toEpochMs, type StoreContext } from '../../platform/db/store-context';
 
 /** Large `IN (...)` lists are split so that no query exceeds SQLite's bound-parameter limit. */
 const IDS_PER_QUERY = 500;
@@ -26,7 +20,10 @@ export interface PendingDeal {
   attempts: number;
 }
 
-/** Open deals of one (stage, owner), with the SOP status the write-back last computed for them. */
+/**
+ * Open deals of one (stage, owner), with the SOP status the write-back last computed for them and their
+ * open exceptions (DESIGN.md §7).
+ */
 export interface OpenDealCount {
   stageId: string;
   ownerId: string | null;
@@ -34,14 +31,16 @@ export interface OpenDealCount {
   ready: number;
   blocked: number;
   stalled: number;
+  openExceptions: number;
 }
 
-/** Open deals grouped by stage, close date key and stall: what the demand view sums, without a row per deal. */
+/** Open deals grouped by stage, close month and risk: what the demand view sums, without a row per deal. */
 export interface OpenDealDemandGroup {
   stageId: string;
-  /** `2026-12` for ISO close dates; HubSpot's value itself otherwise (epoch ms); null without one. */
-  closeKey: string | null;
-  stalled: boolean;
+  /** `2026-12`; null without a usable close date. */
+  closeMonth: string | null;
+  /** Stalled or with open exceptions. */
+  atRisk: boolean;
   deals: number;
   /** The deals' amounts summed (deals without a numeric amount add nothing). */
   amount: number;
@@ -66,8 +65,8 @@ export interface InsightsRepository {
   saveClosedDeal(record: ClosedDealRecord, now: Date): Promise<void>;
   /** Reopened or deleted deals leave the history. */
   deleteClosedDeals(portalId: number, dealIds: readonly string[]): Promise<void>;
-  /** What the outcomes need of each deal closed in the window (two indexed range reads, no per-deal query). */
-  listClosedDealSummaries(scope: DealScope, window: { from: Date; to: Date }): Promise<ClosedDealSummary[]>;
+  /** The outcome histograms of deals closed on the days `from`..`to` (UTC, both included), summed. */
+  sumOutcomeHistograms(scope: DealScope, window: { from: Date; to: Date }): Promise<OutcomeHistogramRow[]>;
   sumWonAmountByMonth(scope: DealScope, months: readonly string[]): Promise<Map<string, number>>;
   countOpenDeals(scope: DealScope, openStageIds: readonly string[]): Promise<OpenDealCount[]>;
   groupOpenDealsForDemand(scope: DealScope, openStageIds: readonly string[]): Promise<OpenDealDemandGroup[]>;
@@ -80,34 +79,13 @@ export interface InsightsRepository {
   listCapacity(portalId: number, months: readonly string[]): Promise<Map<string, number>>;
 }
 
-/** A value inside a JSON text column, read by the database. */
-function jsonText(dialect: StoreDialect, column: string, key: string): RawBuilder<string | null> {
-  const ref = sql.ref(column);
-  if (dialect === 'postgres') return sql<string | null>`(${ref}::jsonb ->> ${sql.lit(key)})`;
-  return sql<string | null>`json_extract(${ref}, ${sql.lit(`$.${key}`)})`;
-}
+const DAY_MS = 86_400_000;
+
+/** The figure tables keep "no owner" as '' (a key column); the API says null. */
+const ownerKey = (ownerId: string) => (ownerId === '' ? null : ownerId);
 
 export function createInsightsRepository(ctx: StoreContext): InsightsRepository {
-  const { db, dialect } = ctx;
-  const compliance = jsonText(dialect, 'deal_writebacks.written_values', 'sop_guide_compliance');
-  const stalled = jsonText(dialect, 'deal_writebacks.written_values', 'sop_guide_stalled');
-
-  /** Live deals of the scope in the given stages, with the write-back's last verdicts joined. */
-  const openDeals = (scope: DealScope, openStageIds: readonly string[]) => {
-    let query = db
-      .selectFrom('deals')
-      .leftJoin('deal_writebacks', (join) =>
-        join
-          .onRef('deal_writebacks.portal_id', '=', 'deals.portal_id')
-          .onRef('deal_writebacks.deal_id', '=', 'deals.deal_id'),
-      )
-      .where('deals.portal_id', '=', scope.portalId)
-      .where('deals.pipeline_id', '=', scope.pipelineId)
-      .where('deals.stage_id', 'in', openStageIds)
-      .where('deals.deleted_at', 'is', null);
-    if (scope.ownerId !== undefined) query = query.where('deals.owner_id', '=', scope.ownerId);
-    return query;
-  };
+  const { db } = ctx;
 
   return {
     async markPending(portalId, dealIds, now) {
@@ -260,127 +238,104 @@ export function createInsightsRepository(ctx: StoreContext): InsightsRepository 
       }
     },
 
-    async listClosedDealSummaries(scope, window) {
-      let deals = db
-        .selectFrom('insight_closed_deals')
-        .select(['deal_id', 'won', 'cycle_days', 'playbook_version'])
+    async sumOutcomeHistograms(scope, window) {
+      const query = db
+        .selectFrom('insight_outcome_figures')
+        .select((eb) => [
+          'kind',
+          'grp',
+          'bucket',
+          eb.fn.sum<number | string>('deals').as('deals'),
+          eb.fn.sum<number | string>('won').as('won'),
+          eb.fn.sum<number | string>('days').as('days'),
+        ])
         .where('portal_id', '=', scope.portalId)
         .where('pipeline_id', '=', scope.pipelineId)
-        .where('closed_at', '>=', toEpochMs(window.from))
-        .where('closed_at', '<', toEpochMs(window.to));
-      if (scope.ownerId !== undefined) deals = deals.where('owner_id', '=', scope.ownerId);
-      let steps = db
-        .selectFrom('insight_closed_deal_steps')
-        .innerJoin('insight_closed_deals', (join) =>
-          join
-            .onRef('insight_closed_deals.portal_id', '=', 'insight_closed_deal_steps.portal_id')
-            .onRef('insight_closed_deals.deal_id', '=', 'insight_closed_deal_steps.deal_id'),
-        )
-        .select([
-          'insight_closed_deal_steps.deal_id',
-          'insight_closed_deal_steps.step_id',
-          'insight_closed_deal_steps.days',
-          'insight_closed_deal_steps.completed',
-        ])
-        .where('insight_closed_deals.portal_id', '=', scope.portalId)
-        .where('insight_closed_deals.pipeline_id', '=', scope.pipelineId)
-        .where('insight_closed_deals.closed_at', '>=', toEpochMs(window.from))
-        .where('insight_closed_deals.closed_at', '<', toEpochMs(window.to));
-      if (scope.ownerId !== undefined)
-        steps = steps.where('insight_closed_deals.owner_id', '=', scope.ownerId);
-      const [dealRows, stepRows] = await Promise.all([deals.execute(), steps.execute()]);
-      const stepsOf = new Map<string, ClosedStepFacts[]>();
-      for (const step of stepRows) {
-        const list = stepsOf.get(step.deal_id) ?? [];
-        list.push({
-          stepId: step.step_id,
-          days: Number(step.days),
-          completed: step.completed === null ? null : Number(step.completed) === 1,
-        });
-        stepsOf.set(step.deal_id, list);
-      }
-      return dealRows.map((row) => ({
-        outcome: Number(row.won) === 1 ? 'won' : 'lost',
-        cycleDays: row.cycle_days === null ? null : Number(row.cycle_days),
-        playbookVersion: row.playbook_version,
-        steps: stepsOf.get(row.deal_id) ?? [],
-      }));
+        .where('closed_day', '>=', Math.floor(toEpochMs(window.from) / DAY_MS))
+        .where('closed_day', '<=', Math.floor(toEpochMs(window.to) / DAY_MS))
+        // '*' holds every owner's deals summed (0014-insight-figures).
+        .where('owner_id', '=', scope.ownerId ?? '*');
+      const rows = await query.groupBy(['kind', 'grp', 'bucket']).execute();
+      return rows
+        .filter((row) => Number(row.deals) > 0)
+        .map((row) => ({
+          kind: row.kind as OutcomeHistogramRow['kind'],
+          group: row.grp,
+          days: Number(row.bucket) < 0 ? null : Number(row.days) / Number(row.deals),
+          deals: Number(row.deals),
+          won: Number(row.won),
+        }));
     },
 
     async sumWonAmountByMonth(scope, months) {
       if (months.length === 0) return new Map();
       let query = db
-        .selectFrom('insight_closed_deals')
-        .select(['close_month', (eb) => eb.fn.sum<number | string | null>('amount').as('won_amount')])
+        .selectFrom('insight_won_months')
+        .select(['close_month', (eb) => eb.fn.sum<number | string>('amount').as('won_amount')])
         .where('portal_id', '=', scope.portalId)
         .where('pipeline_id', '=', scope.pipelineId)
-        .where('close_month', 'in', months)
-        .where('won', '=', 1);
+        .where('close_month', 'in', months);
       if (scope.ownerId !== undefined) query = query.where('owner_id', '=', scope.ownerId);
       const rows = await query.groupBy('close_month').execute();
-      return new Map(rows.map((row) => [row.close_month, Number(row.won_amount ?? 0)]));
+      return new Map(rows.map((row) => [row.close_month, Number(row.won_amount)]));
     },
 
     async countOpenDeals(scope, openStageIds) {
       if (openStageIds.length === 0) return [];
-      const rows = await openDeals(scope, openStageIds)
+      let query = db
+        .selectFrom('insight_open_figures')
         .select((eb) => [
-          'deals.stage_id',
-          'deals.owner_id',
-          eb.fn.countAll<number | string>().as('open'),
-          eb.fn
-            .sum<number | string | null>(eb.case().when(compliance, '=', 'compliant').then(1).else(0).end())
-            .as('ready'),
-          eb.fn
-            .sum<number | string | null>(eb.case().when(compliance, '=', 'blocked').then(1).else(0).end())
-            .as('blocked'),
-          eb.fn
-            .sum<number | string | null>(eb.case().when(stalled, '=', 'true').then(1).else(0).end())
-            .as('stalled'),
+          'stage_id',
+          'owner_id',
+          eb.fn.sum<number | string>('deals').as('open'),
+          eb.fn.sum<number | string>('ready').as('ready'),
+          eb.fn.sum<number | string>('blocked').as('blocked'),
+          eb.fn.sum<number | string>('stalled').as('stalled'),
+          eb.fn.sum<number | string>('open_exceptions').as('open_exceptions'),
         ])
-        .groupBy(['deals.stage_id', 'deals.owner_id'])
-        .execute();
-      return rows.map((row) => ({
-        stageId: row.stage_id,
-        ownerId: row.owner_id,
-        open: Number(row.open),
-        ready: Number(row.ready ?? 0),
-        blocked: Number(row.blocked ?? 0),
-        stalled: Number(row.stalled ?? 0),
-      }));
+        .where('portal_id', '=', scope.portalId)
+        .where('pipeline_id', '=', scope.pipelineId)
+        .where('stage_id', 'in', openStageIds);
+      if (scope.ownerId !== undefined) query = query.where('owner_id', '=', scope.ownerId);
+      const rows = await query.groupBy(['stage_id', 'owner_id']).execute();
+      return rows
+        .filter((row) => Number(row.open) > 0)
+        .map((row) => ({
+          stageId: row.stage_id,
+          ownerId: ownerKey(row.owner_id),
+          open: Number(row.open),
+          ready: Number(row.ready),
+          blocked: Number(row.blocked),
+          stalled: Number(row.stalled),
+          openExceptions: Number(row.open_exceptions),
+        }));
     },
 
     async groupOpenDealsForDemand(scope, openStageIds) {
       if (openStageIds.length === 0) return [];
-      const closeDate = jsonText(dialect, 'deals.properties', 'closedate');
-      const amount = jsonText(dialect, 'deals.properties', 'amount');
-      // ISO dates group by their month in the database; anything else (epoch ms) is grouped as is.
-      const closeKey = sql<
-        string | null
-      >`case when ${closeDate} like '____-__-%' then substr(${closeDate}, 1, 7) else ${closeDate} end`;
-      const numericAmount =
-        dialect === 'postgres'
-          ? sql<
-              number | null
-            >`case when ${amount} ~ '^-?[0-9]+([.][0-9]+)?$' then (${amount})::double precision end`
-          : sql<number | null>`case when trim(${amount}) glob '*[0-9]*' then cast(${amount} as real) end`;
-      const rows = await openDeals(scope, openStageIds)
+      let query = db
+        .selectFrom('insight_open_figures')
         .select((eb) => [
-          'deals.stage_id',
-          closeKey.as('close_key'),
-          stalled.as('stalled'),
-          eb.fn.countAll<number | string>().as('deals'),
-          eb.fn.sum<number | string | null>(numericAmount).as('amount'),
+          'stage_id',
+          'close_month',
+          'at_risk',
+          eb.fn.sum<number | string>('deals').as('deals'),
+          eb.fn.sum<number | string>('amount').as('amount'),
         ])
-        .groupBy(['deals.stage_id', sql`close_key`, sql`stalled`])
-        .execute();
-      return rows.map((row) => ({
-        stageId: row.stage_id,
-        closeKey: row.close_key === null || row.close_key === '' ? null : String(row.close_key),
-        stalled: row.stalled === 'true',
-        deals: Number(row.deals),
-        amount: Number(row.amount ?? 0),
-      }));
+        .where('portal_id', '=', scope.portalId)
+        .where('pipeline_id', '=', scope.pipelineId)
+        .where('stage_id', 'in', openStageIds);
+      if (scope.ownerId !== undefined) query = query.where('owner_id', '=', scope.ownerId);
+      const rows = await query.groupBy(['stage_id', 'close_month', 'at_risk']).execute();
+      return rows
+        .filter((row) => Number(row.deals) > 0)
+        .map((row) => ({
+          stageId: row.stage_id,
+          closeMonth: row.close_month === '' ? null : row.close_month,
+          atRisk: Number(row.at_risk) === 1,
+          deals: Number(row.deals),
+          amount: Number(row.amount),
+        }));
     },
 
     async setCapacity(portalId, months, userId, now) {

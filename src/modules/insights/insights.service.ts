@@ -4,14 +4,7 @@ import type {
   InsightsFiltersResponse,
   OutcomesResponse,
 } from '../../../extensions/app/pages/src/insights-response.schema';
-import {
-  formatMonth,
-  listMonths,
-  parseHubSpotDate,
-  resolveStepForStage,
-  summarizeDemand,
-  summarizeOutcomes,
-} from '../../domain';
+import { listMonths, resolveStepForStage, summarizeDemand, summarizeOutcomes } from '../../domain';
 import type { Store } from '../../platform/db';
 import { AppError } from '../../platform/errors/app-error';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
@@ -64,14 +57,6 @@ function ownerName(owner: HubSpotOwner | undefined, ownerId: string | null): str
   if (ownerId === null) return 'Unassigned';
   const full = [owner?.firstName, owner?.lastName].filter(Boolean).join(' ');
   return full || owner?.email || `Owner ${ownerId}`;
-}
-
-/** The month of a close date key: `2026-12` as grouped by the database, or a HubSpot date (epoch ms). */
-function closeMonthOf(closeKey: string | null): string | null {
-  if (closeKey === null) return null;
-  if (/^\d{4}-\d{2}$/.test(closeKey)) return closeKey;
-  const at = parseHubSpotDate(closeKey);
-  return at ? formatMonth(at) : null;
 }
 
 function parseDay(text: string, field: string): Date {
@@ -169,9 +154,9 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
           figures.ready += row.ready;
           figures.blocked += row.blocked;
           figures.stalled += row.stalled;
+          figures.openExceptions += row.openExceptions;
         }
       }
-      // openExceptions stays 0: exceptions (DESIGN.md §7, the exceptions module) are not recorded yet.
       const owners = byOwner.size > 0 ? await ownersOf(viewer.portalId) : [];
       return {
         pipelineId: pipeline.id,
@@ -207,16 +192,14 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
       await pipelineOf(viewer.portalId, query.pipelineId);
       const scope = await scopeFor(viewer, query.pipelineId, query.ownerId);
       // `to` is a whole day: deals closed at any time on it count.
-      const deals = scope
-        ? await store.insights.listClosedDealSummaries(scope, { from, to: new Date(to.getTime() + DAY_MS) })
-        : [];
+      const histograms = scope ? await store.insights.sumOutcomeHistograms(scope, { from, to }) : [];
       const { playbook } = await playbooks.current(viewer.portalId);
       return {
         pipelineId: query.pipelineId,
         from: from.toISOString().slice(0, 10),
         to: to.toISOString().slice(0, 10),
         ...summarizeOutcomes(
-          deals,
+          histograms,
           playbook.steps.map((step) => step.id),
         ),
       };
@@ -238,14 +221,7 @@ export function createInsightsService(deps: InsightsServiceDeps): InsightsServic
         pipelineId: pipeline.id,
         ...summarizeDemand({
           months,
-          openDeals: groups.map((group) => ({
-            stageId: group.stageId,
-            closeMonth: closeMonthOf(group.closeKey),
-            // Exceptions are not recorded yet (no exceptions module): only stalled deals are at risk.
-            atRisk: group.stalled,
-            deals: group.deals,
-            amount: group.amount,
-          })),
+          openDeals: groups,
           probabilityOf: (stageId) => probability.get(stageId) ?? 0,
           wonAmountByMonth: won,
           capacityByMonth: capacity,
