@@ -1,22 +1,9 @@
 import { useState } from 'react';
-import {
-  Alert,
-  BarChart,
-  Button,
-  Flex,
-  Heading,
-  NumberInput,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeader,
-  TableRow,
-  Text,
-} from '@hubspot/ui-extensions';
+import { Alert, BarChart, Button, Flex, Heading, NumberInput, Text } from '@hubspot/ui-extensions';
 import { PageTitle } from '@hubspot/ui-extensions/pages';
 import type { DemandResponse } from './insights-response.schema';
 import { Loaded, Navigation, PipelineSelect, usePagesSetup } from './pages-context';
+import { FiguresTable } from './figures-table';
 import { useInsight } from './use-insight';
 
 /** Months the page plans over: two quarters, the service's default too. */
@@ -121,34 +108,22 @@ export function DemandPage() {
                 options: { groupFieldByColor: 'figure' },
               }}
             />
-            <Table testId="demand-months">
-              <TableHead>
-                <TableRow>
-                  <TableHeader>Month</TableHeader>
-                  <TableHeader>Open deals</TableHeader>
-                  <TableHeader>Amount</TableHeader>
-                  <TableHeader>Weighted</TableHeader>
-                  <TableHeader>At risk</TableHeader>
-                  <TableHeader>Won</TableHeader>
-                  <TableHeader>Capacity</TableHeader>
-                  <TableHeader>Gap</TableHeader>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {demand.months.map((month) => (
-                  <TableRow key={month.month}>
-                    <TableCell>{month.month}</TableCell>
-                    <TableCell>{month.openDeals}</TableCell>
-                    <TableCell>{money(month.amount)}</TableCell>
-                    <TableCell>{money(month.weightedAmount)}</TableCell>
-                    <TableCell>{money(month.atRiskAmount)}</TableCell>
-                    <TableCell>{money(month.wonAmount)}</TableCell>
-                    <TableCell>{month.capacity === undefined ? '—' : money(month.capacity)}</TableCell>
-                    <TableCell>{month.gap === undefined ? '—' : money(month.gap)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <FiguresTable
+              testId="demand-months"
+              headers={['Month', 'Open deals', 'Amount', 'Weighted', 'At risk', 'Won', 'Capacity', 'Gap']}
+              rows={demand.months}
+              rowKey={(month) => month.month}
+              cells={(month) => [
+                month.month,
+                month.openDeals,
+                money(month.amount),
+                money(month.weightedAmount),
+                money(month.atRiskAmount),
+                money(month.wonAmount),
+                month.capacity === undefined ? '—' : money(month.capacity),
+                month.gap === undefined ? '—' : money(month.gap),
+              ]}
+            />
             <Text>
               {`Open deals without a close date: ${demand.withoutCloseDate.openDeals} (${money(demand.withoutCloseDate.amount)}). CSV: npx sop-guide report demand --format csv`}
             </Text>

@@ -1,16 +1,10 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import {
   DateInput,
   Flex,
   Heading,
   Statistics,
   StatisticsItem,
-  Table,
-  TableBody,
-  TableCell,
-  TableHead,
-  TableHeader,
-  TableRow,
   Tag,
   Text,
   type BaseDate,
@@ -18,6 +12,7 @@ import {
 import { PageTitle } from '@hubspot/ui-extensions/pages';
 import type { OutcomeFigures } from './insights-response.schema';
 import { Loaded, Navigation, PipelineSelect, usePagesSetup } from './pages-context';
+import { FiguresTable } from './figures-table';
 import { useInsight } from './use-insight';
 
 const pad = (value: number) => String(value).padStart(2, '0');
@@ -41,16 +36,9 @@ function Rate({ figures }: { figures: OutcomeFigures }) {
 
 const days = (value: number | null) => (value === null ? '—' : `${value} d`);
 
-function FiguresCells({ figures }: { figures: OutcomeFigures }) {
-  return (
-    <>
-      <TableCell>{figures.closed}</TableCell>
-      <TableCell>
-        <Rate figures={figures} />
-      </TableCell>
-      <TableCell>{figures.tooFew ? '—' : days(figures.medianCycleDays)}</TableCell>
-    </>
-  );
+/** Closed, win rate and median cycle of one group: the cells every outcomes table shows. */
+function figureCells(figures: OutcomeFigures): ReactNode[] {
+  return [figures.closed, <Rate figures={figures} />, figures.tooFew ? '—' : days(figures.medianCycleDays)];
 }
 
 /** Win rate and cycle time of closed deals, by step completion and playbook version; where deals wait. */
@@ -102,72 +90,49 @@ export function OutcomesPage() {
               <StatisticsItem label="Median cycle (days)" number={outcomes.overall.medianCycleDays ?? '—'} />
             </Statistics>
             <Heading>Did completing the step pay off?</Heading>
-            <Table testId="by-step">
-              <TableHead>
-                <TableRow>
-                  <TableHeader>Step</TableHeader>
-                  <TableHeader>Completed: closed</TableHeader>
-                  <TableHeader>Win rate</TableHeader>
-                  <TableHeader>Median cycle</TableHeader>
-                  <TableHeader>Not completed: closed</TableHeader>
-                  <TableHeader>Win rate</TableHeader>
-                  <TableHeader>Median cycle</TableHeader>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {outcomes.bySteps.map((step) => (
-                  <TableRow key={step.stepId}>
-                    <TableCell>{step.stepId}</TableCell>
-                    <FiguresCells figures={step.completed} />
-                    <FiguresCells figures={step.notCompleted} />
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <FiguresTable
+              testId="by-step"
+              headers={[
+                'Step',
+                'Completed: closed',
+                'Win rate',
+                'Median cycle',
+                'Not completed: closed',
+                'Win rate',
+                'Median cycle',
+              ]}
+              rows={outcomes.bySteps}
+              rowKey={(step) => step.stepId}
+              cells={(step) => [
+                step.stepId,
+                ...figureCells(step.completed),
+                ...figureCells(step.notCompleted),
+              ]}
+            />
             <Heading>By playbook version</Heading>
-            <Table testId="by-version">
-              <TableHead>
-                <TableRow>
-                  <TableHeader>Version</TableHeader>
-                  <TableHeader>Closed</TableHeader>
-                  <TableHeader>Win rate</TableHeader>
-                  <TableHeader>Median cycle</TableHeader>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {outcomes.byPlaybookVersion.map((version) => (
-                  <TableRow key={String(version.playbookVersion)}>
-                    <TableCell>
-                      {version.playbookVersion === null ? 'none' : `v${version.playbookVersion}`}
-                    </TableCell>
-                    <FiguresCells figures={version} />
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <FiguresTable
+              testId="by-version"
+              headers={['Version', 'Closed', 'Win rate', 'Median cycle']}
+              rows={outcomes.byPlaybookVersion}
+              rowKey={(version) => String(version.playbookVersion)}
+              cells={(version) => [
+                version.playbookVersion === null ? 'none' : `v${version.playbookVersion}`,
+                ...figureCells(version),
+              ]}
+            />
             <Heading>Where deals wait</Heading>
-            <Table testId="time-in-step">
-              <TableHead>
-                <TableRow>
-                  <TableHeader>Step</TableHeader>
-                  <TableHeader>Deals</TableHeader>
-                  <TableHeader>Median</TableHeader>
-                  <TableHeader>90th percentile</TableHeader>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {outcomes.timeInStep.map((step) => (
-                  <TableRow key={step.stepId}>
-                    <TableCell>{step.stepId}</TableCell>
-                    <TableCell>{step.n}</TableCell>
-                    <TableCell>
-                      {step.tooFew ? <Tag variant="warning">Too few deals</Tag> : days(step.medianDays)}
-                    </TableCell>
-                    <TableCell>{step.tooFew ? '—' : days(step.p90Days)}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <FiguresTable
+              testId="time-in-step"
+              headers={['Step', 'Deals', 'Median', '90th percentile']}
+              rows={outcomes.timeInStep}
+              rowKey={(step) => step.stepId}
+              cells={(step) => [
+                step.stepId,
+                step.n,
+                step.tooFew ? <Tag variant="warning">Too few deals</Tag> : days(step.medianDays),
+                step.tooFew ? '—' : days(step.p90Days),
+              ]}
+            />
           </Flex>
         )}
       </Loaded>

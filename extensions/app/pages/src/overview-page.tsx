@@ -16,6 +16,7 @@ import {
 import { PageTitle } from '@hubspot/ui-extensions/pages';
 import type { ComplianceResponse } from './insights-response.schema';
 import { Loaded, Navigation, PipelineSelect, usePagesSetup } from './pages-context';
+import { FiguresTable } from './figures-table';
 import { useInsight } from './use-insight';
 
 type OwnerSortField = 'name' | 'open' | 'blocked' | 'stalled';
@@ -117,30 +118,20 @@ export function OverviewPage() {
                 options: { groupFieldByColor: 'status' },
               }}
             />
-            <Table testId="by-stage">
-              <TableHead>
-                <TableRow>
-                  <TableHeader>Stage</TableHeader>
-                  <TableHeader>Open</TableHeader>
-                  <TableHeader>Ready</TableHeader>
-                  <TableHeader>Blocked</TableHeader>
-                  <TableHeader>Stalled</TableHeader>
-                  <TableHeader>Open exceptions</TableHeader>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {compliance.byStage.map((stage) => (
-                  <TableRow key={stage.stageId}>
-                    <TableCell>{stage.label}</TableCell>
-                    <TableCell>{stage.open}</TableCell>
-                    <TableCell>{stage.ready}</TableCell>
-                    <TableCell>{stage.blocked}</TableCell>
-                    <TableCell>{stage.stalled}</TableCell>
-                    <TableCell>{stage.openExceptions}</TableCell>
-                  </TableRow>
-                ))}
-              </TableBody>
-            </Table>
+            <FiguresTable
+              testId="by-stage"
+              headers={['Stage', 'Open', 'Ready', 'Blocked', 'Stalled', 'Open exceptions']}
+              rows={compliance.byStage}
+              rowKey={(stage) => stage.stageId}
+              cells={(stage) => [
+                stage.label,
+                stage.open,
+                stage.ready,
+                stage.blocked,
+                stage.stalled,
+                stage.openExceptions,
+              ]}
+            />
             <Heading>By owner</Heading>
             {compliance.byOwner.length === 0 ? (
               <EmptyState title="No open deals" layout="vertical">
