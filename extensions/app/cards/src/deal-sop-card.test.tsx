@@ -24,6 +24,9 @@ import {
   withActionDone,
 } from './testing/guidance.builder';
 
+/** The renderer waits 1 s by default; a loaded CI machine can take longer to render. It bounds a hang, not speed. */
+const RENDER_WAIT = { timeoutInMs: 10_000 };
+
 const NOW = new Date('2026-12-01T12:00:00.000Z');
 
 function renderCard(client: FakeBackendClient) {
@@ -41,7 +44,7 @@ function renderCard(client: FakeBackendClient) {
 
 async function renderLoadedCard(client: FakeBackendClient) {
   const renderer = renderCard(client);
-  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
+  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull(), RENDER_WAIT);
   return renderer;
 }
 
@@ -203,13 +206,14 @@ describe('deal SOP card', () => {
       answer(buildGuidance()),
     );
     const renderer = renderCard(client);
-    await renderer.waitFor(() => expect(renderer.find(ErrorState)).toBeDefined());
+    await renderer.waitFor(() => expect(renderer.find(ErrorState)).toBeDefined(), RENDER_WAIT);
     expect(renderer.findByTestId(Text, 'load-error').text).toBe('SOP Guide is not installed in this portal.');
 
     renderer.findByTestId(Button, 'retry').trigger('onClick');
 
-    await renderer.waitFor(() =>
-      expect(renderer.find(Heading).text).toBe('Qualification and needs assessment'),
+    await renderer.waitFor(
+      () => expect(renderer.find(Heading).text).toBe('Qualification and needs assessment'),
+      RENDER_WAIT,
     );
     expect(renderer.maybeFind(ErrorState)).toBeNull();
   });
@@ -222,7 +226,7 @@ describe('deal SOP card', () => {
 
     const renderer = renderCard(client);
 
-    await renderer.waitFor(() => expect(renderer.find(ErrorState)).toBeDefined());
+    await renderer.waitFor(() => expect(renderer.find(ErrorState)).toBeDefined(), RENDER_WAIT);
     expect(renderer.findByTestId(Text, 'load-error').text).toContain('cannot read');
     expect(renderer.maybeFind(Heading)).toBeNull();
   });
@@ -243,7 +247,10 @@ describe('deal SOP card', () => {
 
     save.resolve(withActionDone(before, 'discovery-call'));
 
-    await renderer.waitFor(() => expect(renderer.findByTestId(ProgressBar, 'progress').props.value).toBe(1));
+    await renderer.waitFor(
+      () => expect(renderer.findByTestId(ProgressBar, 'progress').props.value).toBe(1),
+      RENDER_WAIT,
+    );
     const confirmed = renderer.findByTestId(Checkbox, 'action-discovery-call');
     expect(confirmed.props.checked).toBe(true);
     expect(confirmed.props.readOnly).toBe(false);
@@ -259,7 +266,7 @@ describe('deal SOP card', () => {
 
     triggerWith(renderer.findByTestId(Checkbox, 'action-discovery-call'), 'onChange', true);
 
-    await renderer.waitFor(() => expect(renderer.findByTestId(Alert, 'notice')).toBeDefined());
+    await renderer.waitFor(() => expect(renderer.findByTestId(Alert, 'notice')).toBeDefined(), RENDER_WAIT);
     const alert = renderer.findByTestId(Alert, 'notice');
     expect(alert.props.title).toBe('"Hold a discovery call" was not saved');
     expect(alert.text).toContain('Only the deal owner can change this checklist.');
@@ -274,7 +281,7 @@ describe('deal SOP card', () => {
 
     triggerWith(renderer.findByTestId(Checkbox, 'action-discovery-call'), 'onChange', true);
 
-    await renderer.waitFor(() => expect(renderer.findByTestId(Alert, 'notice')).toBeDefined());
+    await renderer.waitFor(() => expect(renderer.findByTestId(Alert, 'notice')).toBeDefined(), RENDER_WAIT);
     expect(renderer.findByTestId(Checkbox, 'action-discovery-call').props.checked).toBe(false);
   });
 
@@ -305,8 +312,9 @@ describe('deal SOP card', () => {
 
     onUpdate({ dealstage: 'presentationscheduled' });
 
-    await renderer.waitFor(() =>
-      expect(renderer.find(Heading).text).toBe('Sales presentation and product demonstration'),
+    await renderer.waitFor(
+      () => expect(renderer.find(Heading).text).toBe('Sales presentation and product demonstration'),
+      RENDER_WAIT,
     );
     expect(renderer.findByTestId(Text, 'stage-label').text).toContain('Presentation Scheduled');
   });
@@ -321,7 +329,7 @@ describe('deal SOP card', () => {
 
     onUpdate({ amount: '5000' });
 
-    await renderer.waitFor(() => expect(renderer.findByTestId(Alert, 'notice')).toBeDefined());
+    await renderer.waitFor(() => expect(renderer.findByTestId(Alert, 'notice')).toBeDefined(), RENDER_WAIT);
     expect(renderer.findByTestId(Alert, 'notice').props.title).toBe('The SOP could not be refreshed');
     expect(renderer.find(Heading).text).toBe('Qualification and needs assessment');
   });
@@ -378,7 +386,10 @@ describe('deal SOP card', () => {
     );
     renderer.findByTestId(Button, 'snooze-submit').trigger('onClick');
 
-    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'stall-warning')).toBeNull());
+    await renderer.waitFor(
+      () => expect(renderer.maybeFindByTestId(Alert, 'stall-warning')).toBeNull(),
+      RENDER_WAIT,
+    );
     expect(renderer.findByTestId(Text, 'stall-note').text).toBe('Stall warning snoozed until 2026-12-08.');
     expect(client.snoozes).toEqual([
       {
@@ -398,7 +409,10 @@ describe('deal SOP card', () => {
     triggerWith(renderer.findByTestId(TextArea, 'snooze-reason'), 'onChange', 'Waiting on legal');
     renderer.findByTestId(Button, 'snooze-submit').trigger('onClick');
 
-    await renderer.waitFor(() => expect(renderer.findByTestId(Alert, 'snooze-error')).toBeDefined());
+    await renderer.waitFor(
+      () => expect(renderer.findByTestId(Alert, 'snooze-error')).toBeDefined(),
+      RENDER_WAIT,
+    );
     expect(renderer.findByTestId(Alert, 'snooze-error').text).toBe('A deal can be snoozed at most 14 days.');
     expect(renderer.findByTestId(TextArea, 'snooze-reason').props.value).toBe('Waiting on legal');
     expect(renderer.findByTestId(Alert, 'stall-warning')).toBeDefined();

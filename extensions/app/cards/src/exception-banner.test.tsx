@@ -4,6 +4,9 @@ import { DealSopCard } from './deal-sop-card';
 import { FakeBackendClient, answer, failure } from './testing/fake-backend-client';
 import { buildException, buildGuidance } from './testing/guidance.builder';
 
+/** The renderer waits 1 s by default; a loaded CI machine can take longer to render. It bounds a hang, not speed. */
+const RENDER_WAIT = { timeoutInMs: 10_000 };
+
 async function renderLoadedCard(client: FakeBackendClient) {
   const renderer = createRenderer('crm.record.sidebar');
   renderer.render(
@@ -14,7 +17,7 @@ async function renderLoadedCard(client: FakeBackendClient) {
       now={() => new Date('2026-12-01T12:00:00.000Z')}
     />,
   );
-  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
+  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull(), RENDER_WAIT);
   return renderer;
 }
 
@@ -65,7 +68,10 @@ describe('justifying from the card', () => {
     triggerWith(renderer.findByTestId(TextArea, 'justify-reason'), 'onChange', 'Budget agreed by phone ');
     renderer.findByTestId(Button, 'justify-submit').trigger('onClick');
 
-    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'exception-banner')).toBeNull());
+    await renderer.waitFor(
+      () => expect(renderer.maybeFindByTestId(Alert, 'exception-banner')).toBeNull(),
+      RENDER_WAIT,
+    );
     expect(client.justifications).toEqual([
       { exceptionId: 'ex-1', body: { reason: 'Budget agreed by phone' } },
     ]);
@@ -80,7 +86,10 @@ describe('justifying from the card', () => {
     triggerWith(renderer.findByTestId(TextArea, 'justify-reason'), 'onChange', 'Mine');
     renderer.findByTestId(Button, 'justify-submit').trigger('onClick');
 
-    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'justify-error')).not.toBeNull());
+    await renderer.waitFor(
+      () => expect(renderer.maybeFindByTestId(Alert, 'justify-error')).not.toBeNull(),
+      RENDER_WAIT,
+    );
     expect(renderer.findByTestId(Alert, 'justify-error').text).toBe(
       "Only the deal's owner can justify its exception.",
     );
@@ -111,7 +120,10 @@ describe('a manager deciding from the card', () => {
 
     renderer.findByTestId(Button, 'reject-exception').trigger('onClick');
 
-    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'exception-banner')).toBeNull());
+    await renderer.waitFor(
+      () => expect(renderer.maybeFindByTestId(Alert, 'exception-banner')).toBeNull(),
+      RENDER_WAIT,
+    );
     expect(client.decisions).toEqual([{ exceptionId: 'ex-1', body: { decision: 'reject' } }]);
   });
 
@@ -123,7 +135,10 @@ describe('a manager deciding from the card', () => {
 
     renderer.findByTestId(Button, 'approve-exception').trigger('onClick');
 
-    await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Alert, 'decision-error')).not.toBeNull());
+    await renderer.waitFor(
+      () => expect(renderer.maybeFindByTestId(Alert, 'decision-error')).not.toBeNull(),
+      RENDER_WAIT,
+    );
     expect(renderer.findByTestId(Alert, 'decision-error').text).toBe(
       'Only managers can approve or reject an exception.',
     );

@@ -8,6 +8,7 @@ import {
   rowsOf,
   settled,
   triggerWith,
+  RENDER_WAIT,
 } from './testing/pages.builders';
 
 const renderExceptions = (backend: FakeHubSpotFetch) => renderSettled(backend, '/exceptions');
@@ -72,10 +73,12 @@ describe('exceptions page', () => {
     const renderer = await renderExceptions(backend);
     triggerWith(renderer.find(Input, { name: 'note-exc1' }), 'onChange', 'Budget confirmed by phone');
     renderer.findByTestId(Button, 'approve-exception').trigger('onClick');
-    await renderer.waitFor(() =>
-      expect(renderer.find(Text, (text) => text.text?.startsWith('Approved by') ?? false).text).toBe(
-        'Approved by morgan.manager@example.com: Budget confirmed by phone',
-      ),
+    await renderer.waitFor(
+      () =>
+        expect(renderer.find(Text, (text) => text.text?.startsWith('Approved by') ?? false).text).toBe(
+          'Approved by morgan.manager@example.com: Budget confirmed by phone',
+        ),
+      RENDER_WAIT,
     );
     expect(backend.sentTo('POST /api/v1/exceptions/exc1/decision').map((request) => request.body)).toEqual([
       { decision: 'approve', note: 'Budget confirmed by phone' },
@@ -95,14 +98,18 @@ describe('exceptions page', () => {
       );
     const renderer = await renderExceptions(backend);
     renderer.findByTestId(Button, 'reject-exception').trigger('onClick');
-    await renderer.waitFor(() =>
-      expect(renderer.findByTestId(Alert, 'decision-error').text).toBe('This exception is no longer open.'),
+    await renderer.waitFor(
+      () =>
+        expect(renderer.findByTestId(Alert, 'decision-error').text).toBe('This exception is no longer open.'),
+      RENDER_WAIT,
     );
     renderer.findByTestId(Button, 'reject-exception').trigger('onClick');
-    await renderer.waitFor(() =>
-      expect(renderer.findByTestId(Alert, 'decision-error').text).toBe(
-        'Only managers can approve or reject an exception.',
-      ),
+    await renderer.waitFor(
+      () =>
+        expect(renderer.findByTestId(Alert, 'decision-error').text).toBe(
+          'Only managers can approve or reject an exception.',
+        ),
+      RENDER_WAIT,
     );
     expect(backend.sentTo('POST /api/v1/exceptions/exc1/decision').map((request) => request.body)).toEqual([
       { decision: 'reject' },
@@ -139,7 +146,10 @@ describe('exceptions page', () => {
       'The buyer asked for the demo first',
     );
     renderer.findByTestId(Button, 'justify-exception').trigger('onClick');
-    await renderer.waitFor(() => expect(rowsOf(renderer, 'exceptions')[1]![4]).toBe('justified'));
+    await renderer.waitFor(
+      () => expect(rowsOf(renderer, 'exceptions')[1]![4]).toBe('justified'),
+      RENDER_WAIT,
+    );
     expect(
       backend.sentTo('POST /api/v1/exceptions/exc2/justification').map((request) => request.body),
     ).toEqual([{ reason: 'The buyer asked for the demo first' }]);
@@ -177,7 +187,7 @@ describe('exceptions page', () => {
     triggerWith(renderer.find(Select, { name: 'status' }), 'onChange', '');
     await settled(renderer);
     renderer.findByTestId(Button, 'more-exceptions').trigger('onClick');
-    await renderer.waitFor(() => expect(rowsOf(renderer, 'exceptions')).toHaveLength(2));
+    await renderer.waitFor(() => expect(rowsOf(renderer, 'exceptions')).toHaveLength(2), RENDER_WAIT);
     expect(backend.sentTo('GET /api/v1/exceptions').map((request) => request.query)).toEqual([
       { status: 'open' },
       {},
@@ -199,10 +209,12 @@ describe('exceptions page', () => {
     expect(renderer.find(EmptyState).props.title).toBe('No exceptions');
     triggerWith(renderer.find(Select, { name: 'status' }), 'onChange', 'rejected');
     await settled(renderer);
-    await renderer.waitFor(() =>
-      expect(
-        renderer.find(Text, (text) => text.text === 'Invalid query: status: Invalid option'),
-      ).toBeDefined(),
+    await renderer.waitFor(
+      () =>
+        expect(
+          renderer.find(Text, (text) => text.text === 'Invalid query: status: Invalid option'),
+        ).toBeDefined(),
+      RENDER_WAIT,
     );
   });
 });

@@ -22,6 +22,7 @@ import {
   rowsOf,
   settled,
   triggerWith,
+  RENDER_WAIT,
 } from './testing/pages.builders';
 
 const nextTick = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -109,12 +110,14 @@ describe('insights pages: overview', () => {
     triggerWith(renderer.find(Select, { name: 'pipeline' }), 'onChange', 'renewals');
     await settled(renderer);
     triggerWith(renderer.find(Select, { name: 'owner' }), 'onChange', '11');
-    await renderer.waitFor(() =>
-      expect(backend.sentTo('GET /api/v1/insights/compliance').map((request) => request.query)).toEqual([
-        { pipelineId: 'default' },
-        { pipelineId: 'renewals' },
-        { pipelineId: 'renewals', ownerId: '11' },
-      ]),
+    await renderer.waitFor(
+      () =>
+        expect(backend.sentTo('GET /api/v1/insights/compliance').map((request) => request.query)).toEqual([
+          { pipelineId: 'default' },
+          { pipelineId: 'renewals' },
+          { pipelineId: 'renewals', ownerId: '11' },
+        ]),
+      RENDER_WAIT,
     );
   });
 
@@ -201,13 +204,15 @@ describe('insights pages: outcomes', () => {
     triggerWith(renderer.find(DateInput, { name: 'from' }), 'onChange', { year: 2026, month: 6, date: 1 });
     await settled(renderer);
     triggerWith(renderer.find(DateInput, { name: 'to' }), 'onChange', { year: 2026, month: 8, date: 30 });
-    await renderer.waitFor(() =>
-      expect(backend.sentTo('GET /api/v1/insights/outcomes').map((request) => request.query)).toEqual([
-        { pipelineId: 'default' },
-        { pipelineId: 'renewals' },
-        { pipelineId: 'renewals', from: '2026-07-01' },
-        { pipelineId: 'renewals', from: '2026-07-01', to: '2026-09-30' },
-      ]),
+    await renderer.waitFor(
+      () =>
+        expect(backend.sentTo('GET /api/v1/insights/outcomes').map((request) => request.query)).toEqual([
+          { pipelineId: 'default' },
+          { pipelineId: 'renewals' },
+          { pipelineId: 'renewals', from: '2026-07-01' },
+          { pipelineId: 'renewals', from: '2026-07-01', to: '2026-09-30' },
+        ]),
+      RENDER_WAIT,
     );
   });
 });
@@ -264,7 +269,10 @@ describe('insights pages: demand', () => {
     expect(renderer.find(NumberInput, { name: 'capacity-2026-12' }).props.value).toBe(200000);
     triggerWith(renderer.find(NumberInput, { name: 'capacity-2027-01' }), 'onChange', 50000);
     renderer.findByTestId(Button, 'save-capacity').trigger('onClick');
-    await renderer.waitFor(() => expect(backend.sentTo('GET /api/v1/insights/demand')).toHaveLength(2));
+    await renderer.waitFor(
+      () => expect(backend.sentTo('GET /api/v1/insights/demand')).toHaveLength(2),
+      RENDER_WAIT,
+    );
     await settled(renderer);
     expect(renderer.findByTestId(Alert, 'capacity-saved')).toBeDefined();
     expect(backend.sentTo('PUT /api/v1/insights/capacity').map((request) => request.body)).toEqual([
@@ -302,8 +310,9 @@ describe('insights pages: demand', () => {
     const renderer = await renderSettled(backend, '/demand');
     triggerWith(renderer.find(NumberInput, { name: 'capacity-2027-01' }), 'onChange', 75000);
     renderer.findByTestId(Button, 'save-capacity').trigger('onClick');
-    await renderer.waitFor(() =>
-      expect(renderer.findByTestId(Alert, 'capacity-error').text).toContain('super admins'),
+    await renderer.waitFor(
+      () => expect(renderer.findByTestId(Alert, 'capacity-error').text).toContain('super admins'),
+      RENDER_WAIT,
     );
     expect(renderer.find(NumberInput, { name: 'capacity-2027-01' }).props.value).toBe(75000);
     expect(backend.sentTo('GET /api/v1/insights/demand')).toHaveLength(1);
@@ -324,7 +333,7 @@ describe('insights pages: every page while loading and when refused', () => {
       .on(route, never());
     const renderer = renderPages(backend, path);
     // The renderer re-checks only on a render: the page's title comes once the filters are in.
-    await renderer.waitFor(() => expect(renderer.find(PageTitle)).toBeDefined());
+    await renderer.waitFor(() => expect(renderer.find(PageTitle)).toBeDefined(), RENDER_WAIT);
     await nextTick();
     expect(backend.sentTo(route)).toHaveLength(1);
     expect(renderer.find(LoadingSpinner).props.label).toBe('Loading the figures');

@@ -26,6 +26,9 @@ import {
   buildVersionsAnswer,
 } from './testing/playbook.builders';
 
+/** The renderer waits 1 s by default; a loaded CI machine can take longer to render. It bounds a hang, not speed. */
+const RENDER_WAIT = { timeoutInMs: 10_000 };
+
 // The renderer types an event's argument as the handler itself; at runtime it passes the value through.
 function triggerWith(node: { trigger: unknown }, eventName: string, value?: unknown) {
   (node.trigger as (name: string, arg: unknown) => void)(eventName, value);
@@ -40,8 +43,11 @@ function editorClient(playbook = buildPlaybookAnswer()) {
 async function renderLoaded(client: FakePlaybookClient) {
   const renderer = createRenderer('settings');
   renderer.render(<PlaybookSettings client={client} />);
-  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
-  await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Table, 'version-history')).not.toBeNull());
+  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull(), RENDER_WAIT);
+  await renderer.waitFor(
+    () => expect(renderer.maybeFindByTestId(Table, 'version-history')).not.toBeNull(),
+    RENDER_WAIT,
+  );
   return renderer;
 }
 
@@ -65,8 +71,9 @@ describe('playbook settings page', () => {
       renderer.render(<PlaybookSettings client={client} />);
       expect(renderer.find(LoadingSpinner)).toBeDefined();
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Heading, 'playbook-name').text).toBe('Default sales SOP'),
+      await renderer.waitFor(
+        () => expect(renderer.findByTestId(Heading, 'playbook-name').text).toBe('Default sales SOP'),
+        RENDER_WAIT,
       );
       expect(renderer.findByTestId(Text, 'playbook-version').text).toBe(
         'Version 3, published 2026-11-20 by user 501.',
@@ -84,8 +91,9 @@ describe('playbook settings page', () => {
       expect(renderer.findByTestId(TextArea, 'step-0-check-0-rule').props.value).toBe(
         '{"property":"amount","gt":0}',
       );
-      await renderer.waitFor(() =>
-        expect(rowsOf(renderer, 'version-history').map((row) => row[0])).toEqual(['3', '2', '1']),
+      await renderer.waitFor(
+        () => expect(rowsOf(renderer, 'version-history').map((row) => row[0])).toEqual(['3', '2', '1']),
+        RENDER_WAIT,
       );
       expect(renderer.maybeFind(Alert, { testId: 'read-only' })).toBeNull();
     });
@@ -100,15 +108,16 @@ describe('playbook settings page', () => {
         .alwaysListVersions(buildVersionsAnswer(3));
       const renderer = createRenderer('settings');
       renderer.render(<PlaybookSettings client={client} />);
-      await renderer.waitFor(() => expect(renderer.find(ErrorState)).toBeDefined());
+      await renderer.waitFor(() => expect(renderer.find(ErrorState)).toBeDefined(), RENDER_WAIT);
       expect(renderer.findByTestId(Text, 'load-error').text).toBe(
         'SOP Guide is not installed in this portal.',
       );
 
       renderer.findByTestId(Button, 'retry').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Heading, 'playbook-name').text).toBe('Default sales SOP'),
+      await renderer.waitFor(
+        () => expect(renderer.findByTestId(Heading, 'playbook-name').text).toBe('Default sales SOP'),
+        RENDER_WAIT,
       );
     });
 
@@ -117,7 +126,7 @@ describe('playbook settings page', () => {
       const renderer = createRenderer('settings');
       renderer.render(<PlaybookSettings client={client} />);
 
-      await renderer.waitFor(() => expect(renderer.find(ErrorState)).toBeDefined());
+      await renderer.waitFor(() => expect(renderer.find(ErrorState)).toBeDefined(), RENDER_WAIT);
       expect(renderer.findByTestId(Text, 'load-error').text).toContain('cannot read');
     });
   });
@@ -150,8 +159,9 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(Toggle, 'apply-to-deals'), 'onChange', true);
       renderer.findByTestId(Button, 'publish').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Alert, 'notice').props.title).toBe('Published version 4'),
+      await renderer.waitFor(
+        () => expect(renderer.findByTestId(Alert, 'notice').props.title).toBe('Published version 4'),
+        RENDER_WAIT,
       );
       expect(client.published).toHaveLength(1);
       const [{ document, options }] = client.published as [(typeof client.published)[number]];
@@ -211,7 +221,7 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(Input, 'step-2-title'), 'onChange', 'Negotiation');
       renderer.findByTestId(Button, 'publish').trigger('onClick');
 
-      await renderer.waitFor(() => expect(client.published).toHaveLength(1));
+      await renderer.waitFor(() => expect(client.published).toHaveLength(1), RENDER_WAIT);
       const steps = client.published[0]!.document.steps as Array<Record<string, unknown>>;
       expect(steps[0]).not.toHaveProperty('stallAfterBusinessDays');
       expect(steps[1]!.checks).toEqual([
@@ -242,8 +252,10 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(Input, 'step-0-action-0-id'), 'onChange', '');
       renderer.findByTestId(Button, 'publish').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Alert, 'notice').props.title).toBe('The playbook was not published'),
+      await renderer.waitFor(
+        () =>
+          expect(renderer.findByTestId(Alert, 'notice').props.title).toBe('The playbook was not published'),
+        RENDER_WAIT,
       );
       expect(renderer.findByTestId(Input, 'step-0-action-0-id').props).toMatchObject({
         error: true,
@@ -276,8 +288,9 @@ describe('playbook settings page', () => {
 
       renderer.findByTestId(Button, 'publish').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Alert, 'notice').props.variant).toBe('warning'),
+      await renderer.waitFor(
+        () => expect(renderer.findByTestId(Alert, 'notice').props.variant).toBe('warning'),
+        RENDER_WAIT,
       );
       expect(linesOf(renderer.findByTestId(Alert, 'notice'))).toEqual([
         'pipelines.default.stages.renewal: HubSpot pipeline "default" has no stage "renewal"',
@@ -323,7 +336,7 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(ToggleGroup, 'step-1-enforcement-mode'), 'onChange', 'revert');
       renderer.findByTestId(Button, 'publish').trigger('onClick');
 
-      await renderer.waitFor(() => expect(client.published).toHaveLength(1));
+      await renderer.waitFor(() => expect(client.published).toHaveLength(1), RENDER_WAIT);
       const steps = client.published[0]!.document.steps as Array<Record<string, unknown>>;
       expect(steps[0]!.enforcement).toEqual({
         mode: 'justify',
@@ -346,7 +359,7 @@ describe('playbook settings page', () => {
       );
       renderer.findByTestId(Button, 'publish').trigger('onClick');
 
-      await renderer.waitFor(() => expect(client.published).toHaveLength(1));
+      await renderer.waitFor(() => expect(client.published).toHaveLength(1), RENDER_WAIT);
       const steps = client.published[0]!.document.steps as Array<Record<string, unknown>>;
       expect(steps[0]!.enforcement).toEqual({ mode: 'justify' });
       expect(steps[1]).not.toHaveProperty('enforcement');
@@ -370,11 +383,13 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(Input, 'step-0-enforcement-exempt'), 'onChange', '101, jo');
       renderer.findByTestId(Button, 'publish').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props).toMatchObject({
-          error: true,
-          validationMessage: '1: expected a HubSpot user id (digits)',
-        }),
+      await renderer.waitFor(
+        () =>
+          expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props).toMatchObject({
+            error: true,
+            validationMessage: '1: expected a HubSpot user id (digits)',
+          }),
+        RENDER_WAIT,
       );
       expect(client.published[0]!.document.steps).toEqual(
         expect.arrayContaining([
@@ -396,8 +411,9 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(Select, 'enforcement-preview-days'), 'onChange', 90);
       renderer.findByTestId(Button, 'enforcement-preview').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.maybeFindByTestId(Table, 'enforcement-preview-table')).not.toBeNull(),
+      await renderer.waitFor(
+        () => expect(renderer.maybeFindByTestId(Table, 'enforcement-preview-table')).not.toBeNull(),
+        RENDER_WAIT,
       );
       expect(client.enforcementPreviewed).toHaveLength(1);
       expect(client.enforcementPreviewed[0]!.days).toBe(90);
@@ -445,10 +461,12 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(Input, 'step-0-enforcement-exempt'), 'onChange', 'ops');
       renderer.findByTestId(Button, 'enforcement-preview').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props.validationMessage).toBe(
-          '0: expected a HubSpot user id (digits)',
-        ),
+      await renderer.waitFor(
+        () =>
+          expect(renderer.findByTestId(Input, 'step-0-enforcement-exempt').props.validationMessage).toBe(
+            '0: expected a HubSpot user id (digits)',
+          ),
+        RENDER_WAIT,
       );
       expect(client.enforcementPreviewed[0]!.days).toBe(30);
       expect(renderer.maybeFindByTestId(Table, 'enforcement-preview-table')).toBeNull();
@@ -463,7 +481,10 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(NumberInput, 'step-0-stall'), 'onChange', 3);
       renderer.findByTestId(Button, 'preview').trigger('onClick');
 
-      await renderer.waitFor(() => expect(renderer.maybeFindByTestId(Table, 'preview-table')).not.toBeNull());
+      await renderer.waitFor(
+        () => expect(renderer.maybeFindByTestId(Table, 'preview-table')).not.toBeNull(),
+        RENDER_WAIT,
+      );
       expect((client.previewed[0]!.steps as Array<Record<string, unknown>>)[0]!.stallAfterBusinessDays).toBe(
         3,
       );
@@ -489,10 +510,12 @@ describe('playbook settings page', () => {
       triggerWith(renderer.findByTestId(Input, 'step-1-title'), 'onChange', '');
       renderer.findByTestId(Button, 'preview').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Input, 'step-1-title').props.validationMessage).toBe(
-          'must not be empty',
-        ),
+      await renderer.waitFor(
+        () =>
+          expect(renderer.findByTestId(Input, 'step-1-title').props.validationMessage).toBe(
+            'must not be empty',
+          ),
+        RENDER_WAIT,
       );
       expect(renderer.maybeFindByTestId(Table, 'preview-table')).toBeNull();
     });
@@ -516,13 +539,16 @@ describe('playbook settings page', () => {
 
       renderer.findByTestId(Button, 'restore-2').trigger('onClick');
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Alert, 'notice').props.title).toBe('Version 2 restored as version 4'),
+      await renderer.waitFor(
+        () =>
+          expect(renderer.findByTestId(Alert, 'notice').props.title).toBe('Version 2 restored as version 4'),
+        RENDER_WAIT,
       );
       expect(client.restored).toEqual([{ version: 2, options: { applyToDealsInProgress: false } }]);
       expect(renderer.findByTestId(Input, 'step-0-title').props.value).toBe('Old qualification');
-      await renderer.waitFor(() =>
-        expect(rowsOf(renderer, 'version-history').map((row) => row[0])).toEqual(['4', '3', '2', '1']),
+      await renderer.waitFor(
+        () => expect(rowsOf(renderer, 'version-history').map((row) => row[0])).toEqual(['4', '3', '2', '1']),
+        RENDER_WAIT,
       );
       const currentRow = renderer.findByTestId(Table, 'version-history').findAll(TableRow)[1]!;
       expect(linesOf(currentRow)).toContain('Current');
@@ -535,8 +561,9 @@ describe('playbook settings page', () => {
       const renderer = createRenderer('settings');
       renderer.render(<PlaybookSettings client={client} />);
 
-      await renderer.waitFor(() =>
-        expect(renderer.findByTestId(Text, 'history-error').text).toContain('status 503'),
+      await renderer.waitFor(
+        () => expect(renderer.findByTestId(Text, 'history-error').text).toContain('status 503'),
+        RENDER_WAIT,
       );
       expect(renderer.findByTestId(Button, 'publish')).toBeDefined();
     });

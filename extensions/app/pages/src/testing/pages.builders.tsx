@@ -6,6 +6,9 @@ import { InsightsPages } from '../insights-pages';
 import type { InsightsFiltersResponse } from '../insights-response.schema';
 import type { FakeHubSpotFetch } from './fake-hubspot-fetch';
 
+/** The renderer waits 1 s by default; a loaded CI machine can take longer to render. It bounds a hang, not speed. */
+export const RENDER_WAIT = { timeoutInMs: 10_000 };
+
 export const PORTAL_ID = 62515;
 
 const pipelines: InsightsFiltersResponse['pipelines'] = [
@@ -56,7 +59,7 @@ export function buildException(overrides: Partial<DealExceptionView> = {}): Deal
 export type PagesRenderer = Renderer<'pages'>;
 
 export async function settled(renderer: PagesRenderer): Promise<void> {
-  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull());
+  await renderer.waitFor(() => expect(renderer.maybeFind(LoadingSpinner)).toBeNull(), RENDER_WAIT);
 }
 
 /** A table's body as text, row by row. */
