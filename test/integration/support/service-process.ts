@@ -3,12 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { seedSamplePortal, startLocalHubSpot, type LocalHubSpot } from '../../../sandbox/local-hubspot';
-import {
-  SAMPLE_PORTAL_ID,
-  SAMPLE_TOKEN,
-  TEST_CLIENT_SECRET,
-  TEST_PUBLIC_BASE_URL,
-} from '../../support/service-harness';
+import { serviceProcessEnv, waitUntilListening } from '../../support/listening-child';
+import { SAMPLE_PORTAL_ID, SAMPLE_TOKEN } from '../../support/service-harness';
 
 /**
  * The service as `npm start` runs it: `npx tsx src/entrypoints/server.ts` in its own process group, so that a test
@@ -40,36 +36,13 @@ export async function startServiceProcess(options: {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       ...process.env,
-      PORT: '0',
-      DATABASE_URL: options.databaseUrl,
-      HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
-      HUBSPOT_ACCESS_TOKEN: options.accessToken ?? SAMPLE_TOKEN,
-      HUBSPOT_API_BASE_URL: options.hubspotUrl,
-      PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
-      SWEEP_INTERVAL_SECONDS: '0',
-      LOG_LEVEL: 'info',
+      ...serviceProcessEnv(options),
       ...options.env,
     },
   });
-  let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), START_TIMEOUT_MS);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /"message":"SOP Guide listening","port":(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`service exited with ${code} before listening:\n${output}`));
-    });
-  });
+  const listening = waitUntilListening(child, START_TIMEOUT_MS);
+  const port = await listening.port;
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
@@ -80,7 +53,7 @@ export async function startServiceProcess(options: {
   return {
     url: `http://127.0.0.1:${port}`,
     child,
-    output: () => output,
+    output: listening.output,
     async crash() {
       signalGroup('SIGKILL');
       await exited;

@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { signRequestV3 } from '../../../webhooks/signature-v3';
-import { SAMPLE_TOKEN, TEST_CLIENT_SECRET, TEST_PUBLIC_BASE_URL } from '../../support/service-harness';
+import { serviceProcessEnv, waitUntilListening } from '../../support/listening-child';
+import { TEST_CLIENT_SECRET, TEST_PUBLIC_BASE_URL } from '../../support/service-harness';
 
 const ROOT = path.resolve(__dirname, '../../..');
 
@@ -23,36 +24,16 @@ export async function npmStart(databaseUrl: string, hubspotUrl: string, env: Rec
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      PORT: '0',
-      DATABASE_URL: databaseUrl,
-      HUBSPOT_CLIENT_SECRET: TEST_CLIENT_SECRET,
-      HUBSPOT_ACCESS_TOKEN: SAMPLE_TOKEN,
-      HUBSPOT_API_BASE_URL: hubspotUrl,
-      PUBLIC_BASE_URL: TEST_PUBLIC_BASE_URL,
-      SWEEP_INTERVAL_SECONDS: '0',
-      LOG_LEVEL: 'info',
+      ...serviceProcessEnv({ databaseUrl, hubspotUrl }),
       ...env,
     },
   });
-  let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     npm.once('exit', (code, signal) => resolve({ code, signal })),
   );
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString('utf8');
-      const match = /"message":"SOP Guide listening","port":(\d+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    npm.stdout!.on('data', onData);
-    npm.stderr!.on('data', onData);
-    void exited.then(() => reject(new Error(`npm start exited before listening:\n${output}`)));
-  });
-  return { npm, port, output: () => output, exited } satisfies NpmStarted;
+  const listening = waitUntilListening(npm, 60_000);
+  const port = await listening.port;
+  return { npm, port, output: listening.output, exited } satisfies NpmStarted;
 }
 
 /** After a test: a service it left running is killed (SIGKILL), and waited for. */
