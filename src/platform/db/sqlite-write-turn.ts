@@ -1,4 +1,5 @@
 import { SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { SQLITE_COMMIT_LEVELS, withCommitLevels } from './rebuildable-writes';
 
 /**
  * The turn to use a SQLite file, shared between the main thread's connection and the webhook journal's
@@ -72,7 +73,7 @@ export function createSqliteWriteTurn(options: { maxWaitMs: number }): SqliteWri
 /**
  * Kysely's SQLite dialect whose one connection is used only while holding the turn: Kysely already
  * serialises the connection (a query, or a whole transaction), so the turn is taken and given back at
- * the same points.
+ * the same points. Each use also gets the commit level its caller's scope asks for (rebuildable-writes.ts).
  */
 export class SqliteDialectWithTurn extends SqliteDialect {
   constructor(
@@ -85,24 +86,27 @@ export class SqliteDialectWithTurn extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver();
     const { turn } = this;
-    return {
-      init: () => driver.init(),
-      async acquireConnection(): Promise<DatabaseConnection> {
-        const connection = await driver.acquireConnection();
-        await turn.acquire();
-        return connection;
+    return withCommitLevels(
+      {
+        init: () => driver.init(),
+        async acquireConnection(): Promise<DatabaseConnection> {
+          const connection = await driver.acquireConnection();
+          await turn.acquire();
+          return connection;
+        },
+        beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
+        commitTransaction: (connection) => driver.commitTransaction(connection),
+        rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
+        savepoint: driver.savepoint?.bind(driver),
+        rollbackToSavepoint: driver.rollbackToSavepoint?.bind(driver),
+        releaseSavepoint: driver.releaseSavepoint?.bind(driver),
+        async releaseConnection(connection) {
+          turn.release();
+          await driver.releaseConnection(connection);
+        },
+        destroy: () => driver.destroy(),
       },
-      beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
-      commitTransaction: (connection) => driver.commitTransaction(connection),
-      rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
-      savepoint: driver.savepoint?.bind(driver),
-      rollbackToSavepoint: driver.rollbackToSavepoint?.bind(driver),
-      releaseSavepoint: driver.releaseSavepoint?.bind(driver),
-      async releaseConnection(connection) {
-        turn.release();
-        await driver.releaseConnection(connection);
-      },
-      destroy: () => driver.destroy(),
-    };
+      SQLITE_COMMIT_LEVELS,
+    );
   }
 }
