@@ -9,7 +9,7 @@ import type { DealSnapshot, PropertyHistoryValue } from '../../domain';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { HubSpotDeal } from '../../platform/hubspot/deals.api';
 import type { PlaybookService } from '../playbooks';
-import type { Store } from '../../platform/db';
+import { runRebuildableWrites, type Store } from '../../platform/db';
 import type { DealRecord } from './deal.repository';
 
 /**
@@ -111,7 +111,10 @@ export function createDealSyncService(deps: {
           ? [{ snapshot, playbookVersion: selectVersionInForce(versions, snapshot.stageEnteredAt) }]
           : [];
       });
-      const written = await store.deals.upsertDealsFromHubSpot(entries, { observedAt: now, now });
+      // HubSpot's truth, read again if a power cut loses it: its commit need not wait for the disk.
+      const written = await runRebuildableWrites(() =>
+        store.deals.upsertDealsFromHubSpot(entries, { observedAt: now, now }),
+      );
       const deals = written.flatMap((result): DealRecord[] => (result.deal ? [result.deal] : []));
       const stageHistories = new Map(
         read.deals.map((deal) => [deal.id, deal.propertiesWithHistory.dealstage ?? []]),

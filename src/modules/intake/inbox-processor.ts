@@ -6,7 +6,7 @@ import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { Logger } from '../../platform/observability/logger';
 import type { PortalRegistry } from '../portals';
-import type { Store } from '../../platform/db';
+import { runRebuildableWrites, type Store } from '../../platform/db';
 import type { DealStageMove, StageMovesListener } from '../../platform/module';
 import type { DealRecord, RecordStageChangeInput } from '../deals';
 import type { InboxEvent } from './webhook-inbox.repository';
@@ -134,14 +134,16 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
 
   /** The acknowledged requests' events into the inbox, where redeliveries are recognised and dropped. */
   async function moveJournalToInbox(): Promise<number> {
-    const transfer = await store.journal.moveToInbox({
-      limit: JOURNAL_ROWS_PER_BATCH,
-      maxEvents: INBOX_BATCH_SIZE,
-      // The fresh lane: the newest request too, so a change HubSpot sends after a burst is not applied
-      // only after the whole backlog (order does not matter: a deal never moves back in time).
-      newest: 1,
-      explode: explodeJournalBody,
-    });
+    const transfer = await runRebuildableWrites(() =>
+      store.journal.moveToInbox({
+        limit: JOURNAL_ROWS_PER_BATCH,
+        maxEvents: INBOX_BATCH_SIZE,
+        // The fresh lane: the newest request too, so a change HubSpot sends after a burst is not applied
+        // only after the whole backlog (order does not matter: a deal never moves back in time).
+        newest: 1,
+        explode: explodeJournalBody,
+      }),
+    );
     if (transfer.inserted > 0) journaled.inc({ outcome: 'new' }, transfer.inserted);
     if (transfer.duplicates > 0) journaled.inc({ outcome: 'duplicate' }, transfer.duplicates);
     if (transfer.parked > 0) {
@@ -154,9 +156,11 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   async function processPortal(portalId: number, rows: InboxEvent[], now: Date, result: InboxBatchResult) {
     if (!(await portals.confirmInstalled(portalId))) {
       // Not ours (or uninstalled since): acknowledged at intake, dropped here, never sent to HubSpot.
-      await store.inbox.completeInboxEvents(
-        rows.map((row) => row.id),
-        { now },
+      await runRebuildableWrites(() =>
+        store.inbox.completeInboxEvents(
+          rows.map((row) => row.id),
+          { now },
+        ),
       );
       result.dropped += rows.length;
       processed.inc({ outcome: 'dropped' }, rows.length);
@@ -169,7 +173,9 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
         events.push({ row, event: parsed.data });
         continue;
       }
-      await store.inbox.parkInboxEvent(row.id, 'Stored event does not match the event schema', { now });
+      await runRebuildableWrites(() =>
+        store.inbox.parkInboxEvent(row.id, 'Stored event does not match the event schema', { now }),
+      );
       result.parked += 1;
       processed.inc({ outcome: 'parked' });
     }
@@ -177,9 +183,11 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
 
     const { applied, failed } = await applyIsolatingPoison(portalId, events, now);
     for (const group of failed) await retryOrPark(group.events, group.error, now, result, group.failedAlone);
-    await store.inbox.completeInboxEvents(
-      applied.map(({ row }) => row.id),
-      { now },
+    await runRebuildableWrites(() =>
+      store.inbox.completeInboxEvents(
+        applied.map(({ row }) => row.id),
+        { now },
+      ),
     );
     result.applied += applied.length;
     processed.inc({ outcome: 'applied' }, applied.length);
@@ -273,7 +281,9 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     const synced = toRead.length > 0 ? await dealSync.syncDeals(portalId, toRead, now) : null;
     await yieldToEventLoop();
     for (const [dealId, occurredAt] of deletedAt) {
-      await store.deals.markDealDeleted(portalId, dealId, new Date(occurredAt), { now });
+      await runRebuildableWrites(() =>
+        store.deals.markDealDeleted(portalId, dealId, new Date(occurredAt), { now }),
+      );
     }
     await recordStageChanges(portalId, events, before, synced, now);
     await yieldToEventLoop();
@@ -319,7 +329,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
         dedupeKey: event.dedupeKey,
       });
     }
-    await store.stageChanges.recordStageChanges(changes, { now });
+    await runRebuildableWrites(() => store.stageChanges.recordStageChanges(changes, { now }));
   }
 
   function listStageMoves(
@@ -366,14 +376,16 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
       // The mark stays through attempts that say nothing either way (an outage, a claim of one deal).
       const reason = failedAlone || failedAloneBefore ? `${FAILED_ALONE}${message}` : message;
       if (permanent || poison || row.attempts >= MAX_INBOX_ATTEMPTS) {
-        await store.inbox.parkInboxEvent(row.id, reason, { now });
+        await runRebuildableWrites(() => store.inbox.parkInboxEvent(row.id, reason, { now }));
         result.parked += 1;
         processed.inc({ outcome: 'parked' });
         if (poison) logger.error('inbox event parked: it fails alone', { eventId: row.id, error: reason });
       } else {
-        await store.inbox.retryInboxEvent(row.id, reason, new Date(now.getTime() + backoffMs(row.attempts)), {
-          now,
-        });
+        await runRebuildableWrites(() =>
+          store.inbox.retryInboxEvent(row.id, reason, new Date(now.getTime() + backoffMs(row.attempts)), {
+            now,
+          }),
+        );
         result.retried += 1;
         processed.inc({ outcome: 'retried' });
       }
@@ -391,13 +403,15 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     async processBatch(options: { workerId: string; now: Date; limit?: number; leaseMs?: number }) {
       const moved = await moveJournalToInbox();
       await yieldToEventLoop();
-      const rows = await store.inbox.claimInboxEvents({
-        workerId: options.workerId,
-        limit: options.limit ?? INBOX_BATCH_SIZE,
-        now: options.now,
-        leaseMs: options.leaseMs ?? INBOX_LEASE_MS,
-        newest: FRESH_LANE_EVENTS,
-      });
+      const rows = await runRebuildableWrites(() =>
+        store.inbox.claimInboxEvents({
+          workerId: options.workerId,
+          limit: options.limit ?? INBOX_BATCH_SIZE,
+          now: options.now,
+          leaseMs: options.leaseMs ?? INBOX_LEASE_MS,
+          newest: FRESH_LANE_EVENTS,
+        }),
+      );
       const result: InboxBatchResult = {
         moved,
         claimed: rows.length,

@@ -7,6 +7,7 @@ import {
   Migrator,
   PostgresDialect,
   sql,
+  type Driver,
   type Migration,
   type MigrationProvider,
   type MigrationResultSet,
@@ -18,6 +19,7 @@ import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
 import { BASELINE_MIGRATIONS } from './migrations/baseline-migrations';
 import { createSqliteWriteTurn, SqliteDialectWithTurn } from './sqlite-write-turn';
 import { createPostgresListen } from './notifications';
+import { POSTGRES_COMMIT_LEVELS, withCommitLevels } from './rebuildable-writes';
 import { runWriteTransaction, type StoreContext, type StoreDialect } from './store-context';
 
 /** How long a SQLite writer waits for another process's write lock before failing. */
@@ -173,7 +175,14 @@ function openPostgres(databaseUrl: string): Kysely<Database> {
   // The pool drops it and opens another on the next query; without a listener, pg's 'error' event
   // would crash the process instead.
   pool.on('error', () => undefined);
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialectWithCommitLevels({ pool }) });
+}
+
+/** Kysely's PostgreSQL dialect whose connections get the commit level their caller's scope asks for. */
+class PostgresDialectWithCommitLevels extends PostgresDialect {
+  override createDriver(): Driver {
+    return withCommitLevels(super.createDriver(), POSTGRES_COMMIT_LEVELS);
+  }
 }
 
 /**

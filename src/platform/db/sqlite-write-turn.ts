@@ -1,4 +1,5 @@
 import { SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { SQLITE_COMMIT_LEVELS, withCommitLevels } from './rebuildable-writes';
 
 /**
  * The turn to use a SQLite file, shared between the main thread's connection and the webhook journal's
@@ -69,10 +70,13 @@ export function createSqliteWriteTurn(options: { maxWaitMs: number }): SqliteWri
   };
 }
 
+/** Longest run of back-to-back statements on the main connection before the event loop gets a turn. */
+const STATEMENT_SLICE_MS = 10;
+
 /**
  * Kysely's SQLite dialect whose one connection is used only while holding the turn: Kysely already
  * serialises the connection (a query, or a whole transaction), so the turn is taken and given back at
- * the same points.
+ * the same points. Each use also gets the commit level its caller's scope asks for (rebuildable-writes.ts).
  */
 export class SqliteDialectWithTurn extends SqliteDialect {
   constructor(
@@ -85,24 +89,37 @@ export class SqliteDialectWithTurn extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver();
     const { turn } = this;
-    return {
-      init: () => driver.init(),
-      async acquireConnection(): Promise<DatabaseConnection> {
-        const connection = await driver.acquireConnection();
-        await turn.acquire();
-        return connection;
+    let sliceStartedAt = 0;
+    return withCommitLevels(
+      {
+        init: () => driver.init(),
+        async acquireConnection(): Promise<DatabaseConnection> {
+          // better-sqlite3 runs each statement synchronously and Kysely resolves at once, so a chain of
+          // awaited statements (a guidance read, a job's rows) never gave the event loop back: a profile
+          // of the intake bench showed stretches of 200-700 ms of back-to-back statements, and the
+          // webhook acks' p99 followed the longest. Between statements (never inside a transaction, and
+          // without the turn) the event loop gets its turn at least every STATEMENT_SLICE_MS.
+          if (performance.now() - sliceStartedAt > STATEMENT_SLICE_MS) {
+            await new Promise<void>((resolve) => setImmediate(resolve));
+            sliceStartedAt = performance.now();
+          }
+          const connection = await driver.acquireConnection();
+          await turn.acquire();
+          return connection;
+        },
+        beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
+        commitTransaction: (connection) => driver.commitTransaction(connection),
+        rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
+        savepoint: driver.savepoint?.bind(driver),
+        rollbackToSavepoint: driver.rollbackToSavepoint?.bind(driver),
+        releaseSavepoint: driver.releaseSavepoint?.bind(driver),
+        async releaseConnection(connection) {
+          turn.release();
+          await driver.releaseConnection(connection);
+        },
+        destroy: () => driver.destroy(),
       },
-      beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
-      commitTransaction: (connection) => driver.commitTransaction(connection),
-      rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
-      savepoint: driver.savepoint?.bind(driver),
-      rollbackToSavepoint: driver.rollbackToSavepoint?.bind(driver),
-      releaseSavepoint: driver.releaseSavepoint?.bind(driver),
-      async releaseConnection(connection) {
-        turn.release();
-        await driver.releaseConnection(connection);
-      },
-      destroy: () => driver.destroy(),
-    };
+      SQLITE_COMMIT_LEVELS,
+    );
   }
 }

@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { createTestStore, type TestStore } from '../../support/test-databases';
 import { createSqliteWriteTurn, TURN_FREE, TURN_WRITER } from '../../../src/platform/db/sqlite-write-turn';
 
 describe('SQLite write turn', () => {
@@ -32,5 +34,32 @@ describe('SQLite write turn', () => {
 
     // A turn it did not take is not freed on release: the holder keeps it.
     expect(Atomics.load(word, 0)).toBe(TURN_WRITER);
+  });
+});
+
+describe('SQLite statements on the main connection', () => {
+  let database: TestStore;
+  beforeAll(async () => {
+    database = await createTestStore('sqlite');
+  });
+  afterAll(async () => {
+    await database.cleanup();
+  });
+
+  it('a long chain of awaited statements lets the event loop run between them (timers fire, requests get read)', async () => {
+    const { db } = database.store.context;
+    let timerFiredAfter: number | null = null;
+    let statements = 0;
+    setTimeout(() => (timerFiredAfter = statements), 0);
+
+    // Each statement runs synchronously and resolves at once: without a yield the timer waits for the end.
+    const started = performance.now();
+    while (performance.now() - started < 200) {
+      await sql`select count(*) from webhook_inbox`.execute(db);
+      statements += 1;
+    }
+
+    expect(timerFiredAfter).not.toBeNull();
+    expect(timerFiredAfter!).toBeLessThan(statements);
   });
 });
