@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CompiledQuery, type DatabaseConnection, type Driver } from 'kysely';
+import { delegatingDriver } from './delegating-driver';
 
 /**
  * Writes whose commit need not wait for the disk: what the inbox processor writes (journal rows moved
@@ -58,8 +59,7 @@ export const POSTGRES_COMMIT_LEVELS: CommitLevelStatements = {
  */
 export function withCommitLevels(driver: Driver, statements: CommitLevelStatements): Driver {
   const relaxedConnections = new WeakSet<DatabaseConnection>();
-  return {
-    init: () => driver.init(),
+  return delegatingDriver(driver, {
     async acquireConnection() {
       const connection = await driver.acquireConnection();
       const relaxed = scope.getStore() === true;
@@ -75,13 +75,5 @@ export function withCommitLevels(driver: Driver, statements: CommitLevelStatemen
       }
       return connection;
     },
-    beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
-    commitTransaction: (connection) => driver.commitTransaction(connection),
-    rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
-    savepoint: driver.savepoint?.bind(driver),
-    rollbackToSavepoint: driver.rollbackToSavepoint?.bind(driver),
-    releaseSavepoint: driver.releaseSavepoint?.bind(driver),
-    releaseConnection: (connection) => driver.releaseConnection(connection),
-    destroy: () => driver.destroy(),
-  };
+  });
 }

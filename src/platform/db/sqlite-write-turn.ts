@@ -1,4 +1,5 @@
 import { SqliteDialect, type DatabaseConnection, type Driver, type SqliteDialectConfig } from 'kysely';
+import { delegatingDriver } from './delegating-driver';
 import { SQLITE_COMMIT_LEVELS, withCommitLevels } from './rebuildable-writes';
 
 /**
@@ -91,8 +92,7 @@ export class SqliteDialectWithTurn extends SqliteDialect {
     const { turn } = this;
     let sliceStartedAt = 0;
     return withCommitLevels(
-      {
-        init: () => driver.init(),
+      delegatingDriver(driver, {
         async acquireConnection(): Promise<DatabaseConnection> {
           // better-sqlite3 runs each statement synchronously and Kysely resolves at once, so a chain of
           // awaited statements (a guidance read, a job's rows) never gave the event loop back: a profile
@@ -107,18 +107,11 @@ export class SqliteDialectWithTurn extends SqliteDialect {
           await turn.acquire();
           return connection;
         },
-        beginTransaction: (connection, settings) => driver.beginTransaction(connection, settings),
-        commitTransaction: (connection) => driver.commitTransaction(connection),
-        rollbackTransaction: (connection) => driver.rollbackTransaction(connection),
-        savepoint: driver.savepoint?.bind(driver),
-        rollbackToSavepoint: driver.rollbackToSavepoint?.bind(driver),
-        releaseSavepoint: driver.releaseSavepoint?.bind(driver),
         async releaseConnection(connection) {
           turn.release();
           await driver.releaseConnection(connection);
         },
-        destroy: () => driver.destroy(),
-      },
+      }),
       SQLITE_COMMIT_LEVELS,
     );
   }
