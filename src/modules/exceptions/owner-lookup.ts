@@ -23,6 +23,8 @@ export function createOwnerLookup(hubspot: Pick<HubSpotApis, 'owners'>, ttlMs = 
   };
 
   return {
+    /** The portal's owners, from the cache while it is fresh. */
+    list: ownersOf,
     /** The owner id of a HubSpot user; null when the user owns nothing in HubSpot. */
     async ownerIdOfUser(portalId: number, userId: string, now: Date): Promise<string | null> {
       return (await ownersOf(portalId, now)).find((owner) => owner.userId === userId)?.id ?? null;
