@@ -29,7 +29,6 @@ import { exceptionsCommand } from './exceptions.command';
 
 export type { ExceptionQueries } from './exception-query.service';
 export { countOpenExceptions } from './exception-view';
-export { createOwnerLookup } from './owner-lookup';
 export {
   EXCEPTION_STATUSES,
   type DealException,

@@ -11,7 +11,7 @@ import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { HubSpotOwner } from '../../platform/hubspot/owners.api';
 import type { DealPipeline } from '../../platform/hubspot/pipelines.api';
 import type { ManagerAccess } from '../access';
-import { createOwnerLookup } from '../exceptions';
+import { createCachedOwners } from '../../platform/hubspot/owners-cache';
 import type { PlaybookService } from '../playbooks';
 import type { DealScope } from './insights.repository';
 
@@ -71,7 +71,7 @@ function parseDay(text: string, field: string): Date {
  */
 export function createInsightsService(deps: InsightsServiceDeps): InsightsService {
   const { store, hubspot, playbooks, managerAccess, clock } = deps;
-  const owners = createOwnerLookup(hubspot);
+  const owners = createCachedOwners(hubspot.owners);
   const ownersOf = (portalId: number) => owners.list(portalId, clock.now());
 
   // The operator runs the service (and its CLI): they see what a manager sees.
