@@ -11,14 +11,13 @@ import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { HubSpotOwner } from '../../platform/hubspot/owners.api';
 import type { DealPipeline } from '../../platform/hubspot/pipelines.api';
 import type { ManagerAccess } from '../access';
+import { createCachedOwners } from '../../platform/hubspot/owners-cache';
 import type { PlaybookService } from '../playbooks';
 import type { DealScope } from './insights.repository';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Without `from`, the outcomes cover the last 90 days: a quarter of closings. */
 export const DEFAULT_OUTCOME_WINDOW_DAYS = 90;
-/** Owners change rarely and every dashboard request names them: read once per portal for a while. */
-export const OWNER_LIST_TTL_MS = 10 * 60 * 1000;
 
 /** Who asks, for which portal: a HubSpot user (from the signed request), or the operator at the CLI (null). */
 export interface InsightsViewer {
@@ -72,18 +71,8 @@ function parseDay(text: string, field: string): Date {
  */
 export function createInsightsService(deps: InsightsServiceDeps): InsightsService {
   const { store, hubspot, playbooks, managerAccess, clock } = deps;
-  const ownerCache = new Map<number, { readAtMs: number; owners: Promise<HubSpotOwner[]> }>();
-
-  const ownersOf = (portalId: number) => {
-    const nowMs = clock.now().getTime();
-    const cached = ownerCache.get(portalId);
-    if (cached && nowMs - cached.readAtMs < OWNER_LIST_TTL_MS && nowMs >= cached.readAtMs)
-      return cached.owners;
-    const owners = hubspot.owners.list(portalId);
-    ownerCache.set(portalId, { readAtMs: nowMs, owners });
-    owners.catch(() => ownerCache.delete(portalId));
-    return owners;
-  };
+  const owners = createCachedOwners(hubspot.owners);
+  const ownersOf = (portalId: number) => owners.list(portalId, clock.now());
 
   // The operator runs the service (and its CLI): they see what a manager sees.
   const managesAll = async (viewer: InsightsViewer) =>
