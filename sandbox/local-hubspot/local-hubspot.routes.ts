@@ -278,7 +278,11 @@ function parseCreateInput(ctx: RouteContext, type: CrmObjectType, raw: unknown):
       associations.push({ toId, toType });
     }
   }
-  if (type === 'tasks' && (properties.hs_timestamp === undefined || properties.hs_timestamp === null)) {
+  // HubSpot requires hs_timestamp on engagements: tasks and notes alike.
+  if (
+    (type === 'tasks' || type === 'notes') &&
+    (properties.hs_timestamp === undefined || properties.hs_timestamp === null)
+  ) {
     return propertyValuesInvalid(ctx.portal.portalId, [
       { name: 'hs_timestamp', error: 'REQUIRED_PROPERTY', message: 'hs_timestamp is required' },
     ]);
