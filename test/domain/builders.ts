@@ -7,6 +7,7 @@ import type {
   PlaybookStep,
 } from '../../src/domain/playbook.schema';
 import type { BusinessCalendar } from '../../src/domain/business-days.util';
+import type { PipelineStageOrder, RecordedStageMove } from '../../src/domain';
 
 /** A fixed "now" for tests that do not care about the day: Wednesday 2026-11-25, 15:00 UTC. */
 export const A_WEDNESDAY_AFTERNOON = new Date('2026-11-25T15:00:00.000Z');
@@ -95,6 +96,23 @@ export function buildPlaybookDocument(overrides: Record<string, unknown> = {}): 
         ],
       },
     ],
+    ...overrides,
+  };
+}
+
+/** A rep's move from qualification to the presentation at A_WEDNESDAY_AFTERNOON, on the given stages. */
+export function buildRecordedMove(
+  stages: PipelineStageOrder[],
+  overrides: Partial<RecordedStageMove> = {},
+): RecordedStageMove {
+  return {
+    deal: buildDeal(),
+    fromStage: 'qualifiedtobuy',
+    toStage: 'presentationscheduled',
+    stages,
+    actionStates: [],
+    movedAt: A_WEDNESDAY_AFTERNOON,
+    movedBy: { source: 'CRM', userId: '101' },
     ...overrides,
   };
 }

@@ -1,7 +1,14 @@
 import { previewEnforcement, type PipelineStageOrder, type RecordedStageMove } from '../../src/domain';
-import { buildAction, buildActionState, buildDeal, buildPlaybook, buildStep } from './builders';
+import {
+  A_WEDNESDAY_AFTERNOON,
+  buildAction,
+  buildActionState,
+  buildPlaybook,
+  buildRecordedMove,
+  buildStep,
+} from './builders';
 
-const MOVED_AT = new Date('2026-11-25T15:00:00.000Z');
+const MOVED_AT = A_WEDNESDAY_AFTERNOON;
 const STAGES: PipelineStageOrder[] = [
   { id: 'qualifiedtobuy', displayOrder: 1, isClosed: false },
   { id: 'presentationscheduled', displayOrder: 2, isClosed: false },
@@ -20,18 +27,7 @@ const playbook = buildPlaybook({
   ],
 });
 
-function move(overrides: Partial<RecordedStageMove> = {}): RecordedStageMove {
-  return {
-    deal: buildDeal(),
-    fromStage: 'qualifiedtobuy',
-    toStage: 'presentationscheduled',
-    stages: STAGES,
-    actionStates: [],
-    movedAt: MOVED_AT,
-    movedBy: { source: 'CRM', userId: '101' },
-    ...overrides,
-  };
-}
+const move = (overrides: Partial<RecordedStageMove> = {}) => buildRecordedMove(STAGES, overrides);
 
 describe('previewing enforcement on recorded moves', () => {
   it('tallies, per step left, the moves, those unmet, those exempt, and what each mode would have done', () => {

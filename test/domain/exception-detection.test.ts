@@ -7,9 +7,16 @@ import {
   type JudgeStageMoveInput,
   type PipelineStageOrder,
 } from '../../src/domain';
-import { buildAction, buildActionState, buildDeal, buildPlaybook, buildStep } from './builders';
+import {
+  A_WEDNESDAY_AFTERNOON,
+  buildAction,
+  buildActionState,
+  buildPlaybook,
+  buildRecordedMove,
+  buildStep,
+} from './builders';
 
-const MOVED_AT = new Date('2026-11-25T15:00:00.000Z');
+const MOVED_AT = A_WEDNESDAY_AFTERNOON;
 const STAGES: PipelineStageOrder[] = [
   { id: 'qualifiedtobuy', displayOrder: 1, isClosed: false },
   { id: 'presentationscheduled', displayOrder: 2, isClosed: false },
@@ -36,14 +43,7 @@ function judge(overrides: Partial<JudgeStageMoveInput> = {}) {
         buildStep({ id: 'negotiation' }),
       ],
     }),
-    deal: buildDeal(),
-    fromStage: 'qualifiedtobuy',
-    toStage: 'presentationscheduled',
-    stages: STAGES,
-    actionStates: [],
-    movedAt: MOVED_AT,
-    movedBy: { source: 'CRM', userId: '101' },
-    ...overrides,
+    ...buildRecordedMove(STAGES, overrides),
   });
 }
 

@@ -1,10 +1,8 @@
 import { DATABASES } from '../../support/test-databases';
 import { SAMPLE_PORTAL_ID, startTestService, type TestService } from '../../support/service-harness';
 import {
-  addProjectedDeal,
+  addSkippedQualificationMove,
   buildGovernedPlaybook,
-  HOUR_MS,
-  moveDeal,
   publishPlaybook,
 } from './support/exception-fixtures';
 
@@ -17,12 +15,7 @@ describe.each(DATABASES)("exceptions on the deal's HubSpot timeline (%s)", (data
   beforeEach(async () => {
     service = await startTestService({ database });
     await publishPlaybook(service, buildGovernedPlaybook());
-    dealId = await addProjectedDeal(service, {
-      stageId: 'qualifiedtobuy',
-      enteredAt: new Date(service.clock.now().getTime() - 48 * HOUR_MS),
-    });
-    movedAt = new Date(service.clock.now().getTime() + HOUR_MS);
-    await moveDeal(service, dealId, 'presentationscheduled', movedAt);
+    ({ dealId, movedAt } = await addSkippedQualificationMove(service));
   });
   afterEach(async () => {
     await service.stop();

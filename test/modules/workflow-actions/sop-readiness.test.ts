@@ -9,10 +9,8 @@ import {
   type TestService,
 } from '../../support/service-harness';
 import {
-  addProjectedDeal,
+  addSkippedQualificationMove,
   buildGovernedPlaybook,
-  HOUR_MS,
-  moveDeal,
   publishPlaybook,
 } from '../exceptions/support/exception-fixtures';
 
@@ -25,16 +23,7 @@ describe.each(DATABASES)('workflow action "Check SOP readiness" (%s)', (database
     service = await startTestService({ database });
     await publishPlaybook(service, buildGovernedPlaybook());
     // A deal that skipped qualification's call: in the presentation now, with an open exception.
-    dealId = await addProjectedDeal(service, {
-      stageId: 'qualifiedtobuy',
-      enteredAt: new Date(service.clock.now().getTime() - 48 * HOUR_MS),
-    });
-    await moveDeal(
-      service,
-      dealId,
-      'presentationscheduled',
-      new Date(service.clock.now().getTime() + HOUR_MS),
-    );
+    ({ dealId } = await addSkippedQualificationMove(service));
   });
   afterEach(async () => {
     await service.stop();

@@ -88,6 +88,22 @@ export async function addProjectedDeal(
   return deal.id;
 }
 
+/**
+ * A deal that skipped qualification's discovery call: in qualification for two days, then moved to the
+ * presentation an hour from now, leaving an open exception. Answers the deal and when it moved.
+ */
+export async function addSkippedQualificationMove(
+  service: TestService,
+): Promise<{ dealId: string; movedAt: Date }> {
+  const dealId = await addProjectedDeal(service, {
+    stageId: 'qualifiedtobuy',
+    enteredAt: new Date(service.clock.now().getTime() - 48 * HOUR_MS),
+  });
+  const movedAt = new Date(service.clock.now().getTime() + HOUR_MS);
+  await moveDeal(service, dealId, 'presentationscheduled', movedAt);
+  return { dealId, movedAt };
+}
+
 /** HubSpot's dealstage webhook for a move, by the sample rep unless `source` says otherwise. */
 export function moveEvent(
   service: TestService,
