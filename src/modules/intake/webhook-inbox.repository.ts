@@ -1,6 +1,7 @@
 import type SqliteDatabase from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { Database, InboxStatus, WebhookInboxTable } from '../../platform/db/database.types';
+import { preparedStatement } from '../../platform/db/sqlite-statements';
 import {
   generateSortableId,
   runWriteTransaction,
@@ -147,8 +148,6 @@ const INBOX_INSERT_SQL = `insert into webhook_inbox
   values (?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?, null, null, null, ?)
   on conflict (portal_id, dedupe_key) do nothing`;
 
-const inboxInsertStatements = new WeakMap<SqliteDatabase.Database, SqliteDatabase.Statement>();
-
 /**
  * The SQLite hot path: one prepared statement run synchronously per row, inside the caller's
  * transaction. Going through Kysely cost ~5 ms a batch (compiling a 3,000-parameter statement, plus an
@@ -158,11 +157,7 @@ export function insertInboxRowsSqlite(
   database: SqliteDatabase.Database,
   rows: readonly WebhookInboxTable[],
 ): number {
-  let statement = inboxInsertStatements.get(database);
-  if (!statement) {
-    statement = database.prepare(INBOX_INSERT_SQL);
-    inboxInsertStatements.set(database, statement);
-  }
+  const statement = preparedStatement(database, INBOX_INSERT_SQL);
   let inserted = 0;
   for (const row of rows) {
     inserted += statement.run(

@@ -9,6 +9,7 @@ import type {
   WebhookInboxTable,
 } from '../../platform/db/database.types';
 import { createGroupCommit } from '../../platform/db/group-commit';
+import { preparedStatement } from '../../platform/db/sqlite-statements';
 import { createSqliteJournalWriter, JOURNAL_INSERT_SQL, type JournalRow } from './sqlite-journal-writer';
 import {
   generateSortableId,
@@ -165,7 +166,7 @@ export function createWebhookJournalRepository(
 
   const appendOnSqliteConnection = (rows: JournalRow[]) =>
     withSqliteConnection(ctx, (database) => {
-      const insert = database.prepare(JOURNAL_INSERT_SQL);
+      const insert = preparedStatement(database, JOURNAL_INSERT_SQL);
       database
         .transaction(() => {
           for (const row of rows) insert.run(row.id, row.receivedAt, row.eventCount, 'utf8', row.body);
@@ -195,16 +196,19 @@ export function createWebhookJournalRepository(
     database: SqliteDatabase.Database,
     { limit, maxEvents, newest = 0, explode }: MoveToInboxOptions,
   ) {
-    const select = database.prepare(
+    const select = preparedStatement(
+      database,
       `select id, body, body_encoding, received_at from webhook_journal
        where status = 'pending' order by id limit ?`,
     );
-    const selectNewest = database.prepare(
+    const selectNewest = preparedStatement(
+      database,
       `select id, body, body_encoding, received_at from webhook_journal
        where status = 'pending' order by id desc limit ?`,
     );
-    const remove = database.prepare('delete from webhook_journal where id = ?');
-    const park = database.prepare(
+    const remove = preparedStatement(database, 'delete from webhook_journal where id = ?');
+    const park = preparedStatement(
+      database,
       `update webhook_journal set status = 'parked', last_error = ? where id = ?`,
     );
     return database

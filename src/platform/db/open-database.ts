@@ -18,6 +18,7 @@ import type { Database } from './database.types';
 import { createExclusiveLock, type WithExclusiveLock } from './exclusive-lock';
 import { BASELINE_MIGRATIONS } from './migrations/baseline-migrations';
 import { createSqliteWriteTurn, SqliteDialectWithTurn } from './sqlite-write-turn';
+import { withKeptStatements } from './sqlite-statements';
 import { createPostgresListen } from './notifications';
 import { POSTGRES_COMMIT_LEVELS, withCommitLevels } from './rebuildable-writes';
 import { runWriteTransaction, type StoreContext, type StoreDialect } from './store-context';
@@ -108,7 +109,7 @@ function openSqlite(databaseUrl: string): { ctx: StoreContext; fileProblem: () =
   database.pragma('foreign_keys = ON');
   const writeTurn = createSqliteWriteTurn({ maxWaitMs: SQLITE_BUSY_TIMEOUT_MS });
   const ctx: StoreContext = {
-    db: new Kysely<Database>({ dialect: new SqliteDialectWithTurn({ database }, writeTurn) }),
+    db: new Kysely<Database>({ dialect: new SqliteDialectWithTurn({ database: withKeptStatements(database) }, writeTurn) }),
     dialect: 'sqlite',
     sqlite: database,
     sqliteWriteTurn: writeTurn,
