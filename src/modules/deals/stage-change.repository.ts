@@ -36,8 +36,12 @@ export interface StageChangeRepository {
    * an event applied again after a crash leaves no second row. Returns how many were new.
    */
   recordStageChanges(inputs: readonly RecordStageChangeInput[], options?: { now?: Date }): Promise<number>;
-  /** The deals' stage history, oldest first: which stage entry a move left (exception detection). */
-  listStageChanges(portalId: number, dealIds: readonly string[]): Promise<StageChange[]>;
+  /**
+   * The deals' stage history from `since` on, oldest first, plus each deal's latest change before it:
+   * what tells which stage entry a move at or after `since` left (exception detection). Older changes
+   * are never needed there, and a deal moved thousands of times would bring all of them every batch.
+   */
+  listStageChangesSince(portalId: number, dealIds: readonly string[], since: Date): Promise<StageChange[]>;
 }
 
 export function toStageChange(row: StageChangesTable): StageChange {
@@ -85,16 +89,33 @@ export function createStageChangeRepository(ctx: StoreContext): StageChangeRepos
       }
       return recorded;
     },
-    async listStageChanges(portalId, dealIds) {
+    async listStageChangesSince(portalId, dealIds, since) {
       if (dealIds.length === 0) return [];
-      // One query for a whole batch's deals: detection runs inside the inbox batch.
+      const sinceMs = toEpochMs(since);
+      // One query for a whole batch's deals (detection runs inside the inbox batch); the latest change
+      // before `since` is found per deal through the (portal_id, deal_id, occurred_at) index.
       const rows = await db
-        .selectFrom('stage_changes')
-        .selectAll()
-        .where('portal_id', '=', portalId)
-        .where('deal_id', 'in', dealIds)
-        .orderBy('occurred_at')
-        .orderBy('id')
+        .selectFrom('stage_changes as change')
+        .selectAll('change')
+        .where('change.portal_id', '=', portalId)
+        .where('change.deal_id', 'in', dealIds)
+        .where((eb) =>
+          eb(
+            'change.occurred_at',
+            '>=',
+            eb.fn.coalesce(
+              eb
+                .selectFrom('stage_changes as earlier')
+                .select((inner) => inner.fn.max('earlier.occurred_at').as('latest'))
+                .whereRef('earlier.portal_id', '=', 'change.portal_id')
+                .whereRef('earlier.deal_id', '=', 'change.deal_id')
+                .where('earlier.occurred_at', '<', sinceMs),
+              eb.val(sinceMs),
+            ),
+          ),
+        )
+        .orderBy('change.occurred_at')
+        .orderBy('change.id')
         .execute();
       return rows.map(toStageChange);
     },

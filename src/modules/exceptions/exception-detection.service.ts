@@ -219,7 +219,10 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
       const deals = new Map(
         (await store.deals.getDeals(portalId, dealIds)).map((deal) => [deal.dealId, deal]),
       );
-      const histories = groupByDeal(await store.stageChanges.listStageChanges(portalId, dealIds));
+      const histories = groupByDeal(
+        // Moves are in time order: the first one's time bounds the history every move needs.
+        await store.stageChanges.listStageChangesSince(portalId, dealIds, ordered[0]!.occurredAt),
+      );
       const checklists = groupByDeal(await store.actions.listActionCompletions(portalId, dealIds));
       const judgedMoves = new Map<string, JudgedStageMove>();
       // Once per pinned version a batch: an unpinned entry follows the current version, a read each time.

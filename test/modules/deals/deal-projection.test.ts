@@ -248,4 +248,43 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     expect(deals.map((deal) => deal.dealId).sort()).toEqual(['1', '2']);
     expect(await testStore.store.deals.getDeals(portalId, [])).toEqual([]);
   });
+
+  it("lists the deals' stage history from a time on, with each deal's latest change before it", async () => {
+    const portalId = takePortalId();
+    const change = (dealId: string, toStage: string, minutes: number) => ({
+      portalId,
+      dealId,
+      pipelineId: 'default',
+      fromStage: null,
+      toStage,
+      occurredAt: minutesAfter(T0, minutes),
+      source: 'webhook',
+      dedupeKey: `${dealId}:${toStage}:${minutes}`,
+    });
+    await testStore.store.stageChanges.recordStageChanges([
+      change('1', 'appointmentscheduled', 0),
+      change('1', 'qualifiedtobuy', 10),
+      change('1', 'presentationscheduled', 20),
+      change('1', 'decisionmakerboughtin', 30),
+      change('2', 'appointmentscheduled', 5),
+      change('3', 'qualifiedtobuy', 40),
+      change('4', 'appointmentscheduled', 1),
+    ]);
+
+    const listed = await testStore.store.stageChanges.listStageChangesSince(
+      portalId,
+      ['1', '2', '3'],
+      minutesAfter(T0, 20),
+    );
+
+    // Deal 1: its change at 10 (the latest before 20) and everything from 20 on; deal 2: its only
+    // change, before 20; deal 3: after; deal 4 was not asked for.
+    expect(listed.map((each) => [each.dealId, each.toStage])).toEqual([
+      ['2', 'appointmentscheduled'],
+      ['1', 'qualifiedtobuy'],
+      ['1', 'presentationscheduled'],
+      ['1', 'decisionmakerboughtin'],
+      ['3', 'qualifiedtobuy'],
+    ]);
+  });
 });
