@@ -85,8 +85,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
       );
       if (failed) throw failed.reason;
     },
-    stageMoves: async (portalId, moves, now) => {
-      for (const listener of stageMoveListeners) await listener(portalId, moves, now);
+    stageMoves: async (portalId, moves, now, context) => {
+      for (const listener of stageMoveListeners) await listener(portalId, moves, now, context);
     },
   };
   // Filled module by module: each `create` takes what the platform and the modules before it built

@@ -45,7 +45,16 @@ export type StageMovesListener = (
   portalId: number,
   moves: readonly DealStageMove[],
   now: Date,
+  context: StageMovesContext,
 ) => Promise<void>;
+
+/**
+ * What the batch that applied the moves already holds, so a listener need not read it again. Empty
+ * here: the module that applies the moves adds its fields with a `declare module` block (as
+ * StoreRepositories is filled), so the platform names no module's types.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the modules
+export interface StageMovesContext {}
 
 /**
  * Removes a portal's data that the purge cannot find by a `portal_id` column (a row holding several

@@ -127,12 +127,18 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
   );
 
   return {
-    async judgeStageMoves(portalId: number, moves: readonly DealStageMove[], now: Date): Promise<void> {
+    /** `currentDeals`: deals the caller holds as the projection has them now; the others are read. */
+    async judgeStageMoves(
+      portalId: number,
+      moves: readonly DealStageMove[],
+      now: Date,
+      currentDeals: ReadonlyMap<string, DealRecord>,
+    ): Promise<void> {
       // Counted once per outcome a batch: a labelled counter's increment is not free, per move.
       const outcomes = new Map<DetectionOutcome, number>();
       const tally = (outcome: DetectionOutcome) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       try {
-        await judgeBatch(portalId, moves, now, tally);
+        await judgeBatch(portalId, moves, now, currentDeals, tally);
       } finally {
         for (const [outcome, count] of outcomes) judged.inc({ outcome }, count);
       }
@@ -143,6 +149,7 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     portalId: number,
     moves: readonly DealStageMove[],
     now: Date,
+    currentDeals: ReadonlyMap<string, DealRecord>,
     tally: (outcome: DetectionOutcome) => void,
   ): Promise<void> {
     // The app's own moves (reverts, rejections) are told by the event alone: nothing is read for them.
@@ -155,8 +162,13 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
       .sort((a, b) => a.occurredAt.getTime() - b.occurredAt.getTime());
     if (ordered.length === 0) return;
     const dealIds = [...new Set(ordered.map((move) => move.dealId))];
-    // Three reads for the whole batch, sequential on purpose (a SQLite store has one connection).
-    const deals = new Map((await store.deals.getDeals(portalId, dealIds)).map((deal) => [deal.dealId, deal]));
+    // At most three reads for the whole batch, sequential on purpose (a SQLite store has one connection);
+    // the deals the inbox just read from HubSpot are not read again.
+    const deals = new Map(currentDeals);
+    const unknown = dealIds.filter((dealId) => !deals.has(dealId));
+    if (unknown.length > 0) {
+      for (const deal of await store.deals.getDeals(portalId, unknown)) deals.set(deal.dealId, deal);
+    }
     const histories = groupByDeal(
       // Moves are in time order: the first one's time bounds the history every move needs.
       await store.stageChanges.listStageChangesSince(portalId, dealIds, ordered[0]!.occurredAt),

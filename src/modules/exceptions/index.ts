@@ -108,7 +108,7 @@ export const exceptionsModule = defineModule({
   ],
   onStageMoves:
     ({ exceptionDetection }) =>
-    (portalId, moves, now) =>
-      exceptionDetection.judgeStageMoves(portalId, moves, now),
+    (portalId, moves, now, context) =>
+      exceptionDetection.judgeStageMoves(portalId, moves, now, context.currentDeals),
   commands: [exceptionsCommand],
 });

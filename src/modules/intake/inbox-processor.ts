@@ -287,7 +287,11 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     }
     await recordStageChanges(portalId, events, before, synced, now);
     await yieldToEventLoop();
-    if (deps.onStageMoves) await deps.onStageMoves(portalId, listStageMoves(events, before), now);
+    if (deps.onStageMoves) {
+      await deps.onStageMoves(portalId, listStageMoves(events, before), now, {
+        currentDeals: new Map(synced?.deals.map((deal) => [deal.dealId, deal])),
+      });
+    }
     await yieldToEventLoop();
   }
 

@@ -1,4 +1,5 @@
 import type { Clock } from '../../platform/clock';
+import type { DealRecord } from '../deals';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../platform/db';
 import { defineModule, type DealsChangedListener, type StageMovesListener } from '../../platform/module';
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
@@ -47,6 +48,16 @@ declare module '../../platform/db/store' {
     journal: WebhookJournalRepository;
     /** Webhook events the edge refused, kept raw with the reason for operators. */
     refusedEvents: RefusedWebhookEventRepository;
+  }
+}
+
+declare module '../../platform/module' {
+  interface StageMovesContext {
+    /**
+     * The moved deals as the projection holds them after the batch's HubSpot read (every deal it read,
+     * whether the read changed it or not); a deal deleted in the batch, or missing from HubSpot, is not here.
+     */
+    currentDeals: ReadonlyMap<string, DealRecord>;
   }
 }
 

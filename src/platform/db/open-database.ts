@@ -109,7 +109,9 @@ function openSqlite(databaseUrl: string): { ctx: StoreContext; fileProblem: () =
   database.pragma('foreign_keys = ON');
   const writeTurn = createSqliteWriteTurn({ maxWaitMs: SQLITE_BUSY_TIMEOUT_MS });
   const ctx: StoreContext = {
-    db: new Kysely<Database>({ dialect: new SqliteDialectWithTurn({ database: withKeptStatements(database) }, writeTurn) }),
+    db: new Kysely<Database>({
+      dialect: new SqliteDialectWithTurn({ database: withKeptStatements(database) }, writeTurn),
+    }),
     dialect: 'sqlite',
     sqlite: database,
     sqliteWriteTurn: writeTurn,
