@@ -62,10 +62,16 @@ export function buildRevertOwnerTask(input: {
 }
 
 /** The note that puts the exception on the deal's HubSpot timeline, at the moment of the move. */
-export function buildTimelineNote(input: { exception: DealException; marker: string }): NewDealNote {
-  const { exception, marker } = input;
+export function buildTimelineNote(input: {
+  exception: DealException;
+  marker: string;
+  /** The note's outbox key. */
+  key: string;
+}): NewDealNote {
+  const { exception, marker, key } = input;
   const items = exception.openItems.map((item) => `<li>${escapeHtml(item.title)}</li>`).join('');
   return {
+    key,
     dealId: exception.dealId,
     at: exception.movedAt,
     body:

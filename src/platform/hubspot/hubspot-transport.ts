@@ -97,7 +97,7 @@ function buildPortalApis(basePath: string, accessToken: string) {
     associationsBatch: client.crm.associations.v4.batchApi,
     tasksBatch: client.crm.objects.tasks.batchApi,
     tasksSearch: client.crm.objects.tasks.searchApi,
-    notesBasic: client.crm.objects.notes.basicApi,
+    notesBatch: client.crm.objects.notes.batchApi,
     notesSearch: client.crm.objects.notes.searchApi,
     owners: client.crm.owners.ownersApi,
     users: client.settings.users.usersApi,

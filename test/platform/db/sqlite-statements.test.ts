@@ -50,13 +50,16 @@ describe('kept SQLite statements', () => {
     }
     const rows = await db.selectFrom('notes').select('body').where('body', '!=', 'y').orderBy('id').execute();
     expect(rows).toEqual([{ body: 'x' }, { body: 'z' }]);
-    const updated = await db.updateTable('notes').set({ body: 'w' }).where('body', '=', 'x').executeTakeFirst();
+    const updated = await db
+      .updateTable('notes')
+      .set({ body: 'w' })
+      .where('body', '=', 'x')
+      .executeTakeFirst();
     expect(Number(updated.numUpdatedRows)).toBe(1);
     // The same compiled text again, different parameters: the kept statement binds them afresh.
-    expect(await db.selectFrom('notes').select('body').where('body', '!=', 'z').orderBy('id').execute()).toEqual([
-      { body: 'w' },
-      { body: 'y' },
-    ]);
+    expect(
+      await db.selectFrom('notes').select('body').where('body', '!=', 'z').orderBy('id').execute(),
+    ).toEqual([{ body: 'w' }, { body: 'y' }]);
     expect((await sql<{ n: number }>`select count(*) as n from notes`.execute(db)).rows).toEqual([{ n: 3 }]);
     await db.destroy();
     expect(database.open).toBe(false);
