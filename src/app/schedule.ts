@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { InboxProcessor } from '../modules/intake';
+import type { InboxProcessor, IntakeActivity } from '../modules/intake';
 import type { Clock } from '../platform/clock';
 import type { PeriodicTask } from '../platform/module';
 import type { Logger } from '../platform/observability/logger';
@@ -14,6 +14,10 @@ export const INBOX_IDLE_POLL_MS = 200;
 export const FAILURE_LOG_INTERVAL_MS = 30_000;
 /** A failed tick is retried no sooner than this. */
 const FAILURE_RETRY_MS = 1000;
+/** A task that defers to the intake runs at the latest this many of its intervals after its last run. */
+export const MAX_INTAKE_DEFERRAL_INTERVALS = 3;
+/** While the intake is busy, a deferred task looks again this soon. */
+const INTAKE_DEFERRAL_RETRY_MS = 250;
 
 export interface BackgroundWorkers {
   readonly workerId: string;
@@ -23,10 +27,10 @@ export interface BackgroundWorkers {
 }
 
 export function startBackgroundWorkers(
-  services: { inbox: InboxProcessor; clock: Clock; logger: Logger },
+  services: { inbox: InboxProcessor; intakeActivity: IntakeActivity; clock: Clock; logger: Logger },
   options: { enabled: boolean; periodic?: readonly PeriodicTask[] },
 ): BackgroundWorkers {
-  const { inbox, clock, logger } = services;
+  const { inbox, intakeActivity, clock, logger } = services;
   const workerId = `worker-${randomUUID()}`;
   let stopped = !options.enabled;
   const timers = new Set<NodeJS.Timeout>();
@@ -98,7 +102,11 @@ export function startBackgroundWorkers(
   });
   for (const task of options.periodic ?? []) {
     if (task.intervalMs <= 0) continue;
+    let lastRunAt = performance.now();
     schedule(task.name, task.intervalMs, async () => {
+      const overdue = performance.now() - lastRunAt >= task.intervalMs * MAX_INTAKE_DEFERRAL_INTERVALS;
+      if (task.deferWhileIntakeBusy && intakeActivity.isBusy() && !overdue) return INTAKE_DEFERRAL_RETRY_MS;
+      lastRunAt = performance.now();
       await task.run();
       return task.intervalMs;
     });

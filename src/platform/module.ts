@@ -8,6 +8,13 @@ export interface PeriodicTask {
   name: string;
   intervalMs: number;
   run: () => Promise<void>;
+  /**
+   * Work that can wait a little (a write to HubSpot, figures rebuilt): while webhooks arrive, its runs
+   * are put off, by at most a few of its intervals, so that HubSpot's acknowledgements keep the event
+   * loop (a profile of the intake bench on PostgreSQL put the write-back's guidance and the insights
+   * job at ~8% of the event loop during a burst).
+   */
+  deferWhileIntakeBusy?: boolean;
 }
 
 /**

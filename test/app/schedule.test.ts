@@ -1,14 +1,16 @@
 import type { Services } from '../../src/app/services';
 import { systemClock } from '../../src/platform/clock';
 import { createLogger, silentLogger } from '../../src/platform/observability/logger';
-import { startBackgroundWorkers } from '../../src/app/schedule';
+import { MAX_INTAKE_DEFERRAL_INTERVALS, startBackgroundWorkers } from '../../src/app/schedule';
+import { createIntakeActivity, type IntakeActivity } from '../../src/modules/intake';
 
 /** Only what the loops touch: an inbox that reports an empty batch. */
-function idleServices(): Services {
+function idleServices(intakeActivity: IntakeActivity = createIntakeActivity()): Services {
   const emptyBatch = { claimed: 0, applied: 0, dropped: 0, retried: 0, parked: 0 };
   return {
     clock: systemClock,
     logger: silentLogger,
+    intakeActivity,
     inbox: { processBatch: async () => emptyBatch },
   } as unknown as Services;
 }
@@ -57,6 +59,41 @@ describe('background workers', () => {
     await waitFor(() => started >= 2);
     await workers.stop();
     expect(finished.sort()).toEqual(['a', 'b']);
+  });
+
+  it('puts off a deferrable task while webhooks arrive, by a few intervals at most; others run', async () => {
+    const intakeActivity = createIntakeActivity();
+    const runsAt: Record<string, number[]> = { deferred: [], prompt: [] };
+    const startedAt = performance.now();
+    const task = (name: string, deferWhileIntakeBusy: boolean) => ({
+      name,
+      intervalMs: 400,
+      deferWhileIntakeBusy,
+      run: async () => void runsAt[name]!.push(performance.now() - startedAt),
+    });
+    // HubSpot sends a webhook every 50 ms for 2.5 s, then stops.
+    intakeActivity.noteRequest();
+    const sending = setInterval(() => intakeActivity.noteRequest(), 50);
+    setTimeout(() => clearInterval(sending), 2_500);
+    const workers = startBackgroundWorkers(idleServices(intakeActivity), {
+      enabled: true,
+      periodic: [task('deferred', true), task('prompt', false)],
+    });
+    try {
+      await waitFor(() => performance.now() - startedAt > 4_000, 60);
+    } finally {
+      clearInterval(sending);
+      await workers.stop();
+    }
+    // The other task kept its interval during the burst.
+    expect(runsAt.prompt!.filter((at) => at < 2_500).length).toBeGreaterThanOrEqual(4);
+    // The deferrable one ran during the burst only once it was overdue (3 intervals, 1.2 s, each time),
+    const during = runsAt.deferred!.filter((at) => at < 2_500);
+    expect(during.length).toBeGreaterThanOrEqual(1);
+    expect(during.length).toBeLessThanOrEqual(2);
+    expect(during[0]).toBeGreaterThanOrEqual(400 * MAX_INTAKE_DEFERRAL_INTERVALS - 50);
+    // and at its own pace again once the webhooks stopped.
+    expect(runsAt.deferred!.filter((at) => at > 2_500).length).toBeGreaterThanOrEqual(2);
   });
 
   it('runs nothing when disabled', async () => {

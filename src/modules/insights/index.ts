@@ -72,6 +72,7 @@ export const insightsModule = defineModule({
     {
       name: 'closed-deal-history',
       intervalMs: HISTORY_INTERVAL_MS,
+      deferWhileIntakeBusy: true,
       run: async () => {
         // A full batch means more are queued (a backfill): keep going rather than wait for the next tick.
         while ((await closedDealHistory.recordPending(clock.now())) === HISTORY_BATCH_SIZE);

@@ -22,6 +22,7 @@ export {
   type InboxBatchResult,
   type InboxProcessor,
 } from './inbox-processor';
+export { createIntakeActivity, type IntakeActivity } from './intake-activity';
 export { createStoreBatch } from './webhook-inbox.wiring';
 export { explodeJournalBody } from './webhook-journal';
 export {

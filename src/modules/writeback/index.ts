@@ -34,6 +34,7 @@ export const writebackModule = defineModule({
     {
       name: 'sop-writeback',
       intervalMs: WRITEBACK_FLUSH_INTERVAL_MS,
+      deferWhileIntakeBusy: true,
       run: async () => {
         await writeback.flush(clock.now());
       },
