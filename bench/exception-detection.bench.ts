@@ -13,8 +13,10 @@ import type { LocalHubSpotReady, WalkDealsRequest, WalkedMove } from './support/
 /**
  * What exception detection adds to event processing, measured on the service as `npm start` runs it
  * (its own process, background processing and jobs on, the local HubSpot in another process answering
- * the deal reads, the write-back and the exceptions' timeline notes): 1,000 stage-change webhooks
- * walking 200 deals through the default pipeline. The cost is the service process's CPU time from the
+ * the deal reads, the write-back and the exceptions' timeline notes): 3,000 stage-change webhooks
+ * walking 600 deals through the default pipeline (runs of 1,000 weighed a fresh process's one-off
+ * costs, first calls compiled and the jobs' timers, more than steady processing, and identical runs
+ * differed by up to 20%). The cost is the service process's CPU time from the
  * first batch sent until the inbox processor applied the last event (background jobs included): wall
  * time is reported too, but it mostly measures waits (HubSpot's per-portal budget of 100 requests per
  * 10 s, which the timeline notes share with the deal reads; the processor's polling) and swings
@@ -35,8 +37,8 @@ import type { LocalHubSpotReady, WalkDealsRequest, WalkedMove } from './support/
  * Each on a fresh database, alternated and repeated; the run using the least CPU counts for each (the
  * least disturbed on a shared machine). Target (issue 13): detection adds < 10% to processing's cost.
  */
-const EVENTS = 1_000;
-const DEALS_PER_RUN = 200;
+const EVENTS = 3_000;
+const DEALS_PER_RUN = 600;
 const EVENTS_PER_BATCH = 100;
 const ROUNDS = 4;
 const TARGET_ADDED = 0.1;
