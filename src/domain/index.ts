@@ -40,6 +40,7 @@ export type {
   WithinDaysRule,
 } from './playbook.schema';
 export { DEFAULT_PLAYBOOK } from './default-playbook';
+export { groupBy } from './group-by.util';
 export { resolveStepForStage } from './stage-step.util';
 export type { StepResolution } from './stage-step.util';
 export { listAssociationTypesReadByPlaybook, listPropertiesReadByPlaybook } from './playbook-reads.util';

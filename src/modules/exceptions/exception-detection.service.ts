@@ -2,6 +2,7 @@ import {
   addBusinessHours,
   buildBusinessCalendar,
   buildExceptionKey,
+  groupBy,
   describeMoveSource,
   isAppOwnMove,
   judgeStageMove,
@@ -87,13 +88,7 @@ function toActionState(entry: ActionCompletion): ActionState {
 
 /** Records of several deals, each deal's in the order read (oldest first). */
 export function groupByDeal<T extends { dealId: string }>(records: readonly T[]): Map<string, T[]> {
-  const grouped = new Map<string, T[]>();
-  for (const record of records) {
-    const list = grouped.get(record.dealId);
-    if (list) list.push(record);
-    else grouped.set(record.dealId, [record]);
-  }
-  return grouped;
+  return groupBy(records, (record) => record.dealId);
 }
 
 /** One stage entry's checklist, as action states, from the deal's whole log. */

@@ -1,4 +1,4 @@
-import { resolveEscalationOwnerId } from '../../domain';
+import { groupBy, resolveEscalationOwnerId } from '../../domain';
 import type { Store } from '../../platform/db';
 import { describeError } from '../../platform/errors/app-error';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
@@ -107,13 +107,7 @@ export function createExceptionResponses(deps: {
     report: ResponsesRunReport,
     now: Date,
   ) {
-    const byPortal = new Map<number, DealException[]>();
-    for (const exception of exceptions) {
-      const list = byPortal.get(exception.portalId);
-      if (list) list.push(exception);
-      else byPortal.set(exception.portalId, [exception]);
-    }
-    for (const [portalId, list] of byPortal) {
+    for (const [portalId, list] of groupBy(exceptions, (exception) => exception.portalId)) {
       const toSend: Array<{ exception: DealException; note: NewDealNote }> = [];
       for (const exception of list) {
         try {
