@@ -5,6 +5,7 @@ import { defineModule, type DealsChangedListener, type StageMovesListener } from
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
 import { createIntakeActivity } from './intake-activity';
 import { refusedWebhookEventsMigration } from './0010-refused-webhook-events.migration';
+import { journalBodyLz4Migration } from './0017-journal-body-lz4.migration';
 import { parkedEventsCommand } from './parked-events.command';
 import { refusedEventsCommand } from './refused-events.command';
 import {
@@ -78,7 +79,10 @@ const INBOX_RETENTION_SWEEP_MS = 60 * 60 * 1000;
  */
 export const intakeModule = defineModule({
   name: 'intake',
-  migrations: { '0010-refused-webhook-events': refusedWebhookEventsMigration },
+  migrations: {
+    '0010-refused-webhook-events': refusedWebhookEventsMigration,
+    '0017-journal-body-lz4': journalBodyLz4Migration,
+  },
   repositories: (ctx, lifecycle) => {
     const journal = createWebhookJournalRepository(ctx, { busyTimeoutMs: SQLITE_BUSY_TIMEOUT_MS });
     // The writer thread first: the appends it holds are answered before the connection goes.

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { explodeJournalBody } from '../../../src/modules/intake/webhook-journal';
 import { createStore } from '../../../src/app/store';
 import { type ExplodeJournalBody } from '../../../src/modules/intake';
@@ -139,6 +140,31 @@ describe.each(DATABASES)('webhook journal (%s)', (kind) => {
 
     expect(await moveAll(store)).toEqual({ moved: 2, parked: 0, inserted: 5, duplicates: 5 });
     expect(await store.inbox.countInboxByStatus()).toMatchObject({ pending: 5 });
+  });
+
+  it('keeps a full batch compressed: lz4 on a PostgreSQL that offers it, and moves it back whole', async () => {
+    const { store, url } = testStore;
+    const portalId = takePortalId();
+    const events = stageEvents(portalId, 1, 100);
+    await store.journal.append({ body: bodyOf(events), eventCount: 100, receivedAt: T0 });
+
+    if (kind === 'postgres') {
+      const client = new pg.Client({ connectionString: url });
+      await client.connect();
+      try {
+        const offered = await client.query<{ lz4: boolean }>(
+          `select 'lz4' = any(enumvals) as lz4 from pg_settings where name = 'default_toast_compression'`,
+        );
+        const stored = await client.query<{ compression: string }>(
+          'select pg_column_compression(body) as compression from webhook_journal',
+        );
+        expect(stored.rows).toEqual([{ compression: offered.rows[0]!.lz4 ? 'lz4' : 'pglz' }]);
+      } finally {
+        await client.end();
+      }
+    }
+    expect(await moveAll(store)).toEqual({ moved: 1, parked: 0, inserted: 100, duplicates: 0 });
+    expect(await store.inbox.countInboxByStatus()).toMatchObject({ pending: 100 });
   });
 
   it('parks a row that no longer parses, keeps it, and goes on with the others', async () => {
