@@ -130,14 +130,21 @@ export function createInsightsRepository(ctx: StoreContext): InsightsRepository 
 
     async completePending(pending) {
       if (pending.length === 0) return;
-      // One transaction: a commit per mark cost a disk flush each (seconds for a batch of deals).
+      // One transaction, a statement a slice of marks: a commit per mark cost a disk flush each (seconds
+      // for a batch of deals), and a statement per mark a query built on the event loop the webhooks use.
       await runWriteTransaction(ctx, async (trx) => {
-        for (const mark of pending) {
+        for (let start = 0; start < pending.length; start += IDS_PER_QUERY) {
+          const slice = pending.slice(start, start + IDS_PER_QUERY);
+          // A mark renewed since it was read (a later marked_at) stays for the next run.
           await trx
             .deleteFrom('insight_pending_deals')
-            .where('portal_id', '=', mark.portalId)
-            .where('deal_id', '=', mark.dealId)
-            .where('marked_at', '=', mark.markedAt)
+            .where((eb) =>
+              eb(
+                eb.refTuple('portal_id', 'deal_id', 'marked_at'),
+                'in',
+                slice.map((mark) => eb.tuple(mark.portalId, mark.dealId, mark.markedAt)),
+              ),
+            )
             .execute();
         }
       });

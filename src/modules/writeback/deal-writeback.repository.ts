@@ -36,6 +36,8 @@ export interface DealWritebackRepository {
 }
 
 const MAX_ERROR_LENGTH = 1000;
+/** Deals completed by one statement: well below either database's limit on bound parameters. */
+const ENTRIES_PER_QUERY = 500;
 
 function parseValues(text: string | null): Record<string, string | null> | null {
   return text === null ? null : (JSON.parse(text) as Record<string, string | null>);
@@ -101,22 +103,49 @@ export function createDealWritebackRepository(ctx: StoreContext): DealWritebackR
     async completeWritebacks(portalId, completed, now) {
       if (completed.length === 0) return;
       const at = toEpochMs(now);
+      // Two statements a slice of deals, not two a deal: a flush completes up to 500 deals, and each
+      // statement is a query built on the event loop that answers the webhooks, and on PostgreSQL a round trip.
       await runWriteTransaction(ctx, async (trx) => {
-        for (const entry of completed) {
-          if (entry.writtenValues !== null) {
+        for (let start = 0; start < completed.length; start += ENTRIES_PER_QUERY) {
+          const slice = completed.slice(start, start + ENTRIES_PER_QUERY);
+          const written = slice.flatMap((entry) =>
+            entry.writtenValues === null
+              ? []
+              : [{ dealId: entry.dealId, json: JSON.stringify(entry.writtenValues) }],
+          );
+          const [first, ...rest] = written;
+          if (first) {
             await trx
               .updateTable('deal_writebacks')
-              .set({ written_values: JSON.stringify(entry.writtenValues), written_at: at })
+              .set((eb) => ({
+                written_values: rest
+                  .reduce(
+                    (values, entry) => values.when('deal_id', '=', entry.dealId).then(entry.json),
+                    eb.case().when('deal_id', '=', first.dealId).then(first.json),
+                  )
+                  .end(),
+                written_at: at,
+              }))
               .where('portal_id', '=', portalId)
-              .where('deal_id', '=', entry.dealId)
+              .where(
+                'deal_id',
+                'in',
+                written.map((entry) => entry.dealId),
+              )
               .execute();
           }
+          // A mark that arrived during the flush raised mark_revision: that deal stays pending.
           await trx
             .updateTable('deal_writebacks')
             .set({ pending: 0, pending_since: null, attempts: 0, last_error: null, updated_at: at })
             .where('portal_id', '=', portalId)
-            .where('deal_id', '=', entry.dealId)
-            .where('mark_revision', '=', entry.markRevision)
+            .where((eb) =>
+              eb(
+                eb.refTuple('deal_id', 'mark_revision'),
+                'in',
+                slice.map((entry) => eb.tuple(entry.dealId, entry.markRevision)),
+              ),
+            )
             .execute();
         }
       });

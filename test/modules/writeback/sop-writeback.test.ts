@@ -103,6 +103,40 @@ describe.each(DATABASES)('writing SOP properties back to HubSpot (%s)', (databas
     expect(await services().store.writebacks.listPendingWritebacks({ limit: 100 })).toEqual([]);
   });
 
+  it("completes a flush's deals together: each keeps its own written values, and one marked again meanwhile stays pending", async () => {
+    const { writebacks } = services().store;
+    const now = t.clock.now();
+    const dealIds = ['7001', '7002', '7003'];
+    await writebacks.markDealsForWriteback(SAMPLE_PORTAL_ID, dealIds, now);
+    const listed = await writebacks.listPendingWritebacks({ portalId: SAMPLE_PORTAL_ID, limit: 10 });
+    expect(listed.map((entry) => entry.dealId).sort()).toEqual(dealIds);
+    // Marked again while the flush was writing: its new mark must survive the completion.
+    await writebacks.markDealsForWriteback(SAMPLE_PORTAL_ID, ['7002'], now);
+
+    await writebacks.completeWritebacks(
+      SAMPLE_PORTAL_ID,
+      listed.map((entry) => ({
+        dealId: entry.dealId,
+        markRevision: entry.markRevision,
+        writtenValues: entry.dealId === '7003' ? null : { sop_guide_open_items: `open-${entry.dealId}` },
+      })),
+      now,
+    );
+
+    expect(await writebacks.listPendingWritebacks({ portalId: SAMPLE_PORTAL_ID, limit: 10 })).toEqual([
+      expect.objectContaining({ dealId: '7002', writtenValues: { sop_guide_open_items: 'open-7002' } }),
+    ]);
+    await writebacks.markDealsForWriteback(SAMPLE_PORTAL_ID, ['7001', '7003'], now);
+    const again = await writebacks.listPendingWritebacks({ portalId: SAMPLE_PORTAL_ID, limit: 10 });
+    expect(new Map(again.map((entry) => [entry.dealId, entry.writtenValues]))).toEqual(
+      new Map([
+        ['7001', { sop_guide_open_items: 'open-7001' }],
+        ['7002', { sop_guide_open_items: 'open-7002' }],
+        ['7003', null],
+      ]),
+    );
+  });
+
   it('after a tick, sends only that deal and only the values that moved', async () => {
     const dealId = t.sample.deals.stalledQualified;
     await services().writeback.markDealsChanged(SAMPLE_PORTAL_ID, [dealId], t.clock.now());
