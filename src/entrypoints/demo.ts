@@ -313,7 +313,7 @@ async function runDemo(argv: string[]): Promise<void> {
       await running.workers.drainInbox();
     };
     const exceptionsOf = (dealId: string) =>
-      services.store.exceptions.listDealExceptions(DEMO_PORTAL_ID, dealId);
+      services.store.exceptions.listDealExceptions(DEMO_PORTAL_ID, [dealId]);
     const describe = async (dealId: string) => {
       for (const exception of await exceptionsOf(dealId)) {
         say(

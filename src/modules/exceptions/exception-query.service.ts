@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ExceptionListResponse } from '../../../extensions/app/cards/src/guidance-response.schema';
 import type { Store } from '../../platform/db';
+import { groupBy } from '../../domain';
 import { AppError } from '../../platform/errors/app-error';
 import type { ManagerAccess } from '../access';
 import type { ExceptionCursor, ExceptionStatus } from './exception.repository';
@@ -44,8 +45,11 @@ export function createExceptionQueries(deps: {
 }) {
   const { store, owners, managerAccess } = deps;
   return {
-    listDealExceptions: async (portalId: number, dealId: string) =>
-      (await store.exceptions.listDealExceptions(portalId, dealId)).map(toExceptionView),
+    /** Each deal's exceptions, newest first; a deal without any is absent. */
+    async listExceptionsOfDeals(portalId: number, dealIds: readonly string[]) {
+      const views = (await store.exceptions.listDealExceptions(portalId, dealIds)).map(toExceptionView);
+      return groupBy(views, (view) => view.dealId);
+    },
 
     async listExceptions(
       portalId: number,

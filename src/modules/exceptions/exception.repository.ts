@@ -100,7 +100,8 @@ export interface ExceptionRepository {
    */
   recordExceptions(inputs: readonly NewDealException[], now: Date): Promise<Set<string>>;
   /** The deal's exceptions, newest move first. */
-  listDealExceptions(portalId: number, dealId: string): Promise<DealException[]>;
+  /** The deals' exceptions, newest move first. */
+  listDealExceptions(portalId: number, dealIds: readonly string[]): Promise<DealException[]>;
   /** The portal's exceptions, newest move first, one keyset page. */
   listExceptions(portalId: number, filter: ExceptionFilter): Promise<DealException[]>;
   getException(portalId: number, id: string): Promise<DealException | null>;
@@ -247,12 +248,13 @@ export function createExceptionRepository(ctx: StoreContext): ExceptionRepositor
       return created;
     },
 
-    async listDealExceptions(portalId, dealId) {
+    async listDealExceptions(portalId, dealIds) {
+      if (dealIds.length === 0) return [];
       const rows = await db
         .selectFrom('deal_exceptions')
         .selectAll()
         .where('portal_id', '=', portalId)
-        .where('deal_id', '=', dealId)
+        .where('deal_id', 'in', dealIds)
         .orderBy('moved_at', 'desc')
         .orderBy('id', 'desc')
         .execute();

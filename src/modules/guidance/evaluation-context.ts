@@ -1,11 +1,13 @@
 import {
   buildBusinessCalendar,
+  foldActionCompletions,
   selectActiveSnooze,
   type BusinessCalendar,
   type DealSnapshot,
   type ScopedActionState,
 } from '../../domain';
 import type { Store } from '../../platform/db';
+import type { ActionCompletion } from '../checklist';
 import type { Snooze } from '../snoozes';
 import type { VersionedPlaybook } from '../playbooks';
 import type { PortalRegistry } from '../portals';
@@ -34,6 +36,8 @@ export interface EvaluationContextDeps {
 export interface LoadEvaluationContextOptions {
   /** The deal's snoozes, oldest first, when the caller read them with a page of deals (the sweep). */
   snoozes?: readonly Snooze[];
+  /** The deal's checklist log, oldest first, when the caller read it with many deals (the write-back). */
+  completions?: readonly ActionCompletion[];
 }
 
 export function withBusinessCalendar(
@@ -59,7 +63,11 @@ export async function loadEvaluationContext(
   const { portalId, dealId, stageEnteredAt } = deal;
   const judging = 'calendar' in playbook ? playbook : withBusinessCalendar(deps.portals, portalId, playbook);
   const [actionStates, snoozedUntil] = await Promise.all([
-    deps.store.actions.listActionStates(portalId, dealId, { stageEnteredAt }),
+    options.completions === undefined
+      ? deps.store.actions.listActionStates(portalId, dealId, { stageEnteredAt })
+      : foldActionCompletions(
+          options.completions.filter((entry) => entry.stageEnteredAt.getTime() === stageEnteredAt.getTime()),
+        ),
     options.snoozes === undefined
       ? deps.store.snoozes
           .getActiveSnooze(portalId, dealId, now, { stageEnteredAt })

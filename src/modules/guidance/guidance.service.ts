@@ -1,8 +1,10 @@
-import { evaluateDealGuidance, listPropertiesReadByPlaybook, type DealGuidance } from '../../domain';
+import { evaluateDealGuidance, groupBy, listPropertiesReadByPlaybook, type DealGuidance } from '../../domain';
 import type { DealSyncService } from '../deals';
 import { AppError } from '../../platform/errors/app-error';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
-import type { PlaybookService } from '../playbooks';
+import type { ActionCompletion } from '../checklist';
+import type { PlaybookService, VersionedPlaybook } from '../playbooks';
+import type { Snooze } from '../snoozes';
 import type { PortalRegistry } from '../portals';
 import type { Store } from '../../platform/db';
 import type { DealRecord } from '../deals';
@@ -24,6 +26,16 @@ export interface GuidanceService {
   getGuidanceOfDeal(deal: DealRecord, now: Date): Promise<DealGuidanceView>;
   /** The projected deal, read on demand when unknown; 404 for a deal this portal does not have. */
   loadDeal(portalId: number, dealId: string, now: Date): Promise<DealRecord>;
+  /**
+   * The guidance of many deals of a portal, each kind of record read once for all of them (the
+   * write-back's flush, up to 500 deals): the deals the projection has, by id. A deal it lacks (or has
+   * deleted), or one its playbook needs read again from HubSpot, is left out: ask getGuidance for it.
+   */
+  listGuidance(
+    portalId: number,
+    dealIds: readonly string[],
+    now: Date,
+  ): Promise<Map<string, DealGuidanceView>>;
 }
 
 export function createGuidanceService(deps: {
@@ -32,7 +44,7 @@ export function createGuidanceService(deps: {
   portals: PortalRegistry;
   playbooks: PlaybookService;
   dealSync: DealSyncService;
-  exceptionQueries: Pick<ExceptionQueries, 'listDealExceptions'>;
+  exceptionQueries: Pick<ExceptionQueries, 'listExceptionsOfDeals'>;
 }): GuidanceService {
   const { store, hubspot, portals, playbooks, dealSync, exceptionQueries } = deps;
 
@@ -54,19 +66,24 @@ export function createGuidanceService(deps: {
     return deal ?? readFromHubSpot(portalId, dealId, now);
   };
 
-  const getGuidanceOfDeal = async (loaded: DealRecord, now: Date) => {
-    const { portalId, dealId } = loaded;
-    let deal = loaded;
-    let { version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion);
-    // A playbook that reads a property the projection never fetched: read the deal again, once.
-    if (listPropertiesReadByPlaybook(playbook).some((name) => !(name in deal.properties))) {
-      deal = await readFromHubSpot(portalId, dealId, now);
-      ({ version, playbook } = await playbooks.forPinnedVersion(portalId, deal.playbookVersion));
-    }
+  /** A playbook reads a property the projection never fetched: the deal must be read again first. */
+  const lacksProperties = (deal: DealRecord, playbook: VersionedPlaybook['playbook']) =>
+    listPropertiesReadByPlaybook(playbook).some((name) => !(name in deal.properties));
+
+  /** The card's data for a deal judged by `versioned`; `preread` is what a caller read for many deals. */
+  const judge = async (
+    deal: DealRecord,
+    versioned: VersionedPlaybook,
+    now: Date,
+    preread?: { completions: ActionCompletion[]; snoozes: Snooze[]; exceptions: DealExceptionView[] },
+  ): Promise<DealGuidanceView> => {
     const [stageLabel, context, exceptions] = await Promise.all([
-      hubspot.pipelines.getStageLabel(portalId, deal.pipelineId, deal.stageId).catch(() => null),
-      loadEvaluationContext({ store, portals }, deal, now, { version, playbook }),
-      exceptionQueries.listDealExceptions(portalId, dealId),
+      hubspot.pipelines.getStageLabel(deal.portalId, deal.pipelineId, deal.stageId).catch(() => null),
+      loadEvaluationContext({ store, portals }, deal, now, versioned, preread),
+      preread?.exceptions ??
+        exceptionQueries
+          .listExceptionsOfDeals(deal.portalId, [deal.dealId])
+          .then((views) => views.get(deal.dealId) ?? []),
     ]);
     const guidance = evaluateDealGuidance({
       deal,
@@ -81,9 +98,53 @@ export function createGuidanceService(deps: {
     return { ...guidance, exceptions };
   };
 
+  const getGuidanceOfDeal = async (loaded: DealRecord, now: Date) => {
+    let deal = loaded;
+    let versioned = await playbooks.forPinnedVersion(deal.portalId, deal.playbookVersion);
+    if (lacksProperties(deal, versioned.playbook)) {
+      deal = await readFromHubSpot(deal.portalId, deal.dealId, now);
+      versioned = await playbooks.forPinnedVersion(deal.portalId, deal.playbookVersion);
+    }
+    return judge(deal, versioned, now);
+  };
+
+  const listGuidance = async (portalId: number, dealIds: readonly string[], now: Date) => {
+    const views = new Map<string, DealGuidanceView>();
+    if (!(await portals.confirmInstalled(portalId))) return views;
+    const deals = (await store.deals.getDeals(portalId, dealIds)).filter((deal) => !deal.deletedAt);
+    const ids = deals.map((deal) => deal.dealId);
+    const [completions, snoozes, exceptions] = await Promise.all([
+      store.actions.listActionCompletions(portalId, ids),
+      store.snoozes.listSnoozesForDeals(portalId, ids),
+      exceptionQueries.listExceptionsOfDeals(portalId, ids),
+    ]);
+    const completionsOf = groupBy(completions, (entry) => entry.dealId);
+    const snoozesOf = groupBy(snoozes, (snooze) => snooze.dealId);
+    const versions = new Map<number | null, Promise<VersionedPlaybook>>();
+    for (const deal of deals) {
+      let versioned = versions.get(deal.playbookVersion);
+      if (!versioned) {
+        versioned = playbooks.forPinnedVersion(portalId, deal.playbookVersion);
+        versions.set(deal.playbookVersion, versioned);
+      }
+      const judging = await versioned;
+      if (lacksProperties(deal, judging.playbook)) continue;
+      views.set(
+        deal.dealId,
+        await judge(deal, judging, now, {
+          completions: completionsOf.get(deal.dealId) ?? [],
+          snoozes: snoozesOf.get(deal.dealId) ?? [],
+          exceptions: exceptions.get(deal.dealId) ?? [],
+        }),
+      );
+    }
+    return views;
+  };
+
   return {
     loadDeal,
     getGuidanceOfDeal,
+    listGuidance,
     getGuidance: async (portalId, dealId, now) =>
       getGuidanceOfDeal(await loadDeal(portalId, dealId, now), now),
   };

@@ -105,9 +105,16 @@ export function createDealWritebackService(deps: {
     const done: CompletedWriteback[] = [];
     const failed: string[] = [];
     const updates: PlannedUpdate[] = [];
+    // The projected deals' guidance read together (a handful of queries for the flush, not four a deal);
+    // a deal left out of it (unknown, deleted, to be read again) takes the card's own path.
+    const views = await guidance.listGuidance(
+      portalId,
+      pending.map((entry) => entry.dealId),
+      now,
+    );
     for (const entry of pending) {
       try {
-        const view = await guidance.getGuidance(portalId, entry.dealId, now);
+        const view = views.get(entry.dealId) ?? (await guidance.getGuidance(portalId, entry.dealId, now));
         const values = computeSopPropertyValues(view, countOpenExceptions(view.exceptions));
         const changed = listChangedSopProperties(entry.writtenValues, values);
         if (Object.keys(changed).length === 0) {

@@ -140,5 +140,5 @@ export async function deliver(service: TestService, events: unknown[]): Promise<
 }
 
 export function exceptionsOf(service: TestService, dealId: string) {
-  return service.running.services.store.exceptions.listDealExceptions(SAMPLE_PORTAL_ID, dealId);
+  return service.running.services.store.exceptions.listDealExceptions(SAMPLE_PORTAL_ID, [dealId]);
 }
