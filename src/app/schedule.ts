@@ -6,10 +6,21 @@ import type { Logger } from '../platform/observability/logger';
 
 /**
  * The loops that run beside the HTTP server: the inbox drain (every few hundred milliseconds while
- * idle, back to back while there is a backlog, resting between batches while webhooks arrive) and the periodic stall sweep. Each tick is isolated: a
- * failure is logged and the loop goes on.
+ * idle, back to back while there is a backlog, resting between batches while webhooks arrive) and the
+ * periodic jobs. Each tick is isolated: a failure is logged and the loop goes on.
  */
 export const INBOX_IDLE_POLL_MS = 200;
+/**
+ * While HubSpot is sending, the drain rests this many times as long as its last batch took before it
+ * takes the next (at most MAX_DRAIN_REST_MS): processing then has about a fifth of the time, and the
+ * acknowledgements the event loop and the database the rest of it. Each batch still takes the newest
+ * request's events (the fresh lane), so a change sent during a burst shows within a rest and a batch;
+ * the backlog is drained once the webhooks stop, and the rest ends as soon as they do.
+ */
+export const DRAIN_REST_FACTOR = 4;
+export const MAX_DRAIN_REST_MS = 3_000;
+/** While resting, the drain looks this often whether the webhooks have stopped. */
+const DRAIN_REST_POLL_MS = 100;
 /** While a loop keeps failing, at most one log line this often (plus its first failure and its recovery). */
 export const FAILURE_LOG_INTERVAL_MS = 30_000;
 /** A failed tick is retried no sooner than this. */
@@ -94,11 +105,18 @@ export function startBackgroundWorkers(
     timers.add(timer);
   };
 
+  let restUntil = 0;
+  /** The next look while resting: the rest's end, or sooner to see whether the webhooks stopped. */
+  const restPoll = () => Math.min(DRAIN_REST_POLL_MS, restUntil - performance.now());
   schedule('inbox', 0, async () => {
+    if (performance.now() < restUntil && intakeActivity.isBusy()) return restPoll();
     const started = performance.now();
     const result = await inbox.processBatch({ workerId, now: clock.now() });
     if (result.claimed === 0 && result.moved === 0) return INBOX_IDLE_POLL_MS;
-    return inbox.pauseAfterBatch(performance.now() - started);
+    if (!intakeActivity.isBusy()) return 0;
+    const tookMs = performance.now() - started;
+    restUntil = performance.now() + Math.min(MAX_DRAIN_REST_MS, DRAIN_REST_FACTOR * tookMs);
+    return restPoll();
   });
   for (const task of options.periodic ?? []) {
     if (task.intervalMs <= 0) continue;

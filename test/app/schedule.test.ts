@@ -1,8 +1,12 @@
 import type { Services } from '../../src/app/services';
 import { systemClock } from '../../src/platform/clock';
 import { createLogger, silentLogger } from '../../src/platform/observability/logger';
-import { MAX_INTAKE_DEFERRAL_INTERVALS, startBackgroundWorkers } from '../../src/app/schedule';
-import { createIntakeActivity, type IntakeActivity } from '../../src/modules/intake';
+import {
+  DRAIN_REST_FACTOR,
+  MAX_INTAKE_DEFERRAL_INTERVALS,
+  startBackgroundWorkers,
+} from '../../src/app/schedule';
+import { createIntakeActivity, INTAKE_BUSY_WINDOW_MS, type IntakeActivity } from '../../src/modules/intake';
 
 /** Only what the loops touch: an inbox that reports an empty batch. */
 function idleServices(intakeActivity: IntakeActivity = createIntakeActivity()): Services {
@@ -94,6 +98,50 @@ describe('background workers', () => {
     expect(during[0]).toBeGreaterThanOrEqual(400 * MAX_INTAKE_DEFERRAL_INTERVALS - 50);
     // and at its own pace again once the webhooks stopped.
     expect(runsAt.deferred!.filter((at) => at > 2_500).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the inbox drain rests between batches while webhooks arrive, and drains back to back once they stop', async () => {
+    const intakeActivity = createIntakeActivity();
+    const batchesAt: number[] = [];
+    const startedAt = performance.now();
+    const BATCH_MS = 100;
+    const services = {
+      clock: systemClock,
+      logger: silentLogger,
+      intakeActivity,
+      inbox: {
+        // A backlog that never empties: every batch claims something and takes 100 ms.
+        processBatch: async () => {
+          batchesAt.push(performance.now() - startedAt);
+          await new Promise((resolve) => setTimeout(resolve, BATCH_MS));
+          return { moved: 1, claimed: 1, applied: 1, dropped: 0, retried: 0, parked: 0 };
+        },
+      },
+    } as unknown as Services;
+    // HubSpot sends a webhook every 50 ms for 2.5 s, then stops.
+    intakeActivity.noteRequest();
+    const sending = setInterval(() => intakeActivity.noteRequest(), 50);
+    setTimeout(() => clearInterval(sending), 2_500);
+    const workers = startBackgroundWorkers(services, { enabled: true });
+    try {
+      await waitFor(() => performance.now() - startedAt > 4_000, 60);
+    } finally {
+      clearInterval(sending);
+      await workers.stop();
+    }
+    // During the burst each batch is followed by a rest of DRAIN_REST_FACTOR times its length,
+    const during = batchesAt.filter((at) => at < 2_500);
+    for (let index = 1; index < during.length; index += 1) {
+      expect(during[index]! - during[index - 1]!).toBeGreaterThanOrEqual(
+        (1 + DRAIN_REST_FACTOR) * BATCH_MS - 20,
+      );
+    }
+    expect(during.length).toBeLessThanOrEqual(Math.ceil(2_500 / ((1 + DRAIN_REST_FACTOR) * BATCH_MS)));
+    // the rest ends once the webhooks stop (the intake counts as busy for 500 ms after the last one),
+    const after = batchesAt.filter((at) => at >= 2_500);
+    expect(after[0]).toBeLessThan(2_500 + INTAKE_BUSY_WINDOW_MS + 300);
+    // and then the batches follow each other.
+    expect(after.filter((at) => at < 4_000).length).toBeGreaterThanOrEqual(6);
   });
 
   it('runs nothing when disabled', async () => {

@@ -76,14 +76,6 @@ interface FailedGroup {
   failedAlone: boolean;
 }
 
-/**
- * While HubSpot is sending, the drain rests this many times as long as its last batch took before it
- * takes the next: processing then runs at most about a third of the time, and the acknowledgements have
- * the event loop (and the database) the rest of it. Capped, so that a batch slowed by HubSpot's rate limit does not idle the drain for long.
- */
-export const DRAIN_PAUSE_FACTOR = 2;
-export const MAX_DRAIN_PAUSE_MS = 1_000;
-
 /** Lets the event loop answer the requests waiting (a chain of resolved awaits never does). */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -398,11 +390,6 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
   }
 
   return {
-    /** How long the drain rests after a batch that took `tookMs`: only while webhooks are arriving. */
-    pauseAfterBatch(tookMs: number): number {
-      return deps.intakeActivity.isBusy() ? Math.min(MAX_DRAIN_PAUSE_MS, DRAIN_PAUSE_FACTOR * tookMs) : 0;
-    },
-
     /** Moves journaled requests into the inbox, then claims and applies one batch; returns what happened. */
     async processBatch(options: { workerId: string; now: Date; limit?: number; leaseMs?: number }) {
       const moved = await moveJournalToInbox();

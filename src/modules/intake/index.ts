@@ -23,7 +23,7 @@ export {
   type InboxBatchResult,
   type InboxProcessor,
 } from './inbox-processor';
-export { createIntakeActivity, type IntakeActivity } from './intake-activity';
+export { createIntakeActivity, INTAKE_BUSY_WINDOW_MS, type IntakeActivity } from './intake-activity';
 export { createStoreBatch } from './webhook-inbox.wiring';
 export { explodeJournalBody } from './webhook-journal';
 export {
