@@ -1,5 +1,6 @@
 import type { MoveSource } from '../../domain';
-import { toEpochMs, type StoreContext } from '../../platform/db/store-context';
+import { preparedStatement } from '../../platform/db/sqlite-statements';
+import { toEpochMs, withSqliteConnection, type StoreContext } from '../../platform/db/store-context';
 
 /** The judged_stage_moves table (migration 0013). */
 export interface JudgedStageMovesTable {
@@ -34,27 +35,46 @@ export interface JudgedMoveRepository {
   listJudgedMoves(portalId: number, since: Date, limit: number): Promise<JudgedStageMove[]>;
 }
 
+/** One judged move; bound by name from a row of judged_stage_moves (better-sqlite3's named parameters). */
+const SQLITE_INSERT_SQL = `insert into judged_stage_moves
+  (portal_id, move_key, deal_id, from_stage, checklist_entered_at, to_stage, moved_at, moved_by_source, moved_by_user_id)
+  values (@portal_id, @move_key, @deal_id, @from_stage, @checklist_entered_at, @to_stage, @moved_at,
+    @moved_by_source, @moved_by_user_id)
+  on conflict (portal_id, move_key) do nothing`;
+
 export function createJudgedMoveRepository(ctx: StoreContext): JudgedMoveRepository {
   const { db } = ctx;
   return {
     async recordJudgedMoves(portalId, moves) {
       if (moves.length === 0) return;
-      // One statement per batch: detection runs inside the inbox batch and must stay cheap.
+      const rows = moves.map((move) => ({
+        portal_id: portalId,
+        move_key: move.key,
+        deal_id: move.dealId,
+        from_stage: move.fromStage,
+        checklist_entered_at: toEpochMs(move.checklistEnteredAt),
+        to_stage: move.toStage,
+        moved_at: toEpochMs(move.movedAt),
+        moved_by_source: move.movedBy.source,
+        moved_by_user_id: move.movedBy.userId,
+      }));
+      // Detection runs inside the inbox batch and must stay cheap. On SQLite a kept statement a row in
+      // one transaction: building one insert of a batch's moves (nine values each) cost more than the
+      // inserts themselves. On PostgreSQL one statement, as a statement a row would cost a round trip each.
+      if (ctx.dialect === 'sqlite' && ctx.sqlite) {
+        await withSqliteConnection(ctx, (database) => {
+          const insert = preparedStatement(database, SQLITE_INSERT_SQL);
+          database
+            .transaction(() => {
+              for (const row of rows) insert.run(row);
+            })
+            .immediate();
+        });
+        return;
+      }
       await db
         .insertInto('judged_stage_moves')
-        .values(
-          moves.map((move) => ({
-            portal_id: portalId,
-            move_key: move.key,
-            deal_id: move.dealId,
-            from_stage: move.fromStage,
-            checklist_entered_at: toEpochMs(move.checklistEnteredAt),
-            to_stage: move.toStage,
-            moved_at: toEpochMs(move.movedAt),
-            moved_by_source: move.movedBy.source,
-            moved_by_user_id: move.movedBy.userId,
-          })),
-        )
+        .values(rows)
         .onConflict((oc) => oc.columns(['portal_id', 'move_key']).doNothing())
         .execute();
     },
