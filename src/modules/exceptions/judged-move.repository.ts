@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { MoveSource } from '../../domain';
 import { preparedStatement } from '../../platform/db/sqlite-statements';
 import { toEpochMs, withSqliteConnection, type StoreContext } from '../../platform/db/store-context';
@@ -59,8 +60,9 @@ export function createJudgedMoveRepository(ctx: StoreContext): JudgedMoveReposit
         moved_by_user_id: move.movedBy.userId,
       }));
       // Detection runs inside the inbox batch and must stay cheap. On SQLite a kept statement a row in
-      // one transaction: building one insert of a batch's moves (nine values each) cost more than the
-      // inserts themselves. On PostgreSQL one statement, as a statement a row would cost a round trip each.
+      // one transaction; on PostgreSQL one statement whose nine parameters are arrays (unnest), as a
+      // statement a row would cost a round trip each and a multi-row insert of a batch's moves, nine
+      // parameters a move, took longer to build and serialise than PostgreSQL took to insert it.
       if (ctx.dialect === 'sqlite' && ctx.sqlite) {
         await withSqliteConnection(ctx, (database) => {
           const insert = preparedStatement(database, SQLITE_INSERT_SQL);
@@ -72,11 +74,14 @@ export function createJudgedMoveRepository(ctx: StoreContext): JudgedMoveReposit
         });
         return;
       }
-      await db
-        .insertInto('judged_stage_moves')
-        .values(rows)
-        .onConflict((oc) => oc.columns(['portal_id', 'move_key']).doNothing())
-        .execute();
+      const column = <K extends keyof JudgedStageMovesTable>(name: K) => rows.map((row) => row[name]);
+      await sql`insert into judged_stage_moves
+        (portal_id, move_key, deal_id, from_stage, checklist_entered_at, to_stage, moved_at, moved_by_source, moved_by_user_id)
+        select * from unnest(
+          ${column('portal_id')}::bigint[], ${column('move_key')}::text[], ${column('deal_id')}::text[],
+          ${column('from_stage')}::text[], ${column('checklist_entered_at')}::bigint[], ${column('to_stage')}::text[],
+          ${column('moved_at')}::bigint[], ${column('moved_by_source')}::text[], ${column('moved_by_user_id')}::text[])
+        on conflict (portal_id, move_key) do nothing`.execute(db);
     },
 
     async listJudgedMoves(portalId, since, limit) {
