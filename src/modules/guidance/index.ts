@@ -2,7 +2,7 @@ import { defineModule } from '../../platform/module';
 import { createGuidanceRouter } from './guidance.route';
 import { createGuidanceService } from './guidance.service';
 
-export type { GuidanceService } from './guidance.service';
+export type { DealGuidanceView, GuidanceService } from './guidance.service';
 export {
   loadEvaluationContext,
   withBusinessCalendar,

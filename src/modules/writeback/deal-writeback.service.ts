@@ -1,7 +1,7 @@
 import { computeSopPropertyValues, listChangedSopProperties, type SopPropertyValues } from '../../domain';
 import { countOpenExceptions } from '../exceptions';
 import { isAppError, describeError } from '../../platform/errors/app-error';
-import type { GuidanceService } from '../guidance';
+import type { DealGuidanceView, GuidanceService } from '../guidance';
 import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
 import type { DealUpdate } from '../../platform/hubspot/deals.api';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
@@ -106,12 +106,21 @@ export function createDealWritebackService(deps: {
     const failed: string[] = [];
     const updates: PlannedUpdate[] = [];
     // The projected deals' guidance read together (a handful of queries for the flush, not four a deal);
-    // a deal left out of it (unknown, deleted, to be read again) takes the card's own path.
-    const views = await guidance.listGuidance(
-      portalId,
-      pending.map((entry) => entry.dealId),
-      now,
-    );
+    // a deal left out of it (unknown, deleted, to be read again) takes the card's own path. If reading
+    // them together fails, every deal takes that path, so one deal's trouble stays its own.
+    const views = await guidance
+      .listGuidance(
+        portalId,
+        pending.map((entry) => entry.dealId),
+        now,
+      )
+      .catch((error: unknown) => {
+        logger.warn('write-back could not read the flush together; reading deal by deal', {
+          portalId,
+          error,
+        });
+        return new Map<string, DealGuidanceView>();
+      });
     for (const entry of pending) {
       try {
         const view = views.get(entry.dealId) ?? (await guidance.getGuidance(portalId, entry.dealId, now));

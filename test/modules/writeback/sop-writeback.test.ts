@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import {
   SAMPLE_PORTAL_ID,
   stageChangeEvent,
@@ -197,6 +198,35 @@ describe.each(DATABASES)('writing SOP properties back to HubSpot (%s)', (databas
     expect(retried).toMatchObject({ written: 1, failed: 0 });
     expect(hubspotDeal(dealId).properties.sop_guide_step).toBe('qualification');
     expect(await services().store.writebacks.listPendingWritebacks({ limit: 10 })).toEqual([]);
+  });
+
+  it('a deal that cannot be judged fails alone: the rest of the flush is written', async () => {
+    const dealIds = Object.values(t.sample.deals);
+    await services().writeback.markDealsChanged(SAMPLE_PORTAL_ID, dealIds, t.clock.now());
+    await services().writeback.flush(t.clock.now());
+    const poison = t.sample.deals.freshAppointment;
+    const others = dealIds.filter((dealId) => dealId !== poison);
+    // A projected deal whose stored properties are not an object: judging the flush's deals together fails.
+    await sql`update deals set properties = '"not an object"' where deal_id = ${poison}`.execute(
+      services().store.context.db,
+    );
+    await t.cardRequest('POST', actionPath(t.sample.deals.readyQualified, 'discovery-call'), {
+      body: { done: true },
+    });
+    await services().writeback.markDealsChanged(SAMPLE_PORTAL_ID, dealIds, t.clock.now());
+
+    const result = await services().writeback.flush(t.clock.now());
+
+    expect(result).toMatchObject({
+      deals: dealIds.length,
+      failed: 1,
+      written: 1,
+      unchanged: others.length - 1,
+    });
+    expect(batchInputs().at(-1)).toEqual([expect.objectContaining({ id: t.sample.deals.readyQualified })]);
+    expect(await services().store.writebacks.listPendingWritebacks({ limit: 10 })).toEqual([
+      expect.objectContaining({ dealId: poison, attempts: 1 }),
+    ]);
   });
 
   it('tries to create the properties again when the first attempt failed', async () => {
