@@ -18,7 +18,7 @@ export const INBOX_IDLE_POLL_MS = 200;
  * the backlog is drained once the webhooks stop, and the rest ends as soon as they do.
  */
 export const DRAIN_REST_FACTOR = 4;
-export const MAX_DRAIN_REST_MS = 3_000;
+const MAX_DRAIN_REST_MS = 3_000;
 /** While resting, the drain looks this often whether the webhooks have stopped. */
 const DRAIN_REST_POLL_MS = 100;
 /** While a loop keeps failing, at most one log line this often (plus its first failure and its recovery). */

@@ -99,7 +99,6 @@ export interface ExceptionRepository {
    * inserted. One statement per EXCEPTIONS_PER_INSERT: detection records a whole batch's at once.
    */
   recordExceptions(inputs: readonly NewDealException[], now: Date): Promise<Set<string>>;
-  /** The deal's exceptions, newest move first. */
   /** The deals' exceptions, newest move first. */
   listDealExceptions(portalId: number, dealIds: readonly string[]): Promise<DealException[]>;
   /** The portal's exceptions, newest move first, one keyset page. */
