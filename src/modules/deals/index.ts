@@ -20,6 +20,7 @@ export type {
 export {
   toStageChange,
   type StageChange,
+  type StageEntryChange,
   type RecordStageChangeInput,
   type StageChangeRepository,
 } from './stage-change.repository';

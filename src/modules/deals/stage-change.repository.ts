@@ -18,6 +18,9 @@ export interface StageChange {
   recordedAt: Date;
 }
 
+/** What a change says of the stage entry it began: the deal, the stage, and when. */
+export type StageEntryChange = Pick<StageChange, 'dealId' | 'toStage' | 'occurredAt'>;
+
 export interface RecordStageChangeInput {
   portalId: number;
   dealId: string;
@@ -41,7 +44,11 @@ export interface StageChangeRepository {
    * what tells which stage entry a move at or after `since` left (exception detection). Older changes
    * are never needed there, and a deal moved thousands of times would bring all of them every batch.
    */
-  listStageChangesSince(portalId: number, dealIds: readonly string[], since: Date): Promise<StageChange[]>;
+  listStageChangesSince(
+    portalId: number,
+    dealIds: readonly string[],
+    since: Date,
+  ): Promise<StageEntryChange[]>;
 }
 
 export function toStageChange(row: StageChangesTable): StageChange {
@@ -92,32 +99,36 @@ export function createStageChangeRepository(ctx: StoreContext): StageChangeRepos
     async listStageChangesSince(portalId, dealIds, since) {
       if (dealIds.length === 0) return [];
       const sinceMs = toEpochMs(since);
-      // One query for a whole batch's deals (detection runs inside the inbox batch); the latest change
-      // before `since` is found per deal through the (portal_id, deal_id, occurred_at) index.
+      // One query for a whole batch's deals (detection runs inside the inbox batch). Each deal's latest
+      // change before `since` is found once per deal (the grouped CTE), not once per row returned (a
+      // correlated subquery: twice the time on both databases, for a batch's ~2,000 rows), and only the
+      // three columns detection reads are read.
       const rows = await db
+        .with('latest_before', (qb) =>
+          qb
+            .selectFrom('stage_changes')
+            .select((eb) => ['deal_id', eb.fn.max('occurred_at').as('occurred_at')])
+            .where('portal_id', '=', portalId)
+            .where('deal_id', 'in', dealIds)
+            .where('occurred_at', '<', sinceMs)
+            .groupBy('deal_id'),
+        )
         .selectFrom('stage_changes as change')
-        .selectAll('change')
+        .leftJoin('latest_before', 'latest_before.deal_id', 'change.deal_id')
+        .select(['change.deal_id', 'change.to_stage', 'change.occurred_at'])
         .where('change.portal_id', '=', portalId)
         .where('change.deal_id', 'in', dealIds)
         .where((eb) =>
-          eb(
-            'change.occurred_at',
-            '>=',
-            eb.fn.coalesce(
-              eb
-                .selectFrom('stage_changes as earlier')
-                .select((inner) => inner.fn.max('earlier.occurred_at').as('latest'))
-                .whereRef('earlier.portal_id', '=', 'change.portal_id')
-                .whereRef('earlier.deal_id', '=', 'change.deal_id')
-                .where('earlier.occurred_at', '<', sinceMs),
-              eb.val(sinceMs),
-            ),
-          ),
+          eb('change.occurred_at', '>=', eb.fn.coalesce('latest_before.occurred_at', eb.val(sinceMs))),
         )
         .orderBy('change.occurred_at')
         .orderBy('change.id')
         .execute();
-      return rows.map(toStageChange);
+      return rows.map((row) => ({
+        dealId: row.deal_id,
+        toStage: row.to_stage,
+        occurredAt: new Date(row.occurred_at),
+      }));
     },
   };
 }

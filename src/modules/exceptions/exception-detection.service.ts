@@ -13,7 +13,7 @@ import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { DealStageMove } from '../../platform/module';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { ActionCompletion } from '../checklist';
-import type { DealRecord, StageChange } from '../deals';
+import type { DealRecord, StageEntryChange } from '../deals';
 import type { PlaybookService, VersionedPlaybook } from '../playbooks';
 import type { PortalRegistry } from '../portals';
 import type { JudgedStageMove } from './judged-move.repository';
@@ -36,12 +36,12 @@ export interface LeftStageEntry {
  * was recorded, if it had entered that stage before the move. Null when neither can tell.
  */
 export function findLeftStageEntry(
-  history: readonly StageChange[],
+  history: readonly StageEntryChange[],
   before: DealStageMove['before'],
   movedAt: Date,
 ): LeftStageEntry | null {
   const movedAtMs = movedAt.getTime();
-  let prior: StageChange | null = null;
+  let prior: StageEntryChange | null = null;
   for (const change of history) {
     if (change.occurredAt.getTime() < movedAtMs) prior = change;
   }
