@@ -6,7 +6,7 @@
 import type { ActionState, DealSnapshot } from './deal.types';
 import type { EnforcementMode, Playbook, PlaybookStep } from './playbook.schema';
 import { resolveStepForStage } from './stage-step.util';
-import { evaluateStep } from './step-evaluation.util';
+import { evaluateCheck, findLatestActionState } from './check-rules.util';
 
 export const DEFAULT_JUSTIFY_WITHIN_BUSINESS_HOURS = 8;
 
@@ -178,24 +178,32 @@ export function modeOf(step: PlaybookStep): EnforcementMode {
   return step.enforcement?.mode ?? 'advisory';
 }
 
+/**
+ * The step's required actions not done and checks failing, as of the move. The same rules as the card's
+ * evaluateStep (an action is done when its latest tick says so; checks through evaluateCheck), without
+ * what only the card shows (progress, blockers, who ticked what): detection runs for every stage move.
+ */
 function listOpenItems(step: PlaybookStep, input: JudgeStageMoveInput): OpenItem[] {
   // Only ticks made before the move count: a box ticked afterwards does not undo the skip.
+  const movedAtMs = input.movedAt.getTime();
   const actionStates = input.actionStates.filter(
-    (state) => state.at === null || state.at.getTime() <= input.movedAt.getTime(),
+    (state) => state.at === null || state.at.getTime() <= movedAtMs,
   );
-  const evaluation = evaluateStep({ deal: input.deal, step, actionStates, now: input.movedAt });
-  return [
-    ...evaluation.actions
-      .filter((action) => action.required && !action.done)
-      .map((action): OpenItem => ({ kind: 'action', id: action.id, title: action.title, stepId: step.id })),
-    ...evaluation.checks
-      .filter((check) => !check.passed)
-      .map((check): OpenItem => ({
-        kind: 'check',
-        id: check.id,
-        title: check.title,
-        stepId: step.id,
-        ...(check.detail ? { detail: check.detail } : {}),
-      })),
-  ];
+  const openItems: OpenItem[] = [];
+  for (const action of step.actions) {
+    if (!action.required || findLatestActionState(actionStates, action.id)?.done) continue;
+    openItems.push({ kind: 'action', id: action.id, title: action.title, stepId: step.id });
+  }
+  for (const check of step.checks) {
+    const result = evaluateCheck(check, input.deal, actionStates, input.movedAt, step.actions);
+    if (result.passed) continue;
+    openItems.push({
+      kind: 'check',
+      id: check.id,
+      title: check.title,
+      stepId: step.id,
+      ...(result.detail ? { detail: result.detail } : {}),
+    });
+  }
+  return openItems;
 }
