@@ -36,11 +36,20 @@ import type { LocalHubSpotReady, WalkDealsRequest, WalkedMove } from './support/
  * few moves that break the SOP, never by the moves that keep it; it is reported, with no target.
  * Each on a fresh database, alternated and repeated; the run using the least CPU counts for each (the
  * least disturbed on a shared machine). Target (issue 13): detection adds < 10% to processing's cost.
+ *
+ * Every workload runs in two kinds of process. A fresh one measures the first events a service
+ * processes after it starts: V8 compiles the code they run meanwhile, on background threads whose CPU
+ * counts. A warmed one has already processed WARMUP_EVENTS judged moves on deals of its own (the same
+ * warm-up in every workload, detection included) before the measured span: a service that has been
+ * running a while, where processing costs much less and detection's share is what remains.
  */
 const EVENTS = 3_000;
 const DEALS_PER_RUN = 600;
 const EVENTS_PER_BATCH = 100;
 const ROUNDS = 4;
+/** The warm-up before a warmed run's span: judged moves on deals of its own, the same in every workload. */
+const WARMUP_EVENTS = 1_500;
+const WARMUP_DEALS = 300;
 const TARGET_ADDED = 0.1;
 const FIRST_DEAL_ID = 200_000;
 const APPLY_CAP_MS = 180_000;
@@ -54,6 +63,12 @@ const HUBSPOT_SCRIPT = path.join(__dirname, 'support', 'local-hubspot.process.ts
 
 const WORKLOADS = ['baseline', 'judged', 'recorded'] as const;
 type Workload = (typeof WORKLOADS)[number];
+/**
+ * A fresh process's first events, or a process that has already judged WARMUP_EVENTS moves (its code
+ * compiled by V8, its caches filled), as a service that has been running a while.
+ */
+const STARTS = ['fresh', 'warmed'] as const;
+type Start = (typeof STARTS)[number];
 type HubSpotProcess = BenchChild<LocalHubSpotReady, WalkDealsRequest, WalkedMove[]>;
 
 const SOURCES: Record<Workload, { changeSource: string; sourceId: string }> = {
@@ -164,13 +179,31 @@ async function measureProcessing(
   database: TestDatabaseKind,
   hubspot: HubSpotProcess,
   workload: Workload,
+  start: Start,
   run: number,
+  runs: number,
 ): Promise<ProcessingRun> {
-  const firstDealId = FIRST_DEAL_ID + run * DEALS_PER_RUN;
-  const dealIds = Array.from({ length: DEALS_PER_RUN }, (_, index) => String(firstDealId + index));
+  const dealIdsFrom = (first: number, count: number) =>
+    Array.from({ length: count }, (_, index) => String(first + index));
+  const dealIds = dealIdsFrom(FIRST_DEAL_ID + run * DEALS_PER_RUN, DEALS_PER_RUN);
   // The deals walk at HubSpot first (as people moved them), an hour ago; then HubSpot tells the service.
   const moves = await hubspot.ask({ walk: { dealIds, count: EVENTS, startMs: Date.now() - 3_600_000 } });
   const events = toEvents(moves, workload, run * EVENTS + 1);
+  // A warmed run's warm-up walks deals after every run's own, two hours ago, moved by the exempt user.
+  const warmup =
+    start === 'warmed'
+      ? toEvents(
+          await hubspot.ask({
+            walk: {
+              dealIds: dealIdsFrom(FIRST_DEAL_ID + runs * DEALS_PER_RUN + run * WARMUP_DEALS, WARMUP_DEALS),
+              count: WARMUP_EVENTS,
+              startMs: Date.now() - 7_200_000,
+            },
+          }),
+          'judged',
+          runs * EVENTS + run * WARMUP_EVENTS + 1,
+        )
+      : [];
   const db = await testDatabaseUrl(database);
   const service = await startBenchChild<IntakeServerReady, 'stats', ProcessingStats>(SERVER_SCRIPT, [
     'service',
@@ -183,30 +216,46 @@ async function measureProcessing(
   try {
     await publishBenchPlaybook(agent, service.ready.url, hubspot.ready.managerUserId);
     let redelivered = 0;
+    const deliverAll = async (batch: unknown[], applied: number) => {
+      const sentAt = performance.now();
+      for (let index = 0; index < batch.length; index += EVENTS_PER_BATCH) {
+        redelivered += await deliverBatch(
+          agent,
+          service.ready.url,
+          batch.slice(index, index + EVENTS_PER_BATCH),
+        );
+      }
+      let stats = await service.ask('stats');
+      while (stats.applied < applied && performance.now() - sentAt < APPLY_CAP_MS) {
+        await sleep(20);
+        stats = await service.ask('stats');
+      }
+      return stats;
+    };
+    if (warmup.length > 0) await deliverAll(warmup, warmup.length);
     const cpuBefore = (await service.ask('stats')).cpuMs;
     const started = performance.now();
-    for (let index = 0; index < events.length; index += EVENTS_PER_BATCH) {
-      redelivered += await deliverBatch(
-        agent,
-        service.ready.url,
-        events.slice(index, index + EVENTS_PER_BATCH),
-      );
-    }
-    let stats = await service.ask('stats');
-    while (stats.applied < EVENTS && performance.now() - started < APPLY_CAP_MS) {
-      await sleep(20);
-      stats = await service.ask('stats');
-    }
+    const stats = await deliverAll(events, warmup.length + EVENTS);
     const ms = performance.now() - started;
-    const { applied } = stats;
+    const applied = stats.applied - warmup.length;
     const cpuMs = stats.cpuMs - cpuBefore;
     stopped = true;
     await service.stop();
     const store = await createStore(db.url);
     try {
-      const exceptions = await store.exceptions.listExceptions(SAMPLE_PORTAL_ID, { limit: EVENTS + 1 });
-      const judged = await store.judgedMoves.listJudgedMoves(SAMPLE_PORTAL_ID, new Date(0), EVENTS + 1);
-      return { cpuMs, ms, applied, judged: judged.length, exceptions: exceptions.length, redelivered };
+      // The span's deals only: a warm-up's moves are judged too.
+      const measured = new Set(dealIds);
+      const limit = EVENTS + WARMUP_EVENTS + 1;
+      const exceptions = await store.exceptions.listExceptions(SAMPLE_PORTAL_ID, { limit });
+      const judged = await store.judgedMoves.listJudgedMoves(SAMPLE_PORTAL_ID, new Date(0), limit);
+      return {
+        cpuMs,
+        ms,
+        applied,
+        judged: judged.filter((move) => measured.has(move.dealId)).length,
+        exceptions: exceptions.filter((exception) => measured.has(exception.dealId)).length,
+        redelivered,
+      };
     } finally {
       await store.close();
     }
@@ -223,8 +272,14 @@ const best = (runs: ProcessingRun[]) => runs.reduce((a, b) => (b.cpuMs < a.cpuMs
 const describeRun = (run: ProcessingRun) =>
   `${Math.round(run.cpuMs).toLocaleString('en-US')} ms CPU (${(run.ms / 1000).toFixed(1)} s wall)`;
 
+const START_NAMES: Record<Start, string> = {
+  fresh: 'a fresh process',
+  warmed: `warmed (after ${WARMUP_EVENTS.toLocaleString('en-US')} judged moves)`,
+};
+
 function describeResult(
   database: TestDatabaseKind,
+  start: Start,
   runs: Record<Workload, ProcessingRun[]>,
   workload: Exclude<Workload, 'baseline'>,
 ): BenchmarkResult {
@@ -242,9 +297,10 @@ function describeResult(
       ? `${measured.judged} moves judged in full, none an exception (by a user exempt on every step)`
       : `${measured.exceptions} exceptions recorded, their timeline notes sent in the background`;
   return {
-    name: `exception detection's cost in event processing, ${DATABASE_NAMES[database]}: ${what}`,
+    name: `exception detection's cost in event processing, ${DATABASE_NAMES[database]}, ${START_NAMES[start]}: ${what}`,
     figures: {
       events: EVENTS,
+      warmupEvents: start === 'warmed' ? WARMUP_EVENTS : 0,
       deals: DEALS_PER_RUN,
       rounds: ROUNDS,
       baselineCpuMs: runs.baseline.map((run) => Math.round(run.cpuMs)),
@@ -277,30 +333,35 @@ function describeResult(
 }
 
 export async function benchmarkExceptionDetection(): Promise<BenchmarkResult[]> {
-  const runsPerDatabase = ROUNDS * WORKLOADS.length;
+  const runs = 2 * STARTS.length * ROUNDS * WORKLOADS.length;
   const hubspot: HubSpotProcess = await startBenchChild(HUBSPOT_SCRIPT, [
     String(FIRST_DEAL_ID),
-    String(DEALS_PER_RUN * runsPerDatabase * 2),
+    String((DEALS_PER_RUN + WARMUP_DEALS) * runs),
   ]);
   const results: BenchmarkResult[] = [];
   try {
     let run = 0;
     for (const database of ['sqlite', 'postgres'] as const) {
-      const runs: Record<Workload, ProcessingRun[]> = { baseline: [], judged: [], recorded: [] };
-      for (let round = 0; round < ROUNDS; round += 1) {
-        // Alternated, so the workloads meet the same moments of a shared machine.
-        const order = round % 2 === 0 ? WORKLOADS : [...WORKLOADS].reverse();
-        for (const workload of order) {
-          const measured = await measureProcessing(database, hubspot, workload, run);
-          run += 1;
-          console.log(
-            `  ${database} ${workload}: ${EVENTS} events applied with ${describeRun(measured)}, ` +
-              `${measured.judged} moves judged, ${measured.exceptions} exceptions`,
-          );
-          runs[workload].push(measured);
+      for (const start of STARTS) {
+        const measured: Record<Workload, ProcessingRun[]> = { baseline: [], judged: [], recorded: [] };
+        for (let round = 0; round < ROUNDS; round += 1) {
+          // Alternated, so the workloads meet the same moments of a shared machine.
+          const order = round % 2 === 0 ? WORKLOADS : [...WORKLOADS].reverse();
+          for (const workload of order) {
+            const result = await measureProcessing(database, hubspot, workload, start, run, runs);
+            run += 1;
+            console.log(
+              `  ${database} ${start} ${workload}: ${EVENTS} events applied with ${describeRun(result)}, ` +
+                `${result.judged} moves judged, ${result.exceptions} exceptions`,
+            );
+            measured[workload].push(result);
+          }
         }
+        results.push(
+          describeResult(database, start, measured, 'judged'),
+          describeResult(database, start, measured, 'recorded'),
+        );
       }
-      results.push(describeResult(database, runs, 'judged'), describeResult(database, runs, 'recorded'));
     }
   } finally {
     await hubspot.stop();
