@@ -2,6 +2,7 @@ import { decideRecordedReminderStep, findIntentStaleBefore, type ReminderIdentit
 import { describeError } from '../../platform/errors/app-error';
 import { isHubSpotError } from '../../platform/hubspot/hubspot-error';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
+import { chunk } from '../../platform/hubspot/hubspot-batch.util';
 import type { NewTask } from '../../platform/hubspot/tasks.api';
 import type { Logger } from '../../platform/observability/logger';
 import type { Store } from '../../platform/db';
@@ -43,12 +44,6 @@ export interface ReminderOutboxDeps {
   store: Store;
   hubspot: Pick<HubSpotApis, 'tasks'>;
   logger: Logger;
-}
-
-function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let index = 0; index < items.length; index += size) chunks.push(items.slice(index, index + size));
-  return chunks;
 }
 
 /** One portal pass's outbox. */
