@@ -53,6 +53,14 @@ export async function runWriteTransaction<T>(
 }
 
 /**
+ * PostgreSQL aborted the transaction to break a deadlock (SQLSTATE 40P01): the other transaction went
+ * through, and running this one again from the start is what PostgreSQL's documentation advises.
+ */
+export function isDeadlockVictim(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
+}
+
+/**
  * Runs synchronous work on the raw SQLite handle while holding Kysely's single connection, so that no
  * Kysely transaction is open (or opens) on it meanwhile.
  */
