@@ -45,9 +45,9 @@ const MAX_ERROR_LENGTH = 1000;
 const ENTRIES_PER_QUERY = 500;
 /**
  * A completion is run again when PostgreSQL aborts it as a deadlock victim. It updates a flush's rows
- * and, through the insight triggers, shared figure rows, which the inbox's marks and deal upserts (and
- * other instances) take in other orders; given up, it left the deals pending and the next flush wrote
- * the same values to HubSpot again.
+ * and, through the insight triggers, shared figure rows, which other transactions (the inbox's marks
+ * and deal upserts, other instances) can take in other orders; given up, it left the deals pending and
+ * the next flush wrote the same values to HubSpot again.
  */
 const COMPLETION_ATTEMPTS = 3;
 
