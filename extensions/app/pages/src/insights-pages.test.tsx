@@ -332,9 +332,12 @@ describe('insights pages: every page while loading and when refused', () => {
       .on('GET /api/v1/insights/filters', ok(managerFilters))
       .on(route, never());
     const renderer = renderPages(backend, path);
-    // The renderer re-checks only on a render: the page's title comes once the filters are in.
+    // The renderer re-checks only on a render: the page's title comes once the filters are in, and the
+    // figures are asked for by an effect after that render, which a loaded machine may run a few
+    // timer turns later (one turn was not always enough: CI saw the request not yet sent).
     await renderer.waitFor(() => expect(renderer.find(PageTitle)).toBeDefined(), RENDER_WAIT);
-    await nextTick();
+    const deadline = Date.now() + RENDER_WAIT.timeoutInMs;
+    while (backend.sentTo(route).length === 0 && Date.now() < deadline) await nextTick();
     expect(backend.sentTo(route)).toHaveLength(1);
     expect(renderer.find(LoadingSpinner).props.label).toBe('Loading the figures');
     expect(renderer.maybeFind(ErrorState)).toBeNull();
