@@ -1,11 +1,6 @@
 import { sql } from 'kysely';
 import type { DealWritebacksTable } from '../../platform/db/database.types';
-import {
-  isDeadlockVictim,
-  runWriteTransaction,
-  toEpochMs,
-  type StoreContext,
-} from '../../platform/db/store-context';
+import { runWriteTransaction, toEpochMs, type StoreContext } from '../../platform/db/store-context';
 
 /** A deal waiting for its SOP properties to be written to HubSpot. */
 export interface PendingWriteback {
@@ -43,13 +38,6 @@ export interface DealWritebackRepository {
 const MAX_ERROR_LENGTH = 1000;
 /** Deals completed by one statement: well below either database's limit on bound parameters. */
 const ENTRIES_PER_QUERY = 500;
-/**
- * A completion is run again when PostgreSQL aborts it as a deadlock victim. It updates a flush's rows
- * and, through the insight triggers, shared figure rows, which other transactions (the inbox's marks
- * and deal upserts, other instances) can take in other orders; given up, it left the deals pending and
- * the next flush wrote the same values to HubSpot again.
- */
-const COMPLETION_ATTEMPTS = 3;
 
 function parseValues(text: string | null): Record<string, string | null> | null {
   return text === null ? null : (JSON.parse(text) as Record<string, string | null>);
@@ -117,57 +105,50 @@ export function createDealWritebackRepository(ctx: StoreContext): DealWritebackR
       const at = toEpochMs(now);
       // Two statements a slice of deals, not two a deal: a flush completes up to 500 deals, and each
       // statement is a query built on the event loop that answers the webhooks, and on PostgreSQL a round trip.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          await runWriteTransaction(ctx, async (trx) => {
-            for (let start = 0; start < completed.length; start += ENTRIES_PER_QUERY) {
-              const slice = completed.slice(start, start + ENTRIES_PER_QUERY);
-              const written = slice.flatMap((entry) =>
-                entry.writtenValues === null
-                  ? []
-                  : [{ dealId: entry.dealId, json: JSON.stringify(entry.writtenValues) }],
-              );
-              const [first, ...rest] = written;
-              if (first) {
-                await trx
-                  .updateTable('deal_writebacks')
-                  .set((eb) => ({
-                    written_values: rest
-                      .reduce(
-                        (values, entry) => values.when('deal_id', '=', entry.dealId).then(entry.json),
-                        eb.case().when('deal_id', '=', first.dealId).then(first.json),
-                      )
-                      .end(),
-                    written_at: at,
-                  }))
-                  .where('portal_id', '=', portalId)
-                  .where(
-                    'deal_id',
-                    'in',
-                    written.map((entry) => entry.dealId),
+      await runWriteTransaction(ctx, async (trx) => {
+        for (let start = 0; start < completed.length; start += ENTRIES_PER_QUERY) {
+          const slice = completed.slice(start, start + ENTRIES_PER_QUERY);
+          const written = slice.flatMap((entry) =>
+            entry.writtenValues === null
+              ? []
+              : [{ dealId: entry.dealId, json: JSON.stringify(entry.writtenValues) }],
+          );
+          const [first, ...rest] = written;
+          if (first) {
+            await trx
+              .updateTable('deal_writebacks')
+              .set((eb) => ({
+                written_values: rest
+                  .reduce(
+                    (values, entry) => values.when('deal_id', '=', entry.dealId).then(entry.json),
+                    eb.case().when('deal_id', '=', first.dealId).then(first.json),
                   )
-                  .execute();
-              }
-              // A mark that arrived during the flush raised mark_revision: that deal stays pending.
-              await trx
-                .updateTable('deal_writebacks')
-                .set({ pending: 0, pending_since: null, attempts: 0, last_error: null, updated_at: at })
-                .where('portal_id', '=', portalId)
-                .where((eb) =>
-                  eb(
-                    eb.refTuple('deal_id', 'mark_revision'),
-                    'in',
-                    slice.map((entry) => eb.tuple(entry.dealId, entry.markRevision)),
-                  ),
-                )
-                .execute();
-            }
-          });
-          return;
-        } catch (error) {
-          if (attempt >= COMPLETION_ATTEMPTS || !isDeadlockVictim(error)) throw error;
+                  .end(),
+                written_at: at,
+              }))
+              .where('portal_id', '=', portalId)
+              .where(
+                'deal_id',
+                'in',
+                written.map((entry) => entry.dealId),
+              )
+              .execute();
+          }
+          // A mark that arrived during the flush raised mark_revision: that deal stays pending.
+          await trx
+            .updateTable('deal_writebacks')
+            .set({ pending: 0, pending_since: null, attempts: 0, last_error: null, updated_at: at })
+            .where('portal_id', '=', portalId)
+            .where((eb) =>
+              eb(
+                eb.refTuple('deal_id', 'mark_revision'),
+                'in',
+                slice.map((entry) => eb.tuple(entry.dealId, entry.markRevision)),
+              ),
+            )
+            .execute();
         }
-      }
+      });
     },
 
     async recordWritebackFailure(portalId, dealIds, error, now) {

@@ -25,18 +25,33 @@ export interface StoreContext {
   listen?: Listen;
 }
 
+/** Runs of a PostgreSQL write transaction that the server may abort as a deadlock victim. */
+const DEADLOCK_ATTEMPTS = 3;
+
 /**
  * Run `work` in one write transaction. On SQLite the transaction starts IMMEDIATE so it takes the write
  * lock up front: a deferred one that reads first can fail with SQLITE_BUSY when it tries to write after
  * another process did, and busy_timeout does not help there. `work` must use only the `trx` it is given:
  * on SQLite the single connection is held for the whole call, so touching `ctx.db` inside deadlocks.
+ *
+ * On PostgreSQL a transaction the server aborts as a deadlock victim is run again, up to
+ * DEADLOCK_ATTEMPTS times: the insight triggers update shared figure rows from the deals, write-back and
+ * exception tables, so transactions touching several deals (a write-back completion, a re-pin, the
+ * inbox's upserts, other instances) can meet in opposite orders. `work` must therefore keep its state
+ * inside the transaction (every caller builds what it returns from `trx` alone).
  */
 export async function runWriteTransaction<T>(
   ctx: StoreContext,
   work: (trx: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
   if (ctx.dialect === 'postgres') {
-    return ctx.db.transaction().execute((trx) => work(trx));
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await ctx.db.transaction().execute((trx) => work(trx));
+      } catch (error) {
+        if (attempt >= DEADLOCK_ATTEMPTS || !isDeadlockVictim(error)) throw error;
+      }
+    }
   }
   return ctx.db.connection().execute(async (connection) => {
     await sql`begin immediate`.execute(connection);
@@ -56,7 +71,7 @@ export async function runWriteTransaction<T>(
  * PostgreSQL aborted the transaction to break a deadlock (SQLSTATE 40P01): the other transaction went
  * through, and running this one again from the start is what PostgreSQL's documentation advises.
  */
-export function isDeadlockVictim(error: unknown): boolean {
+function isDeadlockVictim(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '40P01';
 }
 

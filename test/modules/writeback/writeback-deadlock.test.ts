@@ -8,8 +8,9 @@ const T0 = new Date('2026-11-30T09:00:00Z');
  * On PostgreSQL a flush's completion updates many deal_writebacks rows in one transaction, and the
  * insight triggers on them update shared figure rows: another transaction (the inbox marking deals,
  * the processor's deal upserts, another instance) can take the same rows in another order, and
- * PostgreSQL then aborts one of the two as a deadlock victim. The completion is safe to run again;
- * a victim that gave up left the deals pending, and the next flush wrote them to HubSpot a second time.
+ * PostgreSQL then aborts one of the two as a deadlock victim. Given up, the completion left the deals
+ * pending and the next flush wrote them to HubSpot a second time; every write transaction
+ * (`runWriteTransaction`) now runs again when it is the victim.
  */
 describe('completing a write-back flush that PostgreSQL picks as a deadlock victim', () => {
   let testStore: TestStore;
