@@ -63,7 +63,9 @@ export function createJudgedMoveRepository(ctx: StoreContext): JudgedMoveReposit
       // one transaction; on PostgreSQL one statement whose nine parameters are arrays (unnest), as a
       // statement a row would cost a round trip each and a multi-row insert of a batch's moves, nine
       // parameters a move, took longer to build and serialise than PostgreSQL took to insert it.
-      if (ctx.dialect === 'sqlite' && ctx.sqlite) {
+      // Chosen by dialect: a SQLite context without its raw handle (one built inside runInTransaction)
+      // fails in withSqliteConnection with a clear message instead of running PostgreSQL's unnest.
+      if (ctx.dialect === 'sqlite') {
         await withSqliteConnection(ctx, (database) => {
           const insert = preparedStatement(database, SQLITE_INSERT_SQL);
           database
