@@ -40,14 +40,17 @@ export interface StageChangeRepository {
    */
   recordStageChanges(inputs: readonly RecordStageChangeInput[], options?: { now?: Date }): Promise<number>;
   /**
-   * The deals' stage history from `since` on, oldest first, plus each deal's latest change before it:
-   * what tells which stage entry a move at or after `since` left (exception detection). Older changes
-   * are never needed there, and a deal moved thousands of times would bring all of them every batch.
+   * The deals' stage history from `since` until before `until`, oldest first, plus each deal's latest
+   * change before `since`: what tells which stage entry a move in [since, until] left (exception
+   * detection). Other changes are never needed there: older ones would bring a deal's thousands of
+   * moves every batch, and later ones (HubSpot's history, read with the deal, is often ahead of the
+   * events) as many again.
    */
-  listStageChangesSince(
+  listStageChangesBetween(
     portalId: number,
     dealIds: readonly string[],
     since: Date,
+    until: Date,
   ): Promise<StageEntryChange[]>;
 }
 
@@ -96,7 +99,7 @@ export function createStageChangeRepository(ctx: StoreContext): StageChangeRepos
       }
       return recorded;
     },
-    async listStageChangesSince(portalId, dealIds, since) {
+    async listStageChangesBetween(portalId, dealIds, since, until) {
       if (dealIds.length === 0) return [];
       const sinceMs = toEpochMs(since);
       // One query for a whole batch's deals (detection runs inside the inbox batch). Each deal's latest
@@ -121,6 +124,7 @@ export function createStageChangeRepository(ctx: StoreContext): StageChangeRepos
         .where((eb) =>
           eb('change.occurred_at', '>=', eb.fn.coalesce('latest_before.occurred_at', eb.val(sinceMs))),
         )
+        .where('change.occurred_at', '<', toEpochMs(until))
         .orderBy('change.occurred_at')
         .orderBy('change.id')
         .execute();

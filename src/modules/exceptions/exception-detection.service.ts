@@ -165,8 +165,14 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
       for (const deal of await store.deals.getDeals(portalId, unknown)) deals.set(deal.dealId, deal);
     }
     const histories = groupByDeal(
-      // Moves are in time order: the first one's time bounds the history every move needs.
-      await store.stageChanges.listStageChangesSince(portalId, dealIds, ordered[0]!.occurredAt),
+      // Moves are in time order: the first and last ones' times bound the history every move needs
+      // (a move left the entry its latest change before it began).
+      await store.stageChanges.listStageChangesBetween(
+        portalId,
+        dealIds,
+        ordered[0]!.occurredAt,
+        ordered[ordered.length - 1]!.occurredAt,
+      ),
     );
     const checklists = groupByDeal(await store.actions.listActionCompletions(portalId, dealIds));
 

@@ -249,7 +249,7 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
     expect(await testStore.store.deals.getDeals(portalId, [])).toEqual([]);
   });
 
-  it("lists the deals' stage history from a time on, with each deal's latest change before it", async () => {
+  it("lists the deals' stage history between two times, with each deal's latest change before the first", async () => {
     const portalId = takePortalId();
     const change = (dealId: string, toStage: string, minutes: number) => ({
       portalId,
@@ -267,18 +267,21 @@ describe.each(DATABASES)('deal projection (%s)', (kind) => {
       change('1', 'presentationscheduled', 20),
       change('1', 'decisionmakerboughtin', 30),
       change('2', 'appointmentscheduled', 5),
+      change('1', 'closedwon', 50),
       change('3', 'qualifiedtobuy', 40),
+      change('3', 'contractsent', 50),
       change('4', 'appointmentscheduled', 1),
     ]);
 
-    const listed = await testStore.store.stageChanges.listStageChangesSince(
+    const listed = await testStore.store.stageChanges.listStageChangesBetween(
       portalId,
       ['1', '2', '3'],
       minutesAfter(T0, 20),
+      minutesAfter(T0, 50),
     );
 
-    // Deal 1: its change at 10 (the latest before 20) and everything from 20 on; deal 2: its only
-    // change, before 20; deal 3: after; deal 4 was not asked for.
+    // Deal 1: its change at 10 (the latest before 20) and those from 20 until before 50; deal 2: its
+    // only change, before 20; deal 3: the one at 40, not the one at 50; deal 4 was not asked for.
     expect(listed.map((each) => [each.dealId, each.toStage])).toEqual([
       ['2', 'appointmentscheduled'],
       ['1', 'qualifiedtobuy'],
