@@ -8,7 +8,7 @@ import {
   judgeStageMove,
   type ActionState,
 } from '../../domain';
-import type { Store } from '../../platform/db';
+import { runRebuildableWrites, type Store } from '../../platform/db';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
 import type { DealStageMove } from '../../platform/module';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
@@ -256,7 +256,12 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
       // Two moves of the batch judged to leave one entry: the first records it, the second is a duplicate.
       for (const { key } of exceptions) tally(created.delete(key) ? 'recorded' : 'duplicate');
     }
-    await store.judgedMoves.recordJudgedMoves(portalId, [...judgedMoves.values()]);
+    // Every move's row, so the commit need not wait for the disk (rebuildable-writes.ts): a lost one is
+    // lost with the inbox's completion after it, and the events' new apply judges the moves again. The
+    // exceptions above stay durable: their responses act on HubSpot.
+    await runRebuildableWrites(() =>
+      store.judgedMoves.recordJudgedMoves(portalId, [...judgedMoves.values()]),
+    );
   }
 }
 

@@ -4,8 +4,9 @@ import { delegatingDriver } from './delegating-driver';
 
 /**
  * Writes whose commit need not wait for the disk: what the inbox processor writes (journal rows moved
- * into the inbox, claims, completions, the deals projection, stage changes), all of it rebuilt from the
- * acknowledged journal and HubSpot's truth if it is lost. Every other write stays fully durable.
+ * into the inbox, claims, completions, the deals projection, stage changes) and the moves exception
+ * detection judged while it applies them, all of it rebuilt from the acknowledged journal and
+ * HubSpot's truth if it is lost. Every other write stays fully durable.
  *
  * Why losing such a commit loses nothing:
  * - It can be lost only on a power cut or an OS crash (a killed process loses nothing: the commit is in
