@@ -81,6 +81,7 @@ export function createSqliteJournalWriter(
         if (error) waiting?.reject(error);
         else waiting?.resolve();
       }
+      if (pending.size === 0) holdProcess(false);
     });
     const started = { worker, port: port1 };
     const stop = (error: Error) => {
@@ -95,8 +96,9 @@ export function createSqliteJournalWriter(
     return started;
   };
 
-  // The thread and its port keep the process alive only while an append waits for its commit: an idle
-  // writer must not stop a CLI or a test from exiting, and a waiting append must not be cut short.
+  // The thread and its port keep the process alive only while an append waits for its commit (held on
+  // the first append in flight, let go when the last one is answered): an idle writer must not stop a
+  // CLI or a test from exiting, and a waiting append must not be cut short.
   const holdProcess = (hold: boolean) => {
     if (!current) return;
     if (hold) {
@@ -125,6 +127,8 @@ export function createSqliteJournalWriter(
       const running = current;
       if (!running) return;
       const exited = new Promise<void>((resolve) => running.worker.once('exit', () => resolve()));
+      // An idle writer no longer holds the process: a close waited for must, until the thread is gone.
+      running.worker.ref();
       // Queued behind every append already sent: those are committed and answered before it closes.
       running.port.postMessage('close');
       await exited;

@@ -231,4 +231,35 @@ describe.each(DATABASES)('webhook journal (%s)', (kind) => {
       await reopened.close();
     }
   });
+
+  it('lets a process that appended exit on its own once the appends are committed', async () => {
+    const { store, url } = testStore;
+    const portalId = takePortalId();
+    const bodies = Array.from({ length: 5 }, (_, index) => bodyOf(stageEvents(portalId, index * 2, 2)));
+    const folder = mkdtempSync(path.join(tmpdir(), 'sop-journal-'));
+    const bodiesFile = path.join(folder, 'bodies.json');
+    writeFileSync(bodiesFile, JSON.stringify(bodies));
+
+    // The process never closes its store: on SQLite an idle writer thread that still held the process
+    // would keep it running until the timeout kills it.
+    const exit = await new Promise<{ code: number | null; signal: string | null; stdout: string }>(
+      (resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', STORE_PROCESS_SCRIPT, url, 'append-then-return', bodiesFile],
+          { timeout: 30_000 },
+          (error, stdout) =>
+            resolve({
+              code: error ? (error.code as number | null) : 0,
+              signal: error?.signal ?? null,
+              stdout,
+            }),
+        );
+      },
+    );
+    rmSync(folder, { recursive: true, force: true });
+
+    expect(exit).toEqual({ code: 0, signal: null, stdout: JSON.stringify({ acknowledged: 5 }) });
+    expect(await store.journal.counts()).toMatchObject({ pendingBatches: 5 });
+  }, 60_000);
 });

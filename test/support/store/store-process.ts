@@ -7,16 +7,24 @@
  * - `store-process.ts <databaseUrl> move <rowsPerCall>`: moves journal rows into the inbox until none is
  *   left and prints how many it moved;
  * - `store-process.ts <databaseUrl> append-then-crash <bodiesJsonFile>`: journals every body, prints
- *   how many were acknowledged, then kills itself with SIGKILL without closing anything.
+ *   how many were acknowledged, then kills itself with SIGKILL without closing anything;
+ * - `store-process.ts <databaseUrl> append-then-return <bodiesJsonFile>`: journals every body, prints how
+ *   many were acknowledged and returns without closing the store, as a command that forgot to: the
+ *   process must still exit on its own.
  */
 import { readFileSync } from 'node:fs';
 import { explodeJournalBody } from '../../../src/modules/intake/webhook-journal';
 import { createStore } from '../../../src/app/store';
+import type { Store } from '../../../src/platform/db';
 
 async function main(): Promise<void> {
   const [databaseUrl, command, ...args] = process.argv.slice(2);
   if (!databaseUrl || !command) throw new Error('usage: store-process.ts <databaseUrl> <command> ...');
   const store = await createStore(databaseUrl);
+  if (command === 'append-then-return') {
+    process.stdout.write(JSON.stringify({ acknowledged: await appendAll(store, args[0]!) }));
+    return;
+  }
   try {
     if (command === 'migrate') {
       await store.migrate();
@@ -55,22 +63,24 @@ async function main(): Promise<void> {
       return;
     }
     if (command === 'append-then-crash') {
-      const bodies = JSON.parse(readFileSync(args[0]!, 'utf8')) as string[];
-      const acknowledged = await Promise.all(
-        bodies.map((body) =>
-          store.journal.append({ body, eventCount: 1, receivedAt: new Date() }).then(() => 1),
-        ),
-      );
+      const acknowledged = await appendAll(store, args[0]!);
       // What a webhook request's 2xx stands for, and then a crash with nothing closed or flushed.
-      process.stdout.write(JSON.stringify({ acknowledged: acknowledged.length }), () =>
-        process.kill(process.pid, 'SIGKILL'),
-      );
+      process.stdout.write(JSON.stringify({ acknowledged }), () => process.kill(process.pid, 'SIGKILL'));
       await new Promise(() => undefined);
     }
     throw new Error(`unknown command ${command}`);
   } finally {
     await store.close();
   }
+}
+
+/** Journals every body of the JSON file at once; resolves with how many were acknowledged. */
+async function appendAll(store: Store, bodiesFile: string): Promise<number> {
+  const bodies = JSON.parse(readFileSync(bodiesFile, 'utf8')) as string[];
+  const acknowledged = await Promise.all(
+    bodies.map((body) => store.journal.append({ body, eventCount: 1, receivedAt: new Date() }).then(() => 1)),
+  );
+  return acknowledged.length;
 }
 
 main().catch((error: unknown) => {
