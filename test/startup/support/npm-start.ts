@@ -36,17 +36,38 @@ export async function npmStart(databaseUrl: string, hubspotUrl: string, env: Rec
   return { npm, port, output: listening.output, exited } satisfies NpmStarted;
 }
 
-/** After a test: a service it left running is killed (SIGKILL), and waited for. */
+/**
+ * After a test: a service it left running is killed (SIGKILL), and waited for. The service itself
+ * first: npm cannot pass on a SIGKILL, so killing npm alone left the service running, orphaned, with
+ * this process's pipes open (jest then reported a worker that failed to exit).
+ */
 export async function killIfRunning(started: NpmStarted | null): Promise<void> {
   if (!started || started.npm.exitCode !== null) return;
+  const service = findServicePid(started.output());
+  if (service !== null) killUnlessGone(service);
   started.npm.kill('SIGKILL');
   await started.exited;
 }
 
+function killUnlessGone(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+  }
+}
+
+const SERVICE_PID_PATTERN = /"message":"SOP Guide listening"[^\n]*"pid":(\d+)/;
+
+function findServicePid(output: string): number | null {
+  const match = SERVICE_PID_PATTERN.exec(output);
+  return match ? Number(match[1]) : null;
+}
+
 export function pidOfService(output: string): number {
-  const match = /"message":"SOP Guide listening"[^\n]*"pid":(\d+)/.exec(output);
-  if (!match) throw new Error(`no pid in the start line:\n${output}`);
-  return Number(match[1]);
+  const pid = findServicePid(output);
+  if (pid === null) throw new Error(`no pid in the start line:\n${output}`);
+  return pid;
 }
 
 /** A webhook batch signed as HubSpot signs it (v3), for a raw HTTP client. */
