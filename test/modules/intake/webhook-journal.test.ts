@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, type ExecFileException } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,6 +27,28 @@ function stageEvents(portalId: number, firstEventId: number, count: number): Hub
   return Array.from({ length: count }, (_, index) =>
     buildStageEvent({ portalId, eventId: firstEventId + index, objectId: 500 + index }),
   );
+}
+
+/**
+ * Runs store-process.ts `command` on `bodies` (through a temporary file) with Node itself and tsx's
+ * loader, not the tsx CLI: the CLI is a parent process that would outlive a kill.
+ */
+async function runWithBodies(url: string, command: string, bodies: string[], timeoutMs: number) {
+  const folder = mkdtempSync(path.join(tmpdir(), 'sop-journal-'));
+  const bodiesFile = path.join(folder, 'bodies.json');
+  writeFileSync(bodiesFile, JSON.stringify(bodies));
+  try {
+    return await new Promise<{ error: ExecFileException | null; stdout: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', STORE_PROCESS_SCRIPT, url, command, bodiesFile],
+        { timeout: timeoutMs },
+        (error, stdout) => resolve({ error, stdout }),
+      );
+    });
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
 }
 
 function moveAll(store: Store, explode: ExplodeJournalBody = explodeJournalBody, limit = 50) {
@@ -204,23 +226,8 @@ describe.each(DATABASES)('webhook journal (%s)', (kind) => {
     const { url } = testStore;
     const portalId = takePortalId();
     const bodies = Array.from({ length: 40 }, (_, index) => bodyOf(stageEvents(portalId, index * 3, 3)));
-    const folder = mkdtempSync(path.join(tmpdir(), 'sop-journal-'));
-    const bodiesFile = path.join(folder, 'bodies.json');
-    writeFileSync(bodiesFile, JSON.stringify(bodies));
-
-    const printed = await new Promise<string>((resolve) => {
-      execFile(
-        // Node itself with tsx's loader, not the tsx CLI: the CLI is a parent process that would outlive the kill.
-        process.execPath,
-        ['--import', 'tsx', STORE_PROCESS_SCRIPT, url, 'append-then-crash', bodiesFile],
-        { timeout: 60_000 },
-        (error, stdout) => {
-          expect(error?.signal).toBe('SIGKILL');
-          resolve(stdout);
-        },
-      );
-    });
-    rmSync(folder, { recursive: true, force: true });
+    const { error, stdout: printed } = await runWithBodies(url, 'append-then-crash', bodies, 60_000);
+    expect(error?.signal).toBe('SIGKILL');
     expect(JSON.parse(printed)).toEqual({ acknowledged: 40 });
 
     const reopened = await createStore(url);
@@ -236,28 +243,10 @@ describe.each(DATABASES)('webhook journal (%s)', (kind) => {
     const { store, url } = testStore;
     const portalId = takePortalId();
     const bodies = Array.from({ length: 5 }, (_, index) => bodyOf(stageEvents(portalId, index * 2, 2)));
-    const folder = mkdtempSync(path.join(tmpdir(), 'sop-journal-'));
-    const bodiesFile = path.join(folder, 'bodies.json');
-    writeFileSync(bodiesFile, JSON.stringify(bodies));
-
     // The process never closes its store: on SQLite an idle writer thread that still held the process
     // would keep it running until the timeout kills it.
-    const exit = await new Promise<{ code: number | null; signal: string | null; stdout: string }>(
-      (resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', 'tsx', STORE_PROCESS_SCRIPT, url, 'append-then-return', bodiesFile],
-          { timeout: 30_000 },
-          (error, stdout) =>
-            resolve({
-              code: error ? (error.code as number | null) : 0,
-              signal: error?.signal ?? null,
-              stdout,
-            }),
-        );
-      },
-    );
-    rmSync(folder, { recursive: true, force: true });
+    const { error, stdout } = await runWithBodies(url, 'append-then-return', bodies, 30_000);
+    const exit = { code: error ? (error.code as number | null) : 0, signal: error?.signal ?? null, stdout };
 
     expect(exit).toEqual({ code: 0, signal: null, stdout: JSON.stringify({ acknowledged: 5 }) });
     expect(await store.journal.counts()).toMatchObject({ pendingBatches: 5 });
