@@ -7,10 +7,11 @@ import {
   isAppOwnMove,
   judgeStageMove,
   type ActionState,
+  type PropertyHistoryValue,
 } from '../../domain';
 import { runRebuildableWrites, type Store } from '../../platform/db';
 import type { HubSpotApis } from '../../platform/hubspot/hubspot-apis';
-import type { DealStageMove } from '../../platform/module';
+import type { DealStageMove, StageMovesContext } from '../../platform/module';
 import type { MetricsRegistry } from '../../platform/observability/metrics.registry';
 import type { ActionCompletion } from '../checklist';
 import type { DealRecord, StageEntryChange } from '../deals';
@@ -28,14 +29,43 @@ export interface LeftStageEntry {
   playbookVersion: number | null;
 }
 
+/** HubSpot's history and the webhooks tell one change's time on two clocks, a few milliseconds apart. */
+const SAME_CHANGE_WITHIN_MS = 1_000;
+
 /**
  * Which stage entry a move at `movedAt` left, judged from history, never from the deal's current
  * stage: events arrive out of order, and a late, older event judged against today's stage would
  * describe a move that never happened. The latest recorded stage change before the move (webhooks,
  * backfill) says where the deal was; the projection from before the batch stands in when no change
  * was recorded, if it had entered that stage before the move. Null when neither can tell.
+ *
+ * Then HubSpot's history (`hubspotMoves`, read with the batch's deals) fills a gap: a move it shows
+ * after that entry began and before this move is one whose webhook has not arrived yet (a newer event
+ * came first). This move left the entry that move began, not the one recorded; judged from the
+ * recorded one it would read as a skip that never happened, and the entry really left would never be
+ * judged. Only after an entry the service knew: an entry that began before it knew the deal is not
+ * judged from HubSpot's history alone.
  */
 export function findLeftStageEntry(
+  history: readonly StageEntryChange[],
+  before: DealStageMove['before'],
+  movedAt: Date,
+  hubspotMoves: readonly PropertyHistoryValue[] = [],
+): LeftStageEntry | null {
+  const known = findKnownStageEntry(history, before, movedAt);
+  if (!known) return null;
+  const unrecorded = findUnrecordedMove(hubspotMoves, known, movedAt);
+  return unrecorded
+    ? {
+        stageId: unrecorded.value,
+        enteredAt: unrecorded.timestamp,
+        checklistEnteredAt: unrecorded.timestamp,
+        playbookVersion: null,
+      }
+    : known;
+}
+
+function findKnownStageEntry(
   history: readonly StageEntryChange[],
   before: DealStageMove['before'],
   movedAt: Date,
@@ -73,6 +103,43 @@ export function findLeftStageEntry(
     };
   }
   return null;
+}
+
+/**
+ * The latest of HubSpot's moves strictly between the known entry's start and this move (each end
+ * widened by the clocks' difference: those are the known entry's own change and this move's). A first
+ * move back into the known entry's stage is that entry as HubSpot timed it, not a move.
+ */
+function findUnrecordedMove(
+  hubspotMoves: readonly PropertyHistoryValue[],
+  known: LeftStageEntry,
+  movedAt: Date,
+): PropertyHistoryValue | null {
+  const fromMs = known.enteredAt.getTime() + SAME_CHANGE_WITHIN_MS;
+  const untilMs = movedAt.getTime() - SAME_CHANGE_WITHIN_MS;
+  let latest: PropertyHistoryValue | null = null;
+  for (const move of hubspotMoves) {
+    const atMs = move.timestamp.getTime();
+    if (atMs <= fromMs || atMs >= untilMs) continue;
+    if (latest === null && move.value === known.stageId) continue;
+    latest = move;
+  }
+  return latest;
+}
+
+/**
+ * A deal's dealstage history as moves, oldest first: HubSpot sends it newest first and may record a
+ * value again without a move, so a run of one value counts once, from its start; an empty value is
+ * no stage.
+ */
+export function listHubSpotStageMoves(history: readonly PropertyHistoryValue[]): PropertyHistoryValue[] {
+  const moves: PropertyHistoryValue[] = [];
+  let previous: string | null = null;
+  for (const entry of [...history].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())) {
+    if (entry.value !== previous && entry.value !== '') moves.push(entry);
+    previous = entry.value;
+  }
+  return moves;
 }
 
 /** A checklist log entry as the judgement reads it. */
@@ -122,18 +189,21 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
   );
 
   return {
-    /** `currentDeals`: deals the caller holds as the projection has them now; the others are read. */
+    /**
+     * `context.currentDeals`: deals the caller holds as the projection has them now (the others are read);
+     * `context.stageHistories`: HubSpot's dealstage history of the deals the batch read.
+     */
     async judgeStageMoves(
       portalId: number,
       moves: readonly DealStageMove[],
       now: Date,
-      currentDeals: ReadonlyMap<string, DealRecord>,
+      context: StageMovesContext,
     ): Promise<void> {
       // Counted once per outcome a batch: a labelled counter's increment is not free, per move.
       const outcomes = new Map<DetectionOutcome, number>();
       const tally = (outcome: DetectionOutcome) => outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       try {
-        await judgeBatch(portalId, moves, now, currentDeals, tally);
+        await judgeBatch(portalId, moves, now, context, tally);
       } finally {
         for (const [outcome, count] of outcomes) judged.inc({ outcome }, count);
       }
@@ -144,7 +214,7 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     portalId: number,
     moves: readonly DealStageMove[],
     now: Date,
-    currentDeals: ReadonlyMap<string, DealRecord>,
+    { currentDeals, stageHistories }: StageMovesContext,
     tally: (outcome: DetectionOutcome) => void,
   ): Promise<void> {
     // The app's own moves (reverts, rejections) are told by the event alone: nothing is read for them.
@@ -179,10 +249,21 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     // Which entry each move left, first: the pinned versions and the pipelines the judgements need are
     // then read once each, and the judgements themselves run without an await between them.
     const leaving: Array<{ move: DealStageMove; deal: DealRecord; left: LeftStageEntry }> = [];
+    const hubspotMovesOf = new Map<string, PropertyHistoryValue[]>();
     for (const move of ordered) {
       const deal = deals.get(move.dealId);
       if (!deal || deal.deletedAt) continue;
-      const left = findLeftStageEntry(histories.get(move.dealId) ?? [], move.before, move.occurredAt);
+      let hubspotMoves = hubspotMovesOf.get(move.dealId);
+      if (!hubspotMoves) {
+        hubspotMoves = listHubSpotStageMoves(stageHistories.get(move.dealId) ?? []);
+        hubspotMovesOf.set(move.dealId, hubspotMoves);
+      }
+      const left = findLeftStageEntry(
+        histories.get(move.dealId) ?? [],
+        move.before,
+        move.occurredAt,
+        hubspotMoves,
+      );
       if (!left) tally('unknown-entry');
       else if (left.stageId === move.toStage) tally('no-move');
       else leaving.push({ move, deal, left });

@@ -109,6 +109,6 @@ export const exceptionsModule = defineModule({
   onStageMoves:
     ({ exceptionDetection }) =>
     (portalId, moves, now, context) =>
-      exceptionDetection.judgeStageMoves(portalId, moves, now, context.currentDeals),
+      exceptionDetection.judgeStageMoves(portalId, moves, now, context),
   commands: [exceptionsCommand],
 });

@@ -282,6 +282,7 @@ export function createInboxProcessor(deps: InboxProcessorDeps) {
     if (deps.onStageMoves) {
       await deps.onStageMoves(portalId, listStageMoves(events, before), now, {
         currentDeals: new Map(synced?.deals.map((deal) => [deal.dealId, deal])),
+        stageHistories: synced?.stageHistories ?? new Map(),
       });
     }
     await yieldToEventLoop();

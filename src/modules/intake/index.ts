@@ -1,5 +1,6 @@
 import type { Clock } from '../../platform/clock';
 import type { DealRecord } from '../deals';
+import type { PropertyHistoryValue } from '../../domain';
 import { SQLITE_BUSY_TIMEOUT_MS } from '../../platform/db';
 import { defineModule, type DealsChangedListener, type StageMovesListener } from '../../platform/module';
 import { createInboxProcessor, type InboxProcessorDeps } from './inbox-processor';
@@ -60,6 +61,11 @@ declare module '../../platform/module' {
      * whether the read changed it or not); a deal deleted in the batch, or missing from HubSpot, is not here.
      */
     currentDeals: ReadonlyMap<string, DealRecord>;
+    /**
+     * HubSpot's dealstage history of the deals the batch read, as read (any order): it shows moves whose
+     * webhooks have not arrived yet, which the recorded stage changes lack.
+     */
+    stageHistories: ReadonlyMap<string, readonly PropertyHistoryValue[]>;
   }
 }
 
