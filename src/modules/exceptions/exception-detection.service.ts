@@ -50,7 +50,7 @@ export function findLeftStageEntry(
   history: readonly StageEntryChange[],
   before: DealStageMove['before'],
   movedAt: Date,
-  hubspotMoves: readonly PropertyHistoryValue[] = [],
+  hubspotMoves: readonly PropertyHistoryValue[],
 ): LeftStageEntry | null {
   const known = findKnownStageEntry(history, before, movedAt);
   if (!known) return null;
