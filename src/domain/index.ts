@@ -118,6 +118,7 @@ export type {
 export {
   findPreviousStageInHistory,
   findStageEntryInHistory,
+  listHubSpotStageMoves,
   selectVersionInForce,
 } from './playbook-pinning.util';
 export type { PropertyHistoryValue, PublishedVersion } from './playbook-pinning.util';

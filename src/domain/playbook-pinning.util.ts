@@ -54,6 +54,20 @@ function newestFirst(history: readonly PropertyHistoryValue[]): PropertyHistoryV
 }
 
 /**
+ * A deal's dealstage history as moves, oldest first: HubSpot may record a value again without a move,
+ * so a run of one value counts once, from its start; an empty value is no stage.
+ */
+export function listHubSpotStageMoves(history: readonly PropertyHistoryValue[]): PropertyHistoryValue[] {
+  const moves: PropertyHistoryValue[] = [];
+  let previous: string | null = null;
+  for (const entry of newestFirst(history).reverse()) {
+    if (entry.value !== previous && entry.value !== '') moves.push(entry);
+    previous = entry.value;
+  }
+  return moves;
+}
+
+/**
  * When the deal entered `stageId`, its current stage, according to the dealstage history: the start of
  * the newest run of that value (HubSpot may record the same value again without a move). Null when the
  * history does not show the deal in that stage now.

@@ -6,6 +6,7 @@ import {
   describeMoveSource,
   isAppOwnMove,
   judgeStageMove,
+  listHubSpotStageMoves,
   type ActionState,
   type PropertyHistoryValue,
 } from '../../domain';
@@ -127,21 +128,6 @@ function findUnrecordedMove(
   return latest;
 }
 
-/**
- * A deal's dealstage history as moves, oldest first: HubSpot sends it newest first and may record a
- * value again without a move, so a run of one value counts once, from its start; an empty value is
- * no stage.
- */
-export function listHubSpotStageMoves(history: readonly PropertyHistoryValue[]): PropertyHistoryValue[] {
-  const moves: PropertyHistoryValue[] = [];
-  let previous: string | null = null;
-  for (const entry of [...history].sort((a, b) => a.timestamp.getTime() - b.timestamp.getTime())) {
-    if (entry.value !== previous && entry.value !== '') moves.push(entry);
-    previous = entry.value;
-  }
-  return moves;
-}
-
 /** A checklist log entry as the judgement reads it. */
 function toActionState(entry: ActionCompletion): ActionState {
   return {
@@ -249,20 +235,17 @@ export function createExceptionDetection(deps: ExceptionDetectionDeps) {
     // Which entry each move left, first: the pinned versions and the pipelines the judgements need are
     // then read once each, and the judgements themselves run without an await between them.
     const leaving: Array<{ move: DealStageMove; deal: DealRecord; left: LeftStageEntry }> = [];
-    const hubspotMovesOf = new Map<string, PropertyHistoryValue[]>();
+    const hubspotMoves = new Map(
+      dealIds.map((dealId) => [dealId, listHubSpotStageMoves(stageHistories.get(dealId) ?? [])]),
+    );
     for (const move of ordered) {
       const deal = deals.get(move.dealId);
       if (!deal || deal.deletedAt) continue;
-      let hubspotMoves = hubspotMovesOf.get(move.dealId);
-      if (!hubspotMoves) {
-        hubspotMoves = listHubSpotStageMoves(stageHistories.get(move.dealId) ?? []);
-        hubspotMovesOf.set(move.dealId, hubspotMoves);
-      }
       const left = findLeftStageEntry(
         histories.get(move.dealId) ?? [],
         move.before,
         move.occurredAt,
-        hubspotMoves,
+        hubspotMoves.get(move.dealId) ?? [],
       );
       if (!left) tally('unknown-entry');
       else if (left.stageId === move.toStage) tally('no-move');

@@ -1,7 +1,5 @@
-import {
-  findLeftStageEntry,
-  listHubSpotStageMoves,
-} from '../../../src/modules/exceptions/exception-detection.service';
+import { listHubSpotStageMoves } from '../../../src/domain';
+import { findLeftStageEntry } from '../../../src/modules/exceptions/exception-detection.service';
 
 const at = (minutes: number) => new Date(Date.UTC(2026, 10, 2, 9, minutes));
 const change = (toStage: string, minutes: number) => ({ dealId: '7', toStage, occurredAt: at(minutes) });
